@@ -1,0 +1,83 @@
+"""Atomic file creation: a file appears whole under its final name, or not at all.
+
+Data goes to a temporary file in the same directory (same filesystem, so the final step is
+a rename), is fsynced, then moved into place; the directory is fsynced so the new name
+survives a crash. On any failure the temporary file is removed.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+
+def fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _publish(temp: Path, final: Path, overwrite: bool) -> None:
+    if overwrite:
+        os.replace(temp, final)
+        return
+    try:
+        # link() refuses an existing target atomically, unlike rename().
+        os.link(temp, final)
+    except FileExistsError:
+        raise
+    except OSError:
+        # Filesystems without hard links (FAT on a USB stick): check, then rename.
+        if final.exists():
+            raise FileExistsError(17, "File exists", str(final)) from None
+        os.rename(temp, final)
+        return
+    os.unlink(temp)
+
+
+class AtomicFile:
+    """`with AtomicFile(path) as f: f.write(...)`: publish on success, remove on failure."""
+
+    def __init__(self, path, *, mode: int = 0o600, overwrite: bool = False):
+        self.path = Path(path)
+        self._mode = mode
+        self._overwrite = overwrite
+        self._file = None
+        self.temp_path = None
+
+    def __enter__(self):
+        if not self._overwrite and self.path.exists():
+            raise FileExistsError(17, "File exists", str(self.path))
+        self.temp_path = self.path.with_name(f".{self.path.name}.{secrets.token_hex(8)}.tmp")
+        fd = os.open(self.temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, self._mode)
+        self._file = os.fdopen(fd, "wb")
+        return self._file
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if exc_type is None:
+                self._file.flush()
+                os.fsync(self._file.fileno())
+                self._file.close()
+                _publish(self.temp_path, self.path, self._overwrite)
+                fsync_dir(self.path.parent)
+                return
+        except BaseException:
+            self._discard()
+            raise
+        self._discard()
+
+    def _discard(self) -> None:
+        if self._file is not None and not self._file.closed:
+            self._file.close()
+        try:
+            os.unlink(self.temp_path)
+        except FileNotFoundError:
+            pass
+
+
+def write_new_file(path, data: bytes, *, mode: int = 0o600) -> None:
+    """Create `path` with `data`, atomically, refusing to replace an existing file."""
+    with AtomicFile(path, mode=mode) as f:
+        f.write(data)
