@@ -1,0 +1,5 @@
+"""`python -m intake` is the `intake` command."""
+
+from .cli import run
+
+run()

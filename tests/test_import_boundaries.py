@@ -1,0 +1,58 @@
+"""The trust boundaries, as import rules: intake.age stands alone; the encrypt side has no secrets."""
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).parent.parent / "intake"
+AGE_MODULES = sorted(p.stem for p in (PACKAGE / "age").glob("*.py") if p.stem != "__init__")
+
+
+def imported_names(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def loaded_modules(code: str) -> list[str]:
+    out = subprocess.run([sys.executable, "-c", code + "\nimport sys, json; print(json.dumps(sorted(sys.modules)))"],
+                         capture_output=True, check=True, text=True)
+    return json.loads(out.stdout.splitlines()[-1])
+
+
+def test_age_imports_only_the_standard_library_and_cryptography():
+    allowed_third_party = {"cryptography"}
+    for path in (PACKAGE / "age").glob("*.py"):
+        for name in imported_names(path):
+            top = name.split(".")[0]
+            assert top in sys.stdlib_module_names or top in allowed_third_party, f"{path.name} imports {name}"
+            assert top != "intake", f"{path.name} imports {name}: use relative imports within intake.age only"
+
+
+def test_loading_all_of_age_loads_no_flask_and_nothing_else_of_intake():
+    code = "import importlib\n" + "".join(f"importlib.import_module('intake.age.{m}')\n" for m in AGE_MODULES)
+    modules = loaded_modules(code)
+    assert not [m for m in modules if m.split(".")[0] in {"flask", "werkzeug", "jinja2", "flask_wtf"}]
+    assert [m for m in modules if m.startswith("intake")] == ["intake", "intake.age"] + [f"intake.age.{m}" for m in AGE_MODULES]
+
+
+def test_encrypting_never_loads_identities_or_decryption():
+    modules = loaded_modules(
+        "from intake import age\n"
+        "r = age.parse_recipient('age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p')\n"
+        "import io; age.encrypt_bytes([r], b'x')"
+    )
+    assert "intake.age.identities" not in modules
+    assert "intake.age.reader" not in modules
+    assert "intake.age.keyfile" not in modules
+
+
+def test_the_command_line_does_not_load_flask_for_key_tools():
+    modules = loaded_modules("import intake.cli")
+    assert "flask" not in modules
