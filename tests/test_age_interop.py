@@ -106,8 +106,9 @@ def test_pyrage_decrypts_our_passphrase_files(pyrage, armor):
     assert pyrage.passphrase.decrypt(ciphertext, "correct horse") == data
 
 
+@pytest.mark.slow
 def test_we_decrypt_pyrage_passphrase_files(pyrage):
-    # pyrage chooses its own (slow) work factor, so this runs once, armored.
+    # pyrage picks its own work factor (about a second of scrypt), so this runs once, armored.
     data = os.urandom(70_000)
     ciphertext = pyrage.passphrase.encrypt(data, "correct horse", armored=True)
     assert our_decrypt([age.ScryptIdentity("correct horse")], ciphertext) == data
