@@ -1,0 +1,103 @@
+"""The web intake: a Flask app that encrypts every submission on arrival.
+
+This package may encrypt, never decrypt: it holds public recipients only, and a test checks
+that serving requests never loads the identity or decryption modules.
+"""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, request
+from flask_babel import Babel
+from flask_wtf.csrf import CSRFProtect
+
+from ..store import Store
+from . import errors, security, views
+from .config import ConfigError, load_config
+from .errors import NotSaved
+from .recipients import load_server_recipients
+from .uploads import StreamingRequest, discard_pending
+
+LANGUAGES = ["en"]
+csrf = CSRFProtect()
+babel = Babel()
+
+
+@dataclass
+class IntakeState:
+    recipients: list
+    store: Store
+
+
+class IntakeFlask(Flask):
+    request_class = StreamingRequest
+
+    def log_exception(self, exc_info) -> None:
+        # Flask's default prints the exception message and request path: neither may be logged.
+        self.logger.error("unhandled error: %s", security.describe_exception(exc_info[1]))
+
+
+def _template_folder() -> str:
+    installed = Path(__file__).parent.parent / "templates"  # where the wheel puts them
+    if installed.is_dir():
+        return str(installed)
+    return str(Path(__file__).parents[2] / "templates")  # a source checkout
+
+
+def _select_locale():
+    return request.accept_languages.best_match(LANGUAGES) or "en"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app from the environment (INTAKE_*), or from `config` in tests."""
+    settings = load_config(os.environ) if config is None else {**load_config({}, demo=True), **config}
+    app = IntakeFlask(__name__, template_folder=_template_folder(), static_folder="static")
+    app.config.update(settings)
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        WTF_CSRF_TIME_LIMIT=24 * 3600,  # a long form over a slow Tor circuit must not expire
+        MAX_FORM_MEMORY_SIZE=64 * 1024,  # one text field; Werkzeug answers 413 above it
+        MAX_FORM_PARTS=200,
+        TEMPLATES_AUTO_RELOAD=False,
+    )
+    if not app.config.get("SECRET_KEY"):
+        if not app.config.get("INTAKE_DEMO"):
+            raise ConfigError("INTAKE_SECRET_KEY is not set")
+        app.config["SECRET_KEY"] = os.urandom(32).hex()  # demo: sessions end with the process
+    security.configure_logging(app)
+
+    recipients = load_server_recipients(app.config["INTAKE_RECIPIENTS"])
+    store = Store(app.config["INTAKE_DATA_DIR"])
+    stale = store.prepare()
+    if stale:
+        app.logger.info("removed %d unfinished submission file(s) left by an earlier run", stale)
+    app.extensions["intake"] = IntakeState(recipients, store)
+
+    # Registered before CSRFProtect: its check parses the body, which starts storing uploads.
+    app.before_request(_check_free_space)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    app.after_request(security.add_security_headers)
+    app.teardown_request(discard_pending)
+    app.jinja_env.globals.pop("config", None)  # templates never see configuration (secrets)
+    app.register_blueprint(views.bp)
+    errors.init_app(app)
+    return app
+
+
+def _check_free_space() -> None:
+    """Refuse an upload up front when it could not be stored with room to spare."""
+    if request.method != "POST":
+        return
+    from flask import current_app
+
+    state = current_app.extensions["intake"]
+    needed = (request.content_length or current_app.config["MAX_CONTENT_LENGTH"] or 0) + current_app.config["INTAKE_MIN_FREE"]
+    try:
+        free = state.store.free_bytes()
+    except OSError:
+        raise NotSaved() from None
+    if free < needed:
+        raise NotSaved()

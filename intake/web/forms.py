@@ -1,0 +1,188 @@
+"""The report and follow-up forms. Only the fields marked R in the domain field list are
+required: a report must be possible without a single identifying detail."""
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from . import choices
+from ..receipt import normalize_receipt
+
+SHORT = 300
+LONG = 20_000
+_DATE = re.compile(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
+
+
+def _no_control_characters(form, field) -> None:
+    value = field.data if isinstance(field.data, str) else ""
+    if any(ord(c) < 32 and c not in "\r\n\t" for c in value):
+        raise ValidationError(_l("This field contains characters that are not allowed."))
+
+
+def short(label, *validators, description=""):
+    return StringField(label, [*validators, Length(max=SHORT), _no_control_characters], description=description)
+
+
+def long(label, *validators, description=""):
+    return TextAreaField(label, [*validators, Length(max=LONG), _no_control_characters], description=description)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def normalize_date(text: str) -> str | None:
+    """'2024-5', '2024/05', '2024年5月3日' → '2024-05' / '2024-05-03'; None if not a date."""
+    text = text.strip().replace("/", "-").replace(".", "-").replace("年", "-").replace("月", "-").replace("日", "")
+    match = _DATE.fullmatch(text.strip("-"))
+    if not match:
+        return None
+    year, month, day = match.groups()
+    if not 1900 <= int(year) <= 2100 or (month and not 1 <= int(month) <= 12) or (day and not 1 <= int(day) <= 31):
+        return None
+    return "-".join([year] + [f"{int(p):02d}" for p in (month, day) if p])
+
+
+class IncidentForm(Form):
+    """One incident (one act). The first is required; the others only if used."""
+
+    violations = MultiCheckboxField(_l("What happened? Tick all that apply."), choices=choices.VIOLATIONS)
+    start_date = short(_l("When did it start?"), description=_l("Year and month at least, for example 2024-05. A full date if you know it."))
+    start_approximate = BooleanField(_l("The date is approximate"))
+    end_date = short(_l("When did it end?"), description=_l("Leave empty if it is still going on."))
+    ongoing = BooleanField(_l("It is still going on"))
+    province = short(_l("Where? Province or region"), description=_l("For example Sichuan, Xinjiang, Hong Kong, or a country abroad."))
+    place = short(_l("Place, if you want to say more"), description=_l("City, police station, airport, detention centre…"))
+    narrative = long(_l("What happened?"), description=_l("In your own words: what was done, how, who said what. Dates and places help."))
+    perpetrator = SelectField(_l("Who did it?"), choices=[("", "—")] + choices.PERPETRATORS, default="")
+    perpetrator_details = short(_l("Unit, names or ranks, if known"))
+    legal_basis = long(_l("Reason given or law cited, if any"), description=_l("For example 'picking quarrels and provoking trouble' or 'inciting subversion'."))
+    warrant = long(_l("Was a warrant or written decision shown? By whom?"))
+    lawyer_and_family = long(_l("Could they see a lawyer? Was the family told? Are visits allowed?"))
+    ill_treatment = long(_l("Ill-treatment and medical details, if any"))
+    family_affected = long(_l("Family members affected, and what happened to them"))
+
+    def is_used(self) -> bool:
+        return any(f.data for name, f in self._fields.items() if name not in ("start_approximate", "ongoing", "perpetrator")) or bool(self.perpetrator.data)
+
+    def validate_incident(self, required: bool) -> bool:
+        """Field-level checks always; the R fields only when this incident is required or used."""
+        ok = self.validate()
+        if not (required or self.is_used()):
+            return ok
+        if not self.violations.data:
+            self.violations.errors = list(self.violations.errors) + [_l("Please tick at least one kind of violation.")]
+            ok = False
+        if self.start_date.data:
+            normalized = normalize_date(self.start_date.data)
+            if normalized is None or (len(normalized) == 4 and not self.ongoing.data):
+                self.start_date.errors = list(self.start_date.errors) + [_l("Please give at least the year and month, for example 2024-05.")]
+                ok = False
+        elif not self.ongoing.data:
+            self.start_date.errors = list(self.start_date.errors) + [_l("Please give at least the year and month, or tick 'still going on'.")]
+            ok = False
+        if self.end_date.data and normalize_date(self.end_date.data) is None:
+            self.end_date.errors = list(self.end_date.errors) + [_l("Please write the date like 2024-05 or 2024-05-17.")]
+            ok = False
+        for field, message in (
+            (self.province, _l("Please say at least the province or region (or the country, if abroad).")),
+            (self.narrative, _l("Please describe what happened.")),
+            (self.perpetrator, _l("Please choose who did it ('Unknown' is fine).")),
+        ):
+            if not (field.data or "").strip():
+                field.errors = list(field.errors) + [message]
+                ok = False
+        return ok
+
+
+class ReportForm(FlaskForm):
+    # A. Reporter
+    anonymous = BooleanField(_l("Report anonymously"), description=_l("We will not ask who you are. Fields about you are ignored."))
+    relation = RadioField(_l("Who are you in relation to the person this happened to?"), [InputRequired(message=_l("Please choose one."))], choices=choices.RELATIONS)
+    how_known = RadioField(_l("How do you know what happened?"), [InputRequired(message=_l("Please choose one."))], choices=choices.HOW_KNOWN)
+    reporter_name = short(_l("Your name"))
+    reporter_organisation = short(_l("Your organisation"))
+    contact_channel = SelectField(_l("May we contact you? How?"), choices=choices.CONTACT_CHANNELS, default="")
+    contact_details = short(_l("Contact details"), description=_l("A Signal number or an email address that is safe for you. Leave empty if you are not sure."))
+
+    # B. The person or people concerned
+    victim_kind = RadioField(_l("Did this happen to one person or a group?"), [InputRequired(message=_l("Please choose one."))], choices=choices.VICTIM_KINDS)
+    group_size = IntegerField(_l("About how many people?"), [Optional(), NumberRange(min=1, max=1_000_000)])
+    victim_name = short(_l("Full name"))
+    victim_name_other = short(_l("Name in Chinese characters, pinyin or other spellings"))
+    victim_sex = SelectField(_l("Sex"), choices=choices.SEXES, default="")
+    victim_age = short(_l("Age or year of birth"))
+    victim_nationality = short(_l("Nationality"))
+    victim_ethnicity = short(_l("Ethnicity"))
+    victim_religion = short(_l("Religion or belief"))
+    victim_occupation = short(_l("Occupation"))
+    victim_hr_work = long(_l("Their human rights work, and any organisation they belong to"))
+    victim_is_defender = SelectField(_l("Is this person a human rights defender?"), choices=choices.YES_NO_UNSURE, default="")
+    victim_id_document = short(_l("ID document type and number"), description=_l("Only if you want the UN to use it."))
+    victim_residence = short(_l("Where they live (province, city)"))
+    status = RadioField(_l("Where is the person now?"), [InputRequired(message=_l("Please choose one."))], choices=choices.STATUSES)
+    detention_place = short(_l("Place of detention"))
+    holding_authority = short(_l("Authority holding them"))
+    health = long(_l("Health, medical needs, care refused"))
+
+    # C. UN cooperation
+    un_body = RadioField(_l("Which part of the UN did they cooperate with?"), [InputRequired(message=_l("Please choose one ('Not sure' is fine)."))], choices=choices.UN_BODIES)
+    cooperation_kind = RadioField(_l("What kind of cooperation?"), [InputRequired(message=_l("Please choose one."))], choices=choices.COOPERATION_KINDS)
+    cooperation_date = short(_l("When was the cooperation?"))
+    link_evidence = long(_l("Why do you think it happened because of the UN cooperation?"), description=_l("What the authorities said, the timing, questions about UN contact."))
+    un_already_raised = short(_l("Has a UN body already raised the case? Reference if known"))
+
+    # D. Incidents: three slots, the first required; no JavaScript needed to add more.
+    incidents = FieldList(FormField(IncidentForm), min_entries=3, max_entries=3)
+
+    # E. Remedies
+    remedies = long(_l("Steps taken in China, and what came of them"), description=_l("Complaints, petitions (xinfang), lawsuits; or why that was impossible."))
+    others_informed = long(_l("Other organisations or bodies already told"))
+
+    # F. Consent and risk
+    consent_store = BooleanField(_l("I agree that the organisation stores and reads this report"), [InputRequired(message=_l("We cannot accept the report without this consent."))])
+    consent_share_un = RadioField(_l("May we share it confidentially with UN experts (special procedures)?"), [InputRequired(message=_l("Please choose one."))], choices=choices.SHARE_WITH_UN)
+    consent_name_public = RadioField(_l("May the person's name appear in public UN documents?"), [InputRequired(message=_l("Please choose one."))], choices=choices.NAME_PUBLIC)
+    consent_sg_report = RadioField(_l("May the case appear in the UN Secretary-General's yearly report on reprisals?"), [InputRequired(message=_l("Please choose one."))], choices=choices.SG_REPORT)
+    consent_given_by = SelectField(_l("Who agreed to this?"), choices=choices.CONSENT_GIVEN_BY, default="")
+    still_in_china = SelectField(_l("Is the person, or their family, still in China?"), choices=choices.YES_NO_UNSURE, default="")
+    never_disclose = long(_l("Anything that must never be disclosed, or safety worries"))
+
+    # Follow-up link
+    follow_up_of = short(_l("Receipt code of an earlier report"), description=_l("If this adds to a report you sent before."))
+
+    def validate_follow_up_of(self, field) -> None:
+        if field.data and normalize_receipt(field.data) is None:
+            raise ValidationError(_l("This does not look like a receipt code (20 letters and digits, like ABCDE-12345-…)."))
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        for index, entry in enumerate(self.incidents.entries):
+            ok = entry.form.validate_incident(required=index == 0) and ok
+        return ok
+
+
+class FollowUpForm(FlaskForm):
+    receipt = short(_l("Receipt code of your earlier report"), InputRequired(message=_l("Please enter the receipt code.")))
+    message = long(_l("What is new?"), InputRequired(message=_l("Please write what is new.")))
+    consent_store = BooleanField(_l("I agree that the organisation stores and reads this report"), [InputRequired(message=_l("We cannot accept the report without this consent."))])
+
+    def validate_receipt(self, field) -> None:
+        if normalize_receipt(field.data or "") is None:
+            raise ValidationError(_l("This does not look like a receipt code (20 letters and digits, like ABCDE-12345-…)."))

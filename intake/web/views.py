@@ -1,0 +1,59 @@
+"""The reporter-facing pages: the report form, the follow-up form and the receipt."""
+
+from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import get_locale
+
+from ..receipt import new_receipt
+from .forms import FollowUpForm, ReportForm
+from .report import build_follow_up, build_report
+from .uploads import pending_envelope
+
+bp = Blueprint("intake", __name__)
+
+
+def _store_submission(report: dict) -> None:
+    """Seal this request's envelope with the report and publish it under a random id."""
+    state = current_app.extensions["intake"]
+    envelope = pending_envelope()
+    temp_path = envelope.seal(report)
+    state.store.publish(temp_path)
+    current_app.logger.info("submission stored")  # nothing else: no id, time, size or address
+
+
+def _uploads_lost(form) -> bool:
+    """Whether the reporter had chosen files that are now gone (the form must be shown again)."""
+    return any(f.filename for f in request.files.getlist("attachments")) if request.method == "POST" else False
+
+
+@bp.route("/", methods=["GET", "POST"])
+def report():
+    """The report form; on a valid POST, the encrypted submission and the receipt."""
+    form = ReportForm()
+    if form.validate_on_submit():
+        receipt = new_receipt()
+        _store_submission(build_report(form, receipt=receipt, language=str(get_locale())))
+        return render_template("thanks.html", receipt=receipt)
+    status = 400 if request.method == "POST" else 200
+    return render_template("report.html", form=form, uploads_lost=_uploads_lost(form)), status
+
+
+@bp.route("/follow-up", methods=["GET", "POST"])
+def follow_up():
+    """Add to an earlier report, identified by its receipt code."""
+    form = FollowUpForm()
+    if form.validate_on_submit():
+        receipt = new_receipt()
+        _store_submission(build_follow_up(form, receipt=receipt, language=str(get_locale())))
+        return render_template("thanks.html", receipt=receipt, follow_up=True)
+    status = 400 if request.method == "POST" else 200
+    return render_template("follow_up.html", form=form, uploads_lost=_uploads_lost(form)), status
+
+
+@bp.route("/robots.txt")
+def robots():
+    return current_app.response_class("User-agent: *\nDisallow: /\n", mimetype="text/plain")
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    abort(404)
