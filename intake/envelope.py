@@ -137,7 +137,8 @@ class Envelope:
     """A pending submission: ciphertext in `temp_path` until sealed or discarded."""
 
     def __init__(self, recipients, temp_dir: Path, *, max_attachments: int = 20):
-        self.temp_path = Path(temp_dir) / f"{secrets.token_hex(16)}.part"
+        # The pid lets the server remove a crashed worker's leftovers (gunicorn_conf.child_exit).
+        self.temp_path = Path(temp_dir) / f"{os.getpid()}-{secrets.token_hex(16)}.part"
         fd = os.open(self.temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         self._file = os.fdopen(fd, "wb", buffering=1 << 20)
         self._age = age.encrypt(recipients, self._file)

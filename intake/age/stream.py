@@ -51,6 +51,12 @@ class PayloadWriter:
     def write(self, data) -> int:
         if self._closed:
             raise ValueError("write to a closed age writer")
+        if type(data) is bytes and self._filled + len(data) < CHUNK_SIZE:
+            # Fast path for small writes (a ZIP writer, a form parser): just buffer them.
+            end = self._filled + len(data)
+            self._buf[self._filled : end] = data
+            self._filled = end
+            return len(data)
         view = memoryview(data).cast("B")
         total = len(view)
         pos = 0

@@ -13,6 +13,7 @@ from .. import age
 from .errors import CLIError
 from .files import decrypt, encrypt
 from .keys import keygen, recipient
+from .web import demo, serve
 
 _AGE_ERROR_TEXT = {
     age.NoIdentityMatchError: ("{}", "check that this file was encrypted to your key"),
@@ -31,7 +32,7 @@ def cli():
     """Secure intake of reprisal reports: age encryption, the web form and the staff desk."""
 
 
-for command in (keygen, recipient, encrypt, decrypt):
+for command in (keygen, recipient, encrypt, decrypt, serve, demo):
     cli.add_command(command)
 
 

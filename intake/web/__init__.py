@@ -82,6 +82,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.after_request(security.add_security_headers)
     app.teardown_request(discard_pending)
     app.jinja_env.globals.pop("config", None)  # templates never see configuration (secrets)
+    app.jinja_env.globals["demo_mode"] = bool(app.config.get("INTAKE_DEMO"))
     app.register_blueprint(views.bp)
     errors.init_app(app)
     return app

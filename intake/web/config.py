@@ -24,6 +24,7 @@ def parse_size(text: str) -> int:
 
 def load_config(env=os.environ, *, demo: bool = False) -> dict:
     """Flask config from INTAKE_* variables. Raises ConfigError with a fix-it message."""
+    demo = demo or env.get("INTAKE_DEMO") == "1"
     secret = env.get("INTAKE_SECRET_KEY", "")
     if not secret:
         if not demo:

@@ -41,8 +41,11 @@ def add_security_headers(response):
 
 def configure_logging(app) -> None:
     """App and Werkzeug logs without times, addresses, user agents or request lines."""
+    from .logs import RedactingFilter
+
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    handler.addFilter(RedactingFilter())
     app.logger.handlers[:] = [handler]
     app.logger.propagate = False
     app.logger.setLevel(logging.INFO)

@@ -1,0 +1,44 @@
+"""gunicorn settings for the intake, used by the Procfile and by `intake serve`.
+
+    gunicorn -c python:intake.web.gunicorn_conf intake.web.wsgi:app
+
+Threads, not sync workers: a report with photos can take many minutes to upload over Tor, and
+a sync worker would be blocked by one slow client. Each thread holds one request's envelope
+(one part buffer at a time), so memory stays flat in the upload size.
+"""
+
+import os
+from pathlib import Path
+
+import gunicorn.http.wsgi
+
+from .logs import logging_config
+
+# No "Server: gunicorn" banner: it helps fingerprint the service and says nothing useful.
+gunicorn.http.wsgi.SERVER = "intake"
+
+bind = os.environ.get("INTAKE_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
+worker_class = "gthread"
+workers = int(os.environ.get("INTAKE_WORKERS", "2"))
+threads = int(os.environ.get("INTAKE_THREADS", "32"))
+timeout = 120  # heartbeat of a worker process, not a request deadline: slow uploads are fine
+graceful_timeout = 300  # let uploads in progress finish on restart
+keepalive = 5
+preload_app = True  # parse the recipients and clean stale temp files once, in the master
+accesslog = None
+errorlog = "-"
+logconfig_dict = logging_config()
+proc_name = "intake"
+forwarded_allow_ips = os.environ.get("INTAKE_FORWARDED_ALLOW_IPS", "127.0.0.1")
+limit_request_line = 8190
+limit_request_fields = 50
+
+
+def child_exit(server, worker) -> None:
+    """A worker died (crash, kill, timeout): remove the ciphertext of its unfinished uploads."""
+    data_dir = Path(os.environ.get("INTAKE_DATA_DIR", "data"))
+    for path in (data_dir / "tmp").glob(f"{worker.pid}-*.part"):
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
