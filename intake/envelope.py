@@ -51,8 +51,8 @@ def safe_entry_name(index: int, original: str) -> str:
 
 
 def clean_original_name(name: str) -> str:
-    """The uploaded name as staff will see it: no control characters, bounded length."""
-    name = unicodedata.normalize("NFC", name)
+    """The uploaded name as staff will see it: no folders, no control characters, bounded length."""
+    name = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
     return "".join(c for c in name if unicodedata.category(c) not in ("Cc", "Cf"))[:255]
 
 

@@ -58,7 +58,9 @@ def create_app(config: dict | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
         WTF_CSRF_TIME_LIMIT=24 * 3600,  # a long form over a slow Tor circuit must not expire
-        MAX_FORM_MEMORY_SIZE=64 * 1024,  # one text field; Werkzeug answers 413 above it
+        # Bytes of one text field held in memory (also bounds the parser's buffer, so it must
+        # stay well above its 64 KiB reads); Werkzeug answers 413 above it.
+        MAX_FORM_MEMORY_SIZE=1024 * 1024,
         MAX_FORM_PARTS=200,
         TEMPLATES_AUTO_RELOAD=False,
     )

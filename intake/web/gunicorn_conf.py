@@ -29,6 +29,7 @@ accesslog = None
 errorlog = "-"
 logconfig_dict = logging_config()
 proc_name = "intake"
+control_socket_disable = True  # no runtime control interface on a server that holds reports
 forwarded_allow_ips = os.environ.get("INTAKE_FORWARDED_ALLOW_IPS", "127.0.0.1")
 limit_request_line = 8190
 limit_request_fields = 50
