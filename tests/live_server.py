@@ -60,12 +60,14 @@ class LiveServer:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
+                self._log.close()
                 raise RuntimeError(f"server exited: {self.log()}")
             try:
                 if requests.get(self.url + "/robots.txt", timeout=1).status_code == 200:
                     return self
             except requests.ConnectionError:
                 time.sleep(0.1)
+        self.stop()
         raise RuntimeError("server did not start")
 
     def stop(self) -> None:
@@ -99,6 +101,14 @@ class LiveServer:
         return [int(p) for p in out.stdout.split()]
 
 
+NO_FILE = ("attachments", ("", b"", "application/octet-stream"))  # what a browser sends for an empty file input
+
+
+def with_files(files) -> list:
+    """Multipart parts as a browser sends them: the file input is always there, maybe empty."""
+    return list(files) or [NO_FILE]
+
+
 def new_session(server: LiveServer, path: str = "/") -> tuple[requests.Session, str]:
     """A browser-like session that has loaded the form: (session, csrf token)."""
     session = requests.Session()
@@ -110,7 +120,7 @@ def new_session(server: LiveServer, path: str = "/") -> tuple[requests.Session, 
 def valid_answers(marker: str = "") -> dict:
     """A complete, valid report. `marker` is added to every free-text answer."""
     m = marker
-    return {
+    answers = {
         "relation": "family",
         "how_known": "told_by_victim",
         "reporter_name": f"Reporter Name {m}",
@@ -148,3 +158,4 @@ def valid_answers(marker: str = "") -> dict:
         "consent_given_by": "family",
         "never_disclose": f"the daughter's school {m}",
     }
+    return {k: v.strip() if isinstance(v, str) else v for k, v in answers.items()}

@@ -8,7 +8,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, abort, request
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 
@@ -78,7 +78,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["intake"] = IntakeState(recipients, store)
 
     # Registered before CSRFProtect: its check parses the body, which starts storing uploads.
-    app.before_request(_check_free_space)
+    app.before_request(_check_post)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     app.after_request(security.add_security_headers)
@@ -90,11 +90,18 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
-def _check_free_space() -> None:
-    """Refuse an upload up front when it could not be stored with room to spare."""
+def _check_post() -> None:
+    """Refuse, before anything is parsed, what the forms never send or could not be stored.
+
+    The forms always post multipart/form-data (parsed as a stream, with part and size limits);
+    a url-encoded body would be read whole into memory, so it is refused.
+    """
     if request.method != "POST":
         return
     from flask import current_app
+
+    if request.mimetype != "multipart/form-data":
+        abort(400)
 
     state = current_app.extensions["intake"]
     needed = (request.content_length or current_app.config["MAX_CONTENT_LENGTH"] or 0) + current_app.config["INTAKE_MIN_FREE"]

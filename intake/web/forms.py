@@ -175,6 +175,9 @@ class ReportForm(FlaskForm):
         ok = super().validate(extra_validators)
         for index, entry in enumerate(self.incidents.entries):
             ok = entry.form.validate_incident(required=index == 0) and ok
+        # FieldList caches its entries' errors during validate(); refresh it with ours.
+        errors = [entry.errors for entry in self.incidents.entries]
+        self.incidents.errors = errors if any(errors) else []
         return ok
 
 

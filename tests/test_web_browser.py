@@ -1,0 +1,360 @@
+"""The report form in a real browser with JavaScript disabled (Tor Browser "Safest").
+
+A person fills the form by clicking labels, opening the optional <details> sections, typing
+and choosing a file; the receipt page appears; the stored submission, decrypted with the
+server's identity, holds exactly those answers and the file byte for byte.
+
+Headless Debian chromium and chromedriver from /usr/bin: selenium never downloads a browser.
+Missing ones skip these tests, except under CI=true, where they must be installed.
+Screenshots for human review go to test-output/ (git-ignored).
+"""
+
+import hashlib
+import io
+import json
+import os
+import re
+import secrets
+import shutil
+import urllib.parse
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from intake import age
+
+from live_server import LiveServer, valid_answers
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+JS_OFF_PREF = "profile.managed_default_content_settings.javascript"
+RECEIPT = re.compile(r"[0-9A-Z]{5}(-[0-9A-Z]{5}){3}")
+OUTPUT = Path(__file__).resolve().parent.parent / "test-output"
+PAGE_TIMEOUT = 30  # seconds for one page load; a hung browser fails the test instead of blocking
+CHROME_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--window-size=1200,900",
+]
+IDENTITY_FIELDS = ("reporter_name", "reporter_organisation", "contact_channel", "contact_details")
+
+
+def require(available: bool, reason: str) -> None:
+    """Skip when a tool is missing, but fail under CI, which is meant to install every tool."""
+    if available:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI=true, so the browser tests must be able to run)")
+    pytest.skip(reason)
+
+
+def _selenium():
+    try:
+        from selenium import webdriver
+    except ImportError:
+        webdriver = None
+    require(webdriver is not None, "selenium is not installed (pip install -e '.[test]')")
+    return webdriver
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with LiveServer(tmp_path_factory.mktemp("browser-server")) as live:
+        yield live
+
+
+@pytest.fixture
+def browser(tmp_path):
+    """A fresh headless chromium with JavaScript disabled by preference, quit after the test."""
+    require(os.access(CHROMIUM, os.X_OK), f"chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    require(os.access(CHROMEDRIVER, os.X_OK), f"chromedriver is not installed at {CHROMEDRIVER} (apt-get install chromium-driver)")
+    webdriver = _selenium()
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in CHROME_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path / 'chromium-profile'}")
+    options.add_experimental_option("prefs", {JS_OFF_PREF: 2})
+    # The preference really goes to chromedriver (not only into our options object).
+    assert options.to_capabilities()["goog:chromeOptions"]["prefs"] == {JS_OFF_PREF: 2}
+
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER, log_output=os.devnull), options=options)
+    try:
+        driver.set_page_load_timeout(PAGE_TIMEOUT)
+        driver.set_script_timeout(PAGE_TIMEOUT)
+        _assert_javascript_is_off(driver)
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _assert_javascript_is_off(driver) -> None:
+    """Page scripts do not run: a script that would rename the page leaves it alone.
+
+    (WebDriver's own execute_script still works with the preference set, so it proves nothing.)
+    """
+    page = "<title>scripts off</title><script>document.title = 'scripts on'</script><noscript><p id=ns>noscript</p></noscript>"
+    driver.get("data:text/html," + urllib.parse.quote(page))
+    assert driver.title == "scripts off", "page JavaScript ran: the browser is not in no-JavaScript mode"
+    assert driver.find_element("id", "ns").is_displayed()
+
+
+# Acting like a person ------------------------------------------------------------------------
+
+
+def _by(driver, css):
+    return driver.find_element("css selector", css)
+
+
+def reveal(driver, element) -> None:
+    """Open every closed <details> around `element` by clicking its <summary>, outermost first."""
+    for details in element.find_elements("xpath", "ancestor::details"):
+        if details.get_attribute("open") is None:
+            details.find_element("xpath", "./summary").click()
+    assert element.is_displayed(), f"{element.get_attribute('name')} is still hidden after opening its sections"
+
+
+def fill(driver, name: str, value) -> None:
+    """Answer one question the way a person would: click labels, choose options, type."""
+    from selenium.webdriver.support.select import Select
+
+    fields = driver.find_elements("name", name)
+    assert fields, f"the form has no field {name!r}"
+    tag, kind = fields[0].tag_name, fields[0].get_attribute("type")
+    if tag == "select":
+        reveal(driver, fields[0])
+        Select(fields[0]).select_by_value(value)
+    elif kind in ("radio", "checkbox"):
+        wanted = [value] if isinstance(value, str) else list(value)
+        for option in fields:
+            if kind == "radio" and option.get_attribute("value") not in wanted:
+                continue
+            if kind == "checkbox" and len(fields) > 1 and option.get_attribute("value") not in wanted:
+                continue
+            reveal(driver, option)
+            if not option.is_selected():
+                option.find_element("xpath", "ancestor::label[1]").click()  # the visible label, not the box
+            assert option.is_selected(), f"clicking the label did not select {name}={option.get_attribute('value')}"
+    else:
+        reveal(driver, fields[0])
+        fields[0].clear()
+        fields[0].send_keys(value)
+        assert fields[0].get_attribute("value") == value, f"typing into {name} did not give the expected text"
+
+
+def fill_report(driver, answers: dict) -> None:
+    for name, value in answers.items():
+        fill(driver, name, value)
+
+
+def attach(driver, path: Path) -> None:
+    _by(driver, "input#attachments").send_keys(str(path))
+
+
+def submit(driver) -> None:
+    _by(driver, "form button[type=submit]").click()
+
+
+def screenshot(driver, name: str) -> Path:
+    """The whole page, beyond the window, as a PNG in test-output/ (via the DevTools protocol)."""
+    import base64
+
+    OUTPUT.mkdir(exist_ok=True)
+    metrics = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
+    size = metrics.get("cssContentSize") or metrics["contentSize"]
+    shot = driver.execute_cdp_cmd(
+        "Page.captureScreenshot",
+        {
+            "format": "png",
+            "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1},
+        },
+    )
+    path = OUTPUT / name
+    path.write_bytes(base64.b64decode(shot["data"]))
+    return path
+
+
+# Reading what the server stored ---------------------------------------------------------------
+
+
+def open_submission(server: LiveServer, path: Path) -> zipfile.ZipFile:
+    with open(path, "rb") as f:
+        plaintext = age.decrypt([server.identity], f).read()
+    return zipfile.ZipFile(io.BytesIO(plaintext))
+
+
+def new_submission(server: LiveServer, before: set) -> zipfile.ZipFile:
+    added = [p for p in server.submissions() if p not in before]
+    assert len(added) == 1, f"expected one new submission, found {len(added)}"
+    assert server.pending() == [], "unfinished ciphertext left in the data dir's tmp/"
+    return open_submission(server, added[0])
+
+
+def receipt_on_page(driver) -> str:
+    code = _by(driver, "#receipt code").text.strip()
+    assert RECEIPT.fullmatch(code), f"the receipt page shows {code!r}, not a receipt code"
+    return code
+
+
+# Tests ----------------------------------------------------------------------------------------
+
+
+def test_person_without_javascript_fills_form_attaches_file_and_gets_receipt(browser, server, tmp_path):
+    marker = "M" + secrets.token_hex(4)
+    answers = valid_answers(marker)
+    evidence = tmp_path / "detention-notice.pdf"
+    evidence.write_bytes(b"%PDF-1.4\n" + os.urandom(150_000) + b"\n%%EOF\n")
+    before = set(server.submissions())
+
+    browser.get(server.url + "/")
+    assert "Report a reprisal" in browser.title
+    # The optional parts start closed: a person has to open them to see their questions.
+    assert not browser.find_element("name", "victim_name").is_displayed()
+    fill_report(browser, answers)
+    attach(browser, evidence)
+    screenshot(browser, "report-form-filled.png")
+    submit(browser)
+
+    code = receipt_on_page(browser)
+    assert "Thank you" in _by(browser, "h1").text
+    screenshot(browser, "receipt.png")
+
+    archive = new_submission(server, before)
+    report = json.loads(archive.read("report.json"))
+    assert report["kind"] == "report"
+    assert report["receipt"] == code
+    assert report["follow_up_of"] is None
+    assert report["reporter"] == {
+        "anonymous": False,
+        "relation": "family",
+        "how_known": "told_by_victim",
+        "name": f"Reporter Name {marker}",
+        "organisation": f"Org {marker}",
+        "contact_channel": "signal",
+        "contact_details": f"+41 00 000 {marker}",
+    }
+    victim = report["victim"]
+    assert victim["kind"] == "individual"
+    assert victim["name"] == f"王某某 Wang Mou {marker}"  # typed Chinese survives the round trip
+    assert victim["name_other_spellings"] == f"Wang Moumou {marker}"
+    assert victim["age"] == f"45 {marker}"
+    assert victim["occupation"] == f"lawyer {marker}"
+    assert victim["human_rights_work"] == f"defends petitioners {marker}"
+    assert victim["is_defender"] == "yes"
+    assert victim["status"] == "detained"
+    assert victim["detention_place"] == f"Chengdu detention centre {marker}"
+    assert victim["holding_authority"] == f"Public Security Bureau {marker}"
+    assert victim["health"] == f"needs medication {marker}"
+    assert report["un_cooperation"] == {
+        "body": "upr",
+        "kind": "submission",
+        "date": f"2024-01 {marker}",
+        "link_evidence": f"questioned about the UPR submission {marker}",
+        "already_raised": "",
+    }
+    assert len(report["incidents"]) == 1, "empty optional incident slots must not be stored"
+    incident = report["incidents"][0]
+    assert sorted(incident["violations"]) == ["ARBITRARY_DETENTION", "DENIAL_OF_MEDICAL_CARE"]
+    assert incident["start"] == {"date": "2024-03-05", "approximate": False}
+    assert incident["end"] == {"date": None, "ongoing": True}
+    assert incident["province"] == f"Sichuan {marker}"
+    assert incident["place"] == f"Chengdu {marker}"
+    assert incident["narrative"] == f"Taken from home at night by state security. {marker}"
+    assert incident["perpetrator"] == {"type": "state_security", "details": f"guobao unit {marker}"}
+    assert report["remedies"]["domestic"] == f"petitioned the procuratorate {marker}"
+    assert report["consent"] == {
+        "store": True,
+        "share_with_un": "yes",
+        "name_public": "anonymised",
+        "sg_report": "anonymised",
+        "given_by": "family",
+        "still_in_china": "",
+        "never_disclose": f"the daughter's school {marker}",
+    }
+
+    # The file, byte for byte, under attachments/01-<name>, described in report.json.
+    data = evidence.read_bytes()
+    entry = "attachments/01-detention-notice.pdf"
+    assert archive.read(entry) == data
+    assert report["attachments"] == [
+        {
+            "entry": entry,
+            "original_name": "detention-notice.pdf",
+            "declared_type": "application/pdf",
+            "size": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+        }
+    ]
+    # Only the one chosen file: the empty second file input adds nothing.
+    assert [n for n in archive.namelist() if n.startswith("attachments/")] == [entry]
+
+
+def test_anonymous_reporter_hides_identity_fields_and_nothing_typed_there_is_stored(browser, server):
+    before = set(server.submissions())
+    browser.get(server.url + "/")
+    for name in IDENTITY_FIELDS:
+        assert browser.find_element("name", name).is_displayed(), f"{name} should be visible before ticking"
+    # The reporter starts to give a name, then changes their mind.
+    fill(browser, "reporter_name", "Name Typed Before Ticking")
+    fill(browser, "contact_details", "signal +00 000 000")
+    anonymous = browser.find_element("id", "anonymous")
+    _by(browser, "label[for=anonymous]").click()
+    assert anonymous.is_selected()
+    for name in IDENTITY_FIELDS:
+        assert not browser.find_element("name", name).is_displayed(), f"{name} is still visible after ticking 'Report anonymously'"
+
+    answers = {k: v for k, v in valid_answers("anon").items() if k not in IDENTITY_FIELDS}
+    fill_report(browser, answers)
+    submit(browser)
+    code = receipt_on_page(browser)
+
+    report = json.loads(new_submission(server, before).read("report.json"))
+    assert report["receipt"] == code
+    assert report["reporter"] == {
+        "anonymous": True,
+        "relation": "family",
+        "how_known": "told_by_victim",
+        "name": "",
+        "organisation": "",
+        "contact_channel": "",
+        "contact_details": "",
+    }
+    assert "Name Typed Before Ticking" not in json.dumps(report, ensure_ascii=False)
+
+
+def test_missing_required_answer_shows_form_again_and_stores_nothing(browser, server, tmp_path):
+    evidence = tmp_path / "photo.jpg"
+    evidence.write_bytes(os.urandom(80_000))
+    before = set(server.submissions())
+
+    browser.get(server.url + "/")
+    answers = valid_answers("missing")
+    del answers["incidents-0-narrative"]  # required: "What happened?"
+    fill_report(browser, answers)
+    attach(browser, evidence)
+    submit(browser)
+
+    assert RECEIPT.search(browser.page_source) is None
+    summary = _by(browser, ".summary[role=alert]")
+    assert "Please check the marked questions." in summary.text
+    assert "Nothing has been stored yet." in summary.text
+    error = _by(browser, "#incidents-0-narrative-errors")
+    assert error.is_displayed() and "Please describe what happened." in error.text
+    # The chosen file is gone, and the page says so.
+    assert "files you chose were not kept" in _by(browser, ".notice").text
+    # Answers already given are kept in the form.
+    assert browser.find_element("name", "incidents-0-province").get_attribute("value") == "Sichuan missing"
+
+    assert set(server.submissions()) == before, "an invalid report was stored"
+    assert server.pending() == [], "the invalid report's attachment left ciphertext in tmp/"

@@ -1,0 +1,168 @@
+"""The report flow through real HTTP: form, upload, receipt, and what ends up encrypted."""
+
+import hashlib
+import io
+import json
+import os
+import re
+import stat
+import zipfile
+
+import pytest
+
+from intake import age
+from intake.padding import padme
+from live_server import LiveServer, new_session, valid_answers, with_files
+from tooling import require, typage, typage_available
+
+RECEIPT = re.compile(r"<code>([0-9A-Z]{5}(?:-[0-9A-Z]{5}){3})</code>")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with LiveServer(tmp_path_factory.mktemp("server")) as live:
+        yield live
+
+
+def submit(server, answers, files=(), path="/"):
+    session, token = new_session(server, path)
+    return session.post(server.url + path, data={**answers, "csrf_token": token}, files=with_files(files), timeout=60)
+
+
+def open_submission(server, path) -> zipfile.ZipFile:
+    with open(path, "rb") as f:
+        plaintext = age.decrypt([server.identity], f).read()
+    assert len(plaintext) == padme(len(plaintext))  # padded to a Padmé size
+    return zipfile.ZipFile(io.BytesIO(plaintext))
+
+
+def new_submission(server, before: set):
+    (path,) = set(server.submissions()) - before
+    return path
+
+
+def test_full_report_with_several_attachments(server):
+    big = os.urandom(1_300_000)
+    small = "会议通知 notice".encode()
+    before = set(server.submissions())
+    response = submit(server, valid_answers(), files=[
+        ("attachments", ("photo 1.jpg", big, "image/jpeg")),
+        ("attachments", ("通知.txt", small, "text/plain")),
+        ("attachments", ("", b"", "application/octet-stream")),  # an empty file input
+    ])
+    assert response.status_code == 200
+    receipt = RECEIPT.search(response.text).group(1)
+    path = new_submission(server, before)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert path.stat().st_mtime % 86400 == 0  # the day only
+    archive = open_submission(server, path)
+    report = json.loads(archive.read("report.json"))
+    assert report["schema"] == "intake.report/1" and report["receipt"] == receipt
+    expected = valid_answers()
+    assert report["reporter"]["name"] == expected["reporter_name"]
+    assert report["victim"]["name"] == expected["victim_name"]
+    assert report["victim"]["status"] == "detained"
+    assert report["un_cooperation"] == {
+        "body": "upr", "kind": "submission", "date": expected["cooperation_date"],
+        "link_evidence": expected["link_evidence"], "already_raised": "",
+    }
+    (incident,) = report["incidents"]
+    assert incident["violations"] == ["ARBITRARY_DETENTION", "DENIAL_OF_MEDICAL_CARE"]
+    assert incident["start"] == {"date": "2024-03-05", "approximate": False}
+    assert incident["end"] == {"date": None, "ongoing": True}
+    assert incident["narrative"] == expected["incidents-0-narrative"]
+    assert report["consent"]["share_with_un"] == "yes" and report["consent"]["sg_report"] == "anonymised"
+    files = {a["original_name"]: a for a in report["attachments"]}
+    assert set(files) == {"photo 1.jpg", "通知.txt"}
+    for name, data in (("photo 1.jpg", big), ("通知.txt", small)):
+        entry = files[name]
+        assert archive.read(entry["entry"]) == data
+        assert entry["size"] == len(data) and entry["sha256"] == hashlib.sha256(data).hexdigest()
+    assert files["photo 1.jpg"]["entry"] == "attachments/01-photo_1.jpg"
+
+
+def test_stored_submission_opens_with_typage(server):
+    require(typage_available(), "node and tests/interop/node_modules (npm ci --prefix tests/interop) are needed")
+    before = set(server.submissions())
+    assert submit(server, valid_answers(), files=[("attachments", ("a.bin", b"x" * 70000, "application/octet-stream"))]).status_code == 200
+    ciphertext = new_submission(server, before).read_bytes()
+    plaintext = typage("decrypt", "-i", server.identity.to_secret_string(), input=ciphertext)
+    assert zipfile.ZipFile(io.BytesIO(plaintext)).read("attachments/01-a.bin") == b"x" * 70000
+
+
+def test_anonymous_report_keeps_nothing_about_the_reporter(server):
+    before = set(server.submissions())
+    answers = {**valid_answers(), "anonymous": "y"}
+    assert submit(server, answers).status_code == 200
+    reporter = json.loads(open_submission(server, new_submission(server, before)).read("report.json"))["reporter"]
+    assert reporter["anonymous"] is True
+    assert reporter["name"] == reporter["organisation"] == reporter["contact_details"] == reporter["contact_channel"] == ""
+    assert reporter["relation"] == "family"  # not identifying, and needed for triage
+
+
+def test_follow_up_is_linked_by_receipt(server):
+    first = RECEIPT.search(submit(server, valid_answers()).text).group(1)
+    before = set(server.submissions())
+    typed = first.lower().replace("-", " ")  # typed back casually
+    response = submit(server, {"receipt": typed, "message": "He was moved to another prison.", "consent_store": "y"},
+                      files=[("attachments", ("letter.pdf", b"%PDF-1.4", "application/pdf"))], path="/follow-up")
+    assert response.status_code == 200
+    archive = open_submission(server, new_submission(server, before))
+    report = json.loads(archive.read("report.json"))
+    assert report["kind"] == "follow-up" and report["follow_up_of"] == first
+    assert report["message"] == "He was moved to another prison."
+    assert RECEIPT.search(response.text).group(1) != first
+
+
+def test_update_field_in_the_main_form_links_too(server):
+    first = RECEIPT.search(submit(server, valid_answers()).text).group(1)
+    before = set(server.submissions())
+    assert submit(server, {**valid_answers(), "follow_up_of": first}).status_code == 200
+    report = json.loads(open_submission(server, new_submission(server, before)).read("report.json"))
+    assert report["follow_up_of"] == first
+
+
+@pytest.mark.parametrize("missing", ["relation", "status", "un_body", "incidents-0-narrative", "consent_store", "consent_sg_report"])
+def test_missing_required_answer_shows_the_form_again_and_stores_nothing(server, missing):
+    before = set(server.submissions())
+    answers = {k: v for k, v in valid_answers().items() if k != missing}
+    response = submit(server, answers, files=[("attachments", ("a.txt", b"evidence", "text/plain"))])
+    assert response.status_code == 400
+    assert "Please check the marked questions." in response.text and "Nothing has been stored yet." in response.text
+    assert "Please choose them again." in response.text  # the chosen file is not kept
+    assert answers["incidents-0-province"] in response.text or missing == "incidents-0-province"  # entered text kept
+    assert set(server.submissions()) == before
+    assert server.pending() == []
+
+
+def test_incident_dates_need_month_unless_ongoing(server):
+    answers = {**valid_answers(), "incidents-0-start_date": "2024"}
+    answers.pop("incidents-0-ongoing")
+    response = submit(server, answers)
+    assert response.status_code == 400 and "at least the year and month" in response.text
+    before = set(server.submissions())
+    answers["incidents-0-start_date"] = "2024年5月"
+    assert submit(server, answers).status_code == 200
+    report = json.loads(open_submission(server, new_submission(server, before)).read("report.json"))
+    assert report["incidents"][0]["start"]["date"] == "2024-05"
+
+
+def test_a_second_incident_is_kept_only_when_used(server):
+    before = set(server.submissions())
+    answers = {**valid_answers(), "incidents-1-violations": ["EXIT_BAN"], "incidents-1-start_date": "2023-09",
+               "incidents-1-province": "Beijing", "incidents-1-narrative": "Stopped at the airport.",
+               "incidents-1-perpetrator": "police"}
+    assert submit(server, answers).status_code == 200
+    report = json.loads(open_submission(server, new_submission(server, before)).read("report.json"))
+    assert [i["violations"] for i in report["incidents"]] == [["ARBITRARY_DETENTION", "DENIAL_OF_MEDICAL_CARE"], ["EXIT_BAN"]]
+
+
+def test_every_recipient_can_read_the_submission(tmp_path):
+    main, backup = age.HybridIdentity.generate(), age.HybridIdentity.generate()
+    (tmp_path / "recipients.txt").write_text(f"# main\n{main.recipient()}\n# backup\n{backup.recipient()}\n")
+    with LiveServer(tmp_path, identity=main) as live:
+        assert submit(live, valid_answers()).status_code == 200
+        (path,) = live.submissions()
+    for identity in (main, backup):
+        with open(path, "rb") as f:
+            assert zipfile.ZipFile(io.BytesIO(age.decrypt([identity], f).read())).read("report.json")
