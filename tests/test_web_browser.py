@@ -118,38 +118,32 @@ def _by(driver, css):
 
 def reveal(driver, element) -> None:
     """Open every closed <details> around `element` by clicking its <summary>, outermost first."""
-    for details in element.find_elements("xpath", "ancestor::details"):
-        if details.get_attribute("open") is None:
-            details.find_element("xpath", "./summary").click()
-    assert element.is_displayed(), f"{element.get_attribute('name')} is still hidden after opening its sections"
+    closed = element.find_elements("xpath", "ancestor::details[not(@open)]")
+    for details in closed:
+        details.find_element("xpath", "./summary").click()
+    if closed:
+        assert element.is_displayed(), f"{element.get_dom_attribute('name')} is still hidden after opening its sections"
 
 
 def fill(driver, name: str, value) -> None:
     """Answer one question the way a person would: click labels, choose options, type."""
     from selenium.webdriver.support.select import Select
 
-    fields = driver.find_elements("name", name)
-    assert fields, f"the form has no field {name!r}"
-    tag, kind = fields[0].tag_name, fields[0].get_attribute("type")
+    field = driver.find_element("name", name)
+    tag, kind = field.tag_name, field.get_dom_attribute("type")
     if tag == "select":
-        reveal(driver, fields[0])
-        Select(fields[0]).select_by_value(value)
+        reveal(driver, field)
+        Select(field).select_by_value(value)
     elif kind in ("radio", "checkbox"):
-        wanted = [value] if isinstance(value, str) else list(value)
-        for option in fields:
-            if kind == "radio" and option.get_attribute("value") not in wanted:
-                continue
-            if kind == "checkbox" and len(fields) > 1 and option.get_attribute("value") not in wanted:
-                continue
+        for wanted in [value] if isinstance(value, str) else value:
+            option = driver.find_element("css selector", f'input[name="{name}"][value="{wanted}"]')
             reveal(driver, option)
-            if not option.is_selected():
-                option.find_element("xpath", "ancestor::label[1]").click()  # the visible label, not the box
-            assert option.is_selected(), f"clicking the label did not select {name}={option.get_attribute('value')}"
+            option.find_element("xpath", "ancestor::label[1]").click()  # the visible label, not the box
+            assert option.is_selected(), f"clicking the label did not select {name}={wanted}"
     else:
-        reveal(driver, fields[0])
-        fields[0].clear()
-        fields[0].send_keys(value)
-        assert fields[0].get_attribute("value") == value, f"typing into {name} did not give the expected text"
+        reveal(driver, field)
+        field.send_keys(value)
+        assert field.get_property("value") == value, f"typing into {name} did not give the expected text"
 
 
 def fill_report(driver, answers: dict) -> None:
@@ -177,6 +171,7 @@ def screenshot(driver, name: str) -> Path:
         {
             "format": "png",
             "captureBeyondViewport": True,
+            "optimizeForSpeed": True,
             "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1},
         },
     )

@@ -1,0 +1,145 @@
+"""Headers, cookies, logs and start-up refusals: the server's security properties."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+import requests
+
+from intake import age
+from intake.web import create_app
+from intake.web.config import ConfigError, load_config
+from live_server import LiveServer, new_session, valid_answers, with_files
+
+EXPECTED_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with LiveServer(tmp_path_factory.mktemp("security")) as live:
+        yield live
+
+
+@pytest.mark.parametrize("path, status", [("/", 200), ("/follow-up", 200), ("/no-such-page", 404)])
+def test_security_headers_on_every_page(server, path, status):
+    response = requests.get(server.url + path, timeout=10)
+    assert response.status_code == status
+    for name, value in EXPECTED_HEADERS.items():
+        assert response.headers[name] == value
+    assert "camera=()" in response.headers["Permissions-Policy"]
+    assert response.headers["Server"] == "intake"  # no product or version banner
+
+
+def test_pages_load_nothing_from_elsewhere(server):
+    html = requests.get(server.url + "/", timeout=10).text
+    assert "<script" not in html
+    assert "src=\"http" not in html and "href=\"http" not in html.replace('href="https://www.wikipedia.org/"', "")
+
+
+def test_session_cookie_flags(server):
+    response = requests.get(server.url + "/", timeout=10)
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie
+
+
+def test_https_mode_uses_secure_host_prefixed_cookie(tmp_path):
+    with LiveServer(tmp_path, env={"INTAKE_HTTPS": "1"}) as live:
+        cookie = requests.get(live.url + "/", timeout=10).headers["Set-Cookie"]
+    assert cookie.startswith("__Host-intake=") and "Secure" in cookie
+
+
+def test_logs_hold_no_address_user_agent_referrer_or_content(server):
+    session, token = new_session(server)
+    session.headers.update({"User-Agent": "DistinctiveAgent/9.9", "Referer": "http://referrer.example/page"})
+    assert session.post(server.url + "/", data={**valid_answers("LOGMARK"), "csrf_token": token}, files=with_files(()), timeout=30).status_code == 200
+    session.post(server.url + "/", data={"csrf_token": "bad"}, files=with_files(()), timeout=30)
+    # A malformed request that gunicorn itself rejects (it would log the client address).
+    import socket
+
+    with socket.create_connection(("127.0.0.1", server.port)) as raw:
+        raw.sendall(b"GARBAGE\r\n\r\n")
+        raw.recv(1000)
+    log = server.log()
+    assert "submission stored" in log
+    assert "ip=(withheld)" in log  # gunicorn did log the malformed request, without the address
+    for secret in ("127.0.0.1", "DistinctiveAgent", "referrer.example", "LOGMARK", "POST", "GET /"):
+        assert secret not in log
+
+
+def test_refuses_to_start_without_a_secret_key():
+    with pytest.raises(ConfigError):
+        load_config({})
+    with pytest.raises(ConfigError):
+        load_config({"INTAKE_SECRET_KEY": "short"})
+
+
+def _serve(tmp_path, recipients_text: str | None):
+    path = tmp_path / "recipients.txt"
+    if recipients_text is not None:
+        path.write_text(recipients_text)
+    env = {"INTAKE_SECRET_KEY": "k" * 64, "INTAKE_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"}
+    return subprocess.run([sys.executable, "-m", "intake", "serve", "--recipients", str(path), "--port", "1"],
+                          capture_output=True, env=env, timeout=60)
+
+
+def test_refuses_to_start_with_a_secret_key_in_the_recipients(tmp_path):
+    identity = age.HybridIdentity.generate()
+    secret = identity.to_secret_string()
+    result = _serve(tmp_path, f"{identity.recipient()}\n# {secret}\n")
+    assert result.returncode == 1
+    assert "contains a secret key" in result.stderr.decode() and secret not in result.stderr.decode()
+    with pytest.raises(ConfigError):
+        create_app({"INTAKE_DATA_DIR": tmp_path / "data", "INTAKE_RECIPIENTS": tmp_path / "recipients.txt", "SECRET_KEY": "k" * 40})
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (None, "does not exist"),
+        ("# nothing yet\n", "no recipients found"),
+        ("mixed", "mixes post-quantum and classic recipients"),
+        ("age1notarealkey\n", "line 1"),
+    ],
+)
+def test_refuses_to_start_with_an_unusable_recipients_file(tmp_path, text, message):
+    if text == "mixed":
+        text = f"{age.HybridIdentity.generate().recipient()}\n{age.X25519Identity.generate().recipient()}\n"
+    result = _serve(tmp_path, text)
+    assert result.returncode == 1
+    assert result.stderr.decode().startswith("intake: error: ") and message in result.stderr.decode()
+    assert not (tmp_path / "data").exists()
+
+
+def test_the_serving_process_never_loads_decryption(server):
+    """The production entry point forbids the secret side, and serving never needed it."""
+    code = (
+        "import sys, json\n"
+        "import intake.web.wsgi\n"
+        "try:\n"
+        "    import intake.age.identities\n"
+        "    blocked = False\n"
+        "except ImportError:\n"
+        "    blocked = True\n"
+        "print(json.dumps({'blocked': blocked, 'modules': sorted(sys.modules)}))\n"
+    )
+    env = {**server.env}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, timeout=60, text=True)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout.splitlines()[-1])
+    assert result["blocked"]
+    loaded = set(result["modules"])
+    assert not loaded & {"intake.age.identities", "intake.age.reader", "intake.age.keyfile"}
+
+
+def test_templates_cannot_see_the_configuration(server):
+    app = create_app({"INTAKE_DATA_DIR": server.data_dir, "INTAKE_RECIPIENTS": server.recipients, "SECRET_KEY": "s" * 40})
+    assert "config" not in app.jinja_env.globals
