@@ -118,6 +118,15 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
+def system_cpu_seconds() -> tuple[float, float]:
+    """(busy, idle) CPU seconds of the whole machine so far, from /proc/stat (all CPUs added)."""
+    with open("/proc/stat") as f:
+        values = [int(v) for v in f.readline().split()[1:]]
+    user, nice, system, idle, iowait, irq, softirq, steal = (values + [0] * 8)[:8]
+    tick = os.sysconf("SC_CLK_TCK")
+    return (user + nice + system + irq + softirq + steal) / tick, (idle + iowait) / tick
+
+
 def filesystem_of(path: Path) -> str:
     best, fstype = "", "?"
     with open("/proc/mounts") as f:
@@ -135,8 +144,9 @@ def filesystem_of(path: Path) -> str:
 class Server:
     """One gunicorn on 127.0.0.1:<free port>, in its own process group, with its own folder."""
 
-    def __init__(self, kind: str, root: Path, env: dict, identity=None):
+    def __init__(self, kind: str, root: Path, env: dict, identity=None, workers: int = 2):
         self.kind = kind  # "ours" or "baseline"
+        self.expected_workers = workers
         self.root = root
         root.mkdir(mode=0o700)
         self.identity = identity
@@ -175,7 +185,7 @@ class Server:
                 conn.request("GET", "/robots.txt")
                 if conn.getresponse().status == 200:
                     conn.close()
-                    if self.worker_pids():
+                    if len(self.worker_pids()) >= self.expected_workers:  # all booted
                         return self
                 conn.close()
             except OSError:
@@ -389,7 +399,9 @@ def percentile(sorted_values: list[float], q: float) -> float:
     return sorted_values[min(len(sorted_values) - 1, round(q * (len(sorted_values) - 1)))]
 
 
-def run_submissions(server: Server, concurrency: int, total: int, time_cap: float, client_procs: int) -> dict:
+def run_submissions(server: Server, concurrency: int, total: int, time_cap: float, client_procs: int,
+                    on_start=None) -> dict:
+    """One level. `on_start()`, if given, runs once every session is set up, just before the start."""
     ctx = multiprocessing.get_context("fork")
     procs = max(1, min(client_procs, concurrency))
     counter = ctx.Value("q", 0)
@@ -408,13 +420,17 @@ def run_submissions(server: Server, concurrency: int, total: int, time_cap: floa
             first += n
         for _ in workers:
             ready_queue.get(timeout=SOCKET_TIMEOUT + 30)  # every session has its cookie and token
+        if on_start is not None:
+            on_start()
         cpu_before = server.cpu_seconds()
+        machine_before = system_cpu_seconds()
         start = time.monotonic()
         deadline.value = start + time_cap
         go.set()
         for _ in workers:
             results.append(result_queue.get(timeout=time_cap + 2 * SOCKET_TIMEOUT + 120))
         server_cpu = server.cpu_seconds() - cpu_before
+        machine_after = system_cpu_seconds()
         for p in workers:
             p.join(10)
     finally:
@@ -452,6 +468,8 @@ def run_submissions(server: Server, concurrency: int, total: int, time_cap: floa
                        (("p50", 0.50), ("p95", 0.95), ("p99", 0.99), ("max", 1.0))},
         "server_cpu_seconds": server_cpu,
         "client_cpu_seconds": sum(r["cpu_seconds"] for r in results),
+        "machine_busy_seconds": machine_after[0] - machine_before[0],
+        "machine_idle_seconds": machine_after[1] - machine_before[1],
     }
 
 
@@ -670,7 +688,8 @@ def main(argv=None) -> int:
     servers: list[Server] = []
 
     def new_server(kind, env):
-        server = Server(kind, root / f"{len(servers):02d}-{kind}", env, identity if kind == "ours" else None)
+        server = Server(kind, root / f"{len(servers):02d}-{kind}", env, identity if kind == "ours" else None,
+                        workers=settings["INTAKE_WORKERS"])
         servers.append(server)
         return server.start()
 
@@ -777,16 +796,18 @@ def report(result: dict, args) -> None:
         log()
         log("Small reports (multipart, valid answers, empty file field), each client its own session and CSRF token:")
         log(f"{'clients':>7} {'procs':>5} {'sent':>6} {'200':>6} {'other':>5} {'errs':>4} {'sec':>6} {'subs/s':>7} "
-            f"{'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7} {'srv CPU':>8} {'cli CPU':>8}")
+            f"{'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7} {'server':>7} {'clients':>7} {'other':>6} {'idle':>5}")
         for r in result["submissions"]:
-            cores = r["seconds"] * (env["cpus"] or 1)
+            cores = r["machine_busy_seconds"] + r["machine_idle_seconds"] or 1.0
+            other = max(0.0, r["machine_busy_seconds"] - r["server_cpu_seconds"] - r["client_cpu_seconds"])
             log(f"{r['concurrency']:>7} {r['client_processes']:>5} {r['responses']:>6} {r['ok_200']:>6} "
                 f"{r['responses'] - r['ok_200']:>5} {sum(r['connection_errors'].values()):>4} {r['seconds']:>6.1f} "
                 f"{r['per_second']:>7.0f} {r['latency_ms']['p50']:>7.1f} {r['latency_ms']['p95']:>7.1f} "
                 f"{r['latency_ms']['p99']:>7.1f} {r['latency_ms']['max']:>7.1f} "
-                f"{100 * r['server_cpu_seconds'] / cores:>7.0f}% {100 * r['client_cpu_seconds'] / cores:>7.0f}%")
-        log("  (srv/cli CPU: share of all CPUs during the level; server = gunicorn master + workers,")
-        log("   cli = the load-generator processes; the rest is idle, the kernel or other processes)")
+                f"{100 * r['server_cpu_seconds'] / cores:>6.0f}% {100 * r['client_cpu_seconds'] / cores:>6.0f}% "
+                f"{100 * other / cores:>5.0f}% {100 * r['machine_idle_seconds'] / cores:>4.0f}%")
+        log("  (CPU columns: share of all CPUs during the level, from /proc: server = gunicorn master + workers,")
+        log("   clients = the load-generator processes, other = everything else on the machine, idle = idle + iowait)")
         log(f"{'clients':>7}  {'stored':>6} {'decrypted':>9} {'receipts stored/shown':>21} {'pending':>7}  "
             f"server CPU ms per submission")
         for r in result["submissions"]:

@@ -57,11 +57,12 @@ def store():
     size = 0
     for path, stream in g.pop("plain_parts", []):
         stream.flush()
-        if stream.tell() == 0:  # an empty file field (no file chosen): nothing to keep
+        length = os.fstat(stream.fileno()).st_size  # the parser has rewound the stream: not tell()
+        if length == 0:  # an empty file field (no file chosen): nothing to keep
             stream.close()
             path.unlink()
             continue
-        size += stream.tell()
+        size += length
         os.fsync(stream.fileno())
         stream.close()
         os.rename(path, STORED / path.name)

@@ -349,7 +349,8 @@ def test_missing_required_answer_shows_form_again_and_stores_nothing(browser, se
     # The chosen file is gone, and the page says so.
     assert "files you chose were not kept" in _by(browser, ".notice").text
     # Answers already given are kept in the form.
-    assert browser.find_element("name", "incidents-0-province").get_attribute("value") == "Sichuan missing"
+    assert browser.find_element("name", "incidents-0-province").get_property("value") == "Sichuan missing"
+    screenshot(browser, "report-form-errors.png")
 
     assert set(server.submissions()) == before, "an invalid report was stored"
     assert server.pending() == [], "the invalid report's attachment left ciphertext in tmp/"
