@@ -31,7 +31,8 @@ _ZIP_LOCAL_HEADER = 30
 _ZIP_CENTRAL_HEADER = 46
 _DATA_DESCRIPTOR = 16
 _ZEROS = bytes(1 << 16)
-MAX_NAME_LENGTH = 80
+MAX_NAME_BYTES = 120
+_RESERVED = set(':*?"<>|')
 
 
 class TooManyAttachments(Exception):
@@ -41,13 +42,19 @@ class TooManyAttachments(Exception):
 def safe_entry_name(index: int, original: str) -> str:
     """A harmless archive name that keeps the readable part of the original name.
 
-    Only the last path component survives, control and format characters go, and the name
-    may not start with a dot: no path traversal or hidden files when staff unzip it.
+    Only the last path component survives; control, format and Windows-reserved characters go;
+    the name may not start with a dot; it is cut to MAX_NAME_BYTES of UTF-8 (file systems
+    count bytes), keeping the extension. No path traversal or hidden files when staff unzip it.
     """
     name = unicodedata.normalize("NFC", original).replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(c for c in name if unicodedata.category(c)[0] not in "CZ" or c == " ").strip(" .")
-    name = name.replace(" ", "_")[-MAX_NAME_LENGTH:] or "file"
-    return f"attachments/{index:02d}-{name}"
+    name = "".join(c for c in name if (unicodedata.category(c)[0] not in "CZ" or c == " ") and c not in _RESERVED)
+    name = name.strip(" .").replace(" ", "_") or "file"
+    stem, dot, extension = name.rpartition(".")
+    if not dot or len(extension.encode()) > 16:
+        stem, dot, extension = name, "", ""
+    budget = MAX_NAME_BYTES - len(dot + extension)
+    stem = stem.encode()[:budget].decode("utf-8", "ignore")
+    return f"attachments/{index:02d}-{stem}{dot}{extension}"
 
 
 def clean_original_name(name: str) -> str:
@@ -71,9 +78,11 @@ class _CountingWriter:
     def __init__(self, sink):
         self._sink = sink
         self.position = 0
+        self.discarding = False  # set when the envelope is dropped: later writes go nowhere
 
     def write(self, data) -> int:
-        self._sink.write(data)
+        if not self.discarding:
+            self._sink.write(data)
         n = len(data)
         self.position += n
         return n
@@ -186,15 +195,17 @@ class Envelope:
         return self.temp_path
 
     def _write_padding(self) -> None:
-        # Everything still to come is computable: the padding entry's local header and data
-        # descriptor, then the central directory (one record per entry) and the end record.
-        entries = [*self._zip.filelist, _info(PADDING_ENTRY)]
-        central = sum(_ZIP_CENTRAL_HEADER + len(e.filename.encode()) + len(e.extra) + len(e.comment) for e in entries)
-        overhead = _ZIP_LOCAL_HEADER + len(PADDING_ENTRY) + _DATA_DESCRIPTOR + central + _ZIP_END_RECORD
-        if self._out.position + overhead > zipfile.ZIP64_LIMIT:
-            overhead += _ZIP64_END_RECORDS
-        unpadded = self._out.position + overhead
-        remaining = padme(unpadded) - unpadded
+        position = self._out.position
+        remaining = 0
+        # ZIP64 fields depend on the padding size itself, so settle it by iteration (once or
+        # twice; the loop bound is only a guard).
+        for _ in range(8):
+            total = position + self._trailer_size(position, remaining)
+            if total == padme(total):
+                break
+            remaining += padme(total) - total
+        else:
+            raise RuntimeError("padding did not settle")
         info = _info(PADDING_ENTRY)
         info.file_size = remaining
         with self._zip.open(info, "w") as pad:
@@ -203,10 +214,41 @@ class Envelope:
                 pad.write(_ZEROS[:step])
                 remaining -= step
 
+    def _trailer_size(self, position: int, padding: int) -> int:
+        """Bytes from `position` to the end of the archive, padding entry of `padding` bytes included.
+
+        Everything still to come is computable: the padding entry (local header, data, data
+        descriptor), the central directory (one record per entry, with ZIP64 fields where
+        zipfile adds them) and the end records.
+        """
+        pad = _info(PADDING_ENTRY)
+        pad.file_size = pad.compress_size = padding
+        pad.header_offset = position
+        local = _ZIP_LOCAL_HEADER + len(PADDING_ENTRY.encode()) + padding + _DATA_DESCRIPTOR
+        if padding * 1.05 > zipfile.ZIP64_LIMIT:  # zipfile then writes ZIP64 local fields
+            local += 20 + 8
+        central = 0
+        for entry in [*self._zip.filelist, pad]:
+            zip64_fields = 2 * (entry.file_size > zipfile.ZIP64_LIMIT or entry.compress_size > zipfile.ZIP64_LIMIT)
+            zip64_fields += entry.header_offset > zipfile.ZIP64_LIMIT
+            zip64_extra = 4 + 8 * zip64_fields if zip64_fields else 0
+            central += _ZIP_CENTRAL_HEADER + len(entry.filename.encode()) + len(entry.extra) + zip64_extra + len(entry.comment)
+        end = _ZIP_END_RECORD
+        if position + local > zipfile.ZIP64_LIMIT or central > zipfile.ZIP64_LIMIT:
+            end += _ZIP64_END_RECORDS
+        return local + central + end
+
     def discard(self) -> None:
         """Remove the pending ciphertext. Safe to call at any point, and more than once."""
         if self.sealed:
             return
+        # Let zipfile finish its bookkeeping into nothing, so it never writes again later.
+        self._out.discarding = True
+        try:
+            self._close_sinks()
+            self._zip.close()
+        except (OSError, ValueError):
+            pass
         try:
             self._file.close()
         except (OSError, ValueError):

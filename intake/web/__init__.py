@@ -58,6 +58,9 @@ def create_app(config: dict | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
         WTF_CSRF_TIME_LIMIT=24 * 3600,  # a long form over a slow Tor circuit must not expire
+        # Flask-WTF's HTTPS check wants a Referer, which Referrer-Policy: no-referrer (rightly)
+        # suppresses; the per-session token and the SameSite=Strict cookie carry the protection.
+        WTF_CSRF_SSL_STRICT=False,
         # Bytes of one text field held in memory (also bounds the parser's buffer, so it must
         # stay well above its 64 KiB reads); Werkzeug answers 413 above it.
         MAX_FORM_MEMORY_SIZE=1024 * 1024,
@@ -75,6 +78,8 @@ def create_app(config: dict | None = None) -> Flask:
     stale = store.prepare()
     if stale:
         app.logger.info("removed %d unfinished submission file(s) left by an earlier run", stale)
+    if not any(r.post_quantum for r in recipients):
+        app.logger.warning("the recipients are classic X25519 keys: use post-quantum (age1pq1…) keys, see docs/keys.md")
     app.extensions["intake"] = IntakeState(recipients, store)
 
     # Registered before CSRFProtect: its check parses the body, which starts storing uploads.

@@ -22,6 +22,12 @@ def parse_size(text: str) -> int:
     return int(match.group(1)) * _UNITS[(match.group(2) or "").lower()]
 
 
+def _count(text: str, name: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise ConfigError(f"{name} must be a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
 def load_config(env=os.environ, *, demo: bool = False) -> dict:
     """Flask config from INTAKE_* variables. Raises ConfigError with a fix-it message."""
     demo = demo or env.get("INTAKE_DEMO") == "1"
@@ -38,7 +44,7 @@ def load_config(env=os.environ, *, demo: bool = False) -> dict:
         "INTAKE_RECIPIENTS": Path(env.get("INTAKE_RECIPIENTS", "keys/recipients.txt")),
         "MAX_CONTENT_LENGTH": parse_size(env.get("INTAKE_MAX_UPLOAD", str(DEFAULT_MAX_UPLOAD))),
         "INTAKE_MIN_FREE": parse_size(env.get("INTAKE_MIN_FREE", str(DEFAULT_MIN_FREE))),
-        "INTAKE_MAX_ATTACHMENTS": int(env.get("INTAKE_MAX_ATTACHMENTS", "20")),
+        "INTAKE_MAX_ATTACHMENTS": _count(env.get("INTAKE_MAX_ATTACHMENTS", "20"), "INTAKE_MAX_ATTACHMENTS"),
         "INTAKE_DEMO": demo,
         "SESSION_COOKIE_SECURE": https,
         "SESSION_COOKIE_NAME": "__Host-intake" if https else "intake",

@@ -1,6 +1,7 @@
 """The report and follow-up forms. Only the fields marked R in the domain field list are
 required: a report must be possible without a single identifying detail."""
 
+import datetime
 import re
 
 from flask_babel import lazy_gettext as _l
@@ -54,8 +55,13 @@ def normalize_date(text: str) -> str | None:
     if not match:
         return None
     year, month, day = match.groups()
-    if not 1900 <= int(year) <= 2100 or (month and not 1 <= int(month) <= 12) or (day and not 1 <= int(day) <= 31):
+    if not 1900 <= int(year) <= 2100 or (month and not 1 <= int(month) <= 12) or (day and not month):
         return None
+    if day:
+        try:
+            datetime.date(int(year), int(month), int(day))
+        except ValueError:  # 2024-02-31
+            return None
     return "-".join([year] + [f"{int(p):02d}" for p in (month, day) if p])
 
 
