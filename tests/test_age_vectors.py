@@ -36,6 +36,12 @@ def load_vector(path: Path) -> tuple[dict[str, list[str]], bytes]:
     return fields, body
 
 
+def vector_identities(fields: dict) -> list:
+    return [age.parse_identity(s) for s in fields.get("identity", [])] + [
+        age.ScryptIdentity(p) for p in fields.get("passphrase", [])
+    ]
+
+
 def vector_paths() -> list[Path]:
     return sorted(p for p in VECTORS.iterdir() if p.name not in NOT_VECTORS)
 
@@ -47,8 +53,7 @@ def test_all_143_vectors_are_present():
 @pytest.mark.parametrize("path", vector_paths(), ids=lambda p: p.name)
 def test_vector(path: Path):
     fields, body = load_vector(path)
-    identities = [age.parse_identity(s) for s in fields.get("identity", [])]
-    identities += [age.ScryptIdentity(p) for p in fields.get("passphrase", [])]
+    identities = vector_identities(fields)
     expect = fields["expect"][0]
     released = bytearray()
     error = None
@@ -74,8 +79,7 @@ def binary_vector_paths() -> list[Path]:
 def test_vector_random_access(path: Path):
     """The random-access reader agrees with the sequential one on every binary vector."""
     fields, body = load_vector(path)
-    identities = [age.parse_identity(s) for s in fields.get("identity", [])]
-    identities += [age.ScryptIdentity(p) for p in fields.get("passphrase", [])]
+    identities = vector_identities(fields)
     expect = fields["expect"][0]
     try:
         plaintext = age.open_random_access(identities, io.BytesIO(body)).read()

@@ -27,6 +27,7 @@ from .recipients import (
     X25519_LABEL,
     HybridRecipient,
     X25519Recipient,
+    parse_key_lines,
     scrypt_key,
 )
 
@@ -197,15 +198,4 @@ def parse_identity(text: str) -> X25519Identity | HybridIdentity:
 
 def parse_identities_file(text: str) -> list[X25519Identity | HybridIdentity]:
     """A plain identity file as age-keygen writes it: `#` comments, blank lines, one key a line."""
-    identities = []
-    for number, line in enumerate(text.splitlines(), 1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        try:
-            identities.append(parse_identity(line))
-        except KeyFormatError as exc:
-            raise KeyFormatError(f"line {number}: {exc}") from None
-    if not identities:
-        raise KeyFormatError("no identities found")
-    return identities
+    return parse_key_lines(text, parse_identity, "identities")

@@ -150,15 +150,20 @@ def parse_recipients_file(text: str) -> list[X25519Recipient | HybridRecipient]:
 
     Errors give the line number only: a line may hold a secret pasted by mistake.
     """
-    recipients = []
+    return parse_key_lines(text, parse_recipient, "recipients")
+
+
+def parse_key_lines(text: str, parse_one, what: str) -> list:
+    """Parse a file of one key a line (`#` comments, blank lines); errors name the line only."""
+    keys = []
     for number, line in enumerate(text.splitlines(), 1):
         line = line.strip()
         if not line or line.startswith("#"):
             continue
         try:
-            recipients.append(parse_recipient(line))
+            keys.append(parse_one(line))
         except KeyFormatError as exc:
             raise type(exc)(f"line {number}: {exc}") from None
-    if not recipients:
-        raise KeyFormatError("no recipients found")
-    return recipients
+    if not keys:
+        raise KeyFormatError(f"no {what} found")
+    return keys
