@@ -9,13 +9,13 @@ Missing ones skip these tests, except under CI=true, where they must be installe
 Screenshots for human review go to test-output/ (git-ignored).
 """
 
+import base64
 import hashlib
 import io
 import json
 import os
 import re
 import secrets
-import shutil
 import urllib.parse
 import zipfile
 from pathlib import Path
@@ -23,7 +23,6 @@ from pathlib import Path
 import pytest
 
 from intake import age
-
 from live_server import LiveServer, valid_answers
 
 CHROMIUM = "/usr/bin/chromium"
@@ -45,6 +44,11 @@ CHROME_FLAGS = [
     "--window-size=1200,900",
 ]
 IDENTITY_FIELDS = ("reporter_name", "reporter_organisation", "contact_channel", "contact_details")
+REQUIRED_FIELDS = (  # the questions marked "(required)": nothing inside a <details>
+    "relation", "how_known", "victim_kind", "status", "un_body", "cooperation_kind",
+    "incidents-0-violations", "incidents-0-start_date", "incidents-0-province", "incidents-0-narrative",
+    "incidents-0-perpetrator", "consent_store", "consent_share_un", "consent_name_public", "consent_sg_report",
+)
 
 
 def require(available: bool, reason: str) -> None:
@@ -146,6 +150,11 @@ def fill(driver, name: str, value) -> None:
         assert field.get_property("value") == value, f"typing into {name} did not give the expected text"
 
 
+def required_answers(marker: str) -> dict:
+    answers = valid_answers(marker)
+    return {name: answers[name] for name in REQUIRED_FIELDS}
+
+
 def fill_report(driver, answers: dict) -> None:
     for name, value in answers.items():
         fill(driver, name, value)
@@ -161,8 +170,6 @@ def submit(driver) -> None:
 
 def screenshot(driver, name: str) -> Path:
     """The whole page, beyond the window, as a PNG in test-output/ (via the DevTools protocol)."""
-    import base64
-
     OUTPUT.mkdir(exist_ok=True)
     metrics = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
     size = metrics.get("cssContentSize") or metrics["contentSize"]
@@ -309,8 +316,7 @@ def test_anonymous_reporter_hides_identity_fields_and_nothing_typed_there_is_sto
     for name in IDENTITY_FIELDS:
         assert not browser.find_element("name", name).is_displayed(), f"{name} is still visible after ticking 'Report anonymously'"
 
-    answers = {k: v for k, v in valid_answers("anon").items() if k not in IDENTITY_FIELDS}
-    fill_report(browser, answers)
+    fill_report(browser, required_answers("anon"))
     submit(browser)
     code = receipt_on_page(browser)
 
@@ -334,7 +340,7 @@ def test_missing_required_answer_shows_form_again_and_stores_nothing(browser, se
     before = set(server.submissions())
 
     browser.get(server.url + "/")
-    answers = valid_answers("missing")
+    answers = required_answers("missing")
     del answers["incidents-0-narrative"]  # required: "What happened?"
     fill_report(browser, answers)
     attach(browser, evidence)

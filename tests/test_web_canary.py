@@ -228,6 +228,10 @@ def decrypt_zip(server: LiveServer, path: Path) -> zipfile.ZipFile:
 
 
 def test_no_plaintext_of_any_submission_reaches_the_disk(tmp_path):
+    if not Path("/proc/self/fd").is_dir():  # the server runs on Linux; /proc shows its open files
+        if os.environ.get("CI") == "true":
+            pytest.fail("/proc is missing (CI=true, so this test must be able to run)")
+        pytest.skip("needs Linux /proc to see the server's open files")
     started = time.time() - 2  # file times can lag the clock a little
     canary = "cnry" + secrets.token_hex(16)
     agent_token, referer_token = secrets.token_hex(12), secrets.token_hex(12)
@@ -257,7 +261,7 @@ def test_no_plaintext_of_any_submission_reaches_the_disk(tmp_path):
         # 1. A valid report: canary in every free-text answer, in a file's bytes and in a file's name.
         answers, text_fields = canary_report(client.get("/").text, canary)
         assert len(text_fields) >= 40, f"found only {len(text_fields)} free-text fields in the form"
-        # Halfway through the big file, nothing but ciphertext may be open: an unlinked spool
+        # Four fifths into the big file, nothing but ciphertext may be open: an unlinked spool
         # file (Werkzeug's default over 500 KB) leaves no trace for the search afterwards.
         seen = {}
 
@@ -315,7 +319,7 @@ def test_no_plaintext_of_any_submission_reaches_the_disk(tmp_path):
     assert scanned >= 4, f"searched only {scanned} files: the search looked in the wrong places"
 
     log = server.log()
-    assert log.count("submission stored") == 2, "the captured server log is not the server's log"
+    assert "Booting worker" in log, "the captured log is not the server's log"
     assert "127.0.0.1" not in log, "the server log holds the client's IP address"
     assert forwarded_ip not in log, "the server log holds the forwarded client address"
     for label in ("user agent", "referrer"):
