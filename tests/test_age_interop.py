@@ -17,21 +17,13 @@ from pathlib import Path
 import pytest
 
 from intake import age
+from tooling import require
 
 pytestmark = pytest.mark.interop
 
 INTEROP = Path(__file__).parent / "interop"
 SIZES = [0, 1, 65536, 65537, 3 * 2**20 + 17]  # empty, tiny, one full chunk, chunk + 1, ~3 MB
 INTAKE = [sys.executable, "-c", "import sys; from intake.cli import main; sys.exit(main())"]
-
-
-def require(available: bool, reason: str) -> None:
-    """Skip when a tool is missing, but fail under CI, which is meant to install every tool."""
-    if available:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (CI=true, so every interop tool must be installed)")
-    pytest.skip(reason)
 
 
 def run(args, data: bytes = b"", cwd=None) -> bytes:

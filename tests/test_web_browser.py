@@ -24,6 +24,7 @@ import pytest
 
 from intake import age
 from live_server import LiveServer, valid_answers
+from tooling import require
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -49,15 +50,6 @@ REQUIRED_FIELDS = (  # the questions marked "(required)": nothing inside a <deta
     "incidents-0-violations", "incidents-0-start_date", "incidents-0-province", "incidents-0-narrative",
     "incidents-0-perpetrator", "consent_store", "consent_share_un", "consent_name_public", "consent_sg_report",
 )
-
-
-def require(available: bool, reason: str) -> None:
-    """Skip when a tool is missing, but fail under CI, which is meant to install every tool."""
-    if available:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (CI=true, so the browser tests must be able to run)")
-    pytest.skip(reason)
 
 
 def _selenium():

@@ -55,6 +55,7 @@ def test_full_report_with_several_attachments(server):
     path = new_submission(server, before)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert path.stat().st_mtime % 86400 == 0  # the day only
+    assert path.parent.stat().st_mtime % 86400 == 0  # and the folder does not tell the time either
     archive = open_submission(server, path)
     report = json.loads(archive.read("report.json"))
     assert report["schema"] == "intake.report/1" and report["receipt"] == receipt
