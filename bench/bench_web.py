@@ -3,32 +3,39 @@
 
 Run from the repository root (see bench/README.md for how to read the output):
 
-    .venv/bin/python bench/bench_web.py                # default run, about 2-3 minutes on 2 cores
-    .venv/bin/python bench/bench_web.py --quick        # under a minute
+    .venv/bin/python bench/bench_web.py                # default run, about 2 minutes on 2 cores
+    .venv/bin/python bench/bench_web.py --quick        # about 20 seconds
     .venv/bin/python bench/bench_web.py --json > web.json
 
-Measured, in one run, each against a fresh gunicorn started with the intake's own settings
-(python:intake.web.gunicorn_conf, gthread) and freshly generated keys:
+Every measurement runs against a fresh gunicorn, started the way production starts it
+(-c python:intake.web.gunicorn_conf, gthread, INTAKE_WORKERS x INTAKE_THREADS) with a freshly
+generated post-quantum identity, a data dir in a temporary folder and its own free port.
 
-  1. Small reports: `--concurrency` client threads (16 and 64 by default), split over
-     `--client-procs` processes, each thread with its own keep-alive connection, session
-     cookie and CSRF token. They POST prebuilt multipart bodies until `--submissions` have
-     been sent or `--time-cap` seconds have passed. Reported: submissions/s, latency
-     percentiles, and the CPU the server and the clients used. Then every stored file is
-     decrypted with the server identity: it must be a ZIP with report.json, the count must
-     equal the number of 200 responses, and the receipts inside must be exactly the receipts
-     the clients were shown.
-  2. Large uploads: one report with one attachment of `--upload-mib` MiB (and of
-     `--small-upload-mib` MiB, to show that memory does not grow with the upload), streamed by
-     the client from a generator (a 1 MiB block repeated; never the whole body in memory).
-     Reported: MiB/s and the gunicorn worker's peak RSS (VmHWM). The stored file is decrypted
-     and the attachment's SHA-256 is checked.
-  3. Baseline: the same uploads into bench/web_baseline_app.py, the same gunicorn settings
-     and Werkzeug parser writing each file part to a plain file (no encryption, no ZIP).
-     Reported: MiB/s and the ratio ours / baseline.
+  1. Small reports: `--concurrency` client threads per level (16 and 64), split over
+     `--client-procs` processes. Each thread has its own keep-alive connection, loads the
+     form page (session cookie, CSRF token), builds the multipart body a browser would send
+     from that page (every control, valid answers, no file chosen), sends one untimed
+     warm-up submission, then POSTs the prebuilt request until `--submissions` have been
+     sent or `--time-cap` seconds have passed. Reported: submissions/s, latency percentiles,
+     and how the CPUs were shared (server, load generator, anything else, idle).
+     Then the server is stopped and every file in submissions/ is decrypted with the
+     identity: each must be a ZIP holding report.json, their number must equal the 200
+     responses, their receipts must be exactly the receipts the clients were shown, and
+     tmp/ must be empty.
+  2. Large uploads: one report with one attachment of `--small-upload-mib` and of
+     `--upload-mib` MiB, INTAKE_MAX_UPLOAD=2GB. The client streams the body from a generator
+     (one 1 MiB block repeated, Content-Length set), so it never holds the upload. Reported:
+     MiB/s and the peak RSS (VmHWM) of the gunicorn worker that handled it. The stored file
+     is decrypted and the attachment's SHA-256 and size are checked.
+  3. Baseline: the same uploads, same body, same gunicorn settings, into
+     bench/web_baseline_app.py, which writes each file part to a plain file (no encryption,
+     no ZIP, no form validation). Reported: MiB/s and the ratio ours / baseline.
+
+Uploads run `--upload-repeat` times, interleaved; medians are reported. Temporary data and
+every server are removed at the end, also on errors, Ctrl-C and SIGTERM.
 
 Exit status is 0 whatever the result, unless --strict is given and a target is missed.
-Needs only the project venv; py-spy or other profilers are not used.
+Needs only the project venv (and tests/live_server.py for the form answers).
 """
 
 import argparse
@@ -44,12 +51,14 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 import zipfile
+from html.parser import HTMLParser
 from importlib.metadata import version
 from pathlib import Path
 
@@ -67,6 +76,7 @@ GUNICORN_CONF = "python:intake.web.gunicorn_conf"
 START_TIMEOUT = 30
 STOP_TIMEOUT = 20
 SOCKET_TIMEOUT = 60
+SETUP_TIMEOUT = 120  # every client loading the form page, or sending its warm-up submission
 
 # Targets from the issue.
 TARGET_SUBMISSIONS_PER_S = 200  # "hundreds per second on 2 cores", at every concurrency level
@@ -167,6 +177,7 @@ class Server:
             self.argv = [sys.executable, "-m", "gunicorn", "-c", GUNICORN_CONF, "intake.web.wsgi:app"]
         else:
             self.env["BENCH_BASELINE_DIR"] = str(root / "baseline")
+            self.env["PYTHONDONTWRITEBYTECODE"] = "1"  # no bench/__pycache__ from the fixture
             self.argv = [sys.executable, "-m", "gunicorn", "-c", GUNICORN_CONF,
                          "--pythonpath", str(BENCH_DIR), "web_baseline_app:app"]
         self.log_path = root / "server.log"
@@ -224,6 +235,14 @@ class Server:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
         except OSError:
             return ""
+
+    def log_problems(self) -> list[str]:
+        """Lines of the server log above INFO (errors, warnings, tracebacks)."""
+        try:
+            lines = self.log_path.read_text(errors="replace").splitlines()
+        except OSError:
+            return []
+        return [line for line in lines if line.strip() and not line.startswith("INFO ")]
 
     def submissions(self) -> list[Path]:
         return sorted((self.data_dir / "submissions").glob("*.age"))
@@ -285,56 +304,164 @@ class RawConnection:
         return status, headers, body[:length]
 
 
-def form_fields(csrf_token: str, marker: str) -> list[tuple[str, str]]:
-    fields = [("csrf_token", csrf_token)]
-    for name, value in valid_answers(marker).items():
-        for item in value if isinstance(value, list) else [value]:
-            fields.append((name, item))
+FILE = object()  # marks a file input in a field list
+
+
+class _FormControls(HTMLParser):
+    """The controls of the report form, in document order, as a browser sees them."""
+
+    def __init__(self):
+        super().__init__()
+        self.controls = []  # dicts: tag, type, name, value, checked, options [(value, selected)]
+        self._select = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag in ("input", "textarea", "select") and a.get("name"):
+            control = {"tag": tag, "type": (a.get("type") or "text").lower(), "name": a["name"],
+                       "value": a.get("value") or "", "checked": "checked" in a, "options": []}
+            self.controls.append(control)
+            self._select = control if tag == "select" else None
+        elif tag == "option" and self._select is not None:
+            self._select["options"].append((a.get("value") or "", "selected" in a))
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+
+
+def browser_fields(page: str, answers: dict) -> list[tuple[str, object]]:
+    """What a browser submits after the user typed `answers` into the form page `page`.
+
+    Every text field, text area and select is sent (empty or at its default when not
+    answered; the fresh form's text areas are empty); checkboxes and radio buttons only when
+    ticked; every file input as a part of its own (FILE). Raises if an answer has no control:
+    the form and the answers disagree.
+    """
+    parser = _FormControls()
+    parser.feed(page)
+    fields, used = [], set()
+    for c in parser.controls:
+        name, kind = c["name"], c["type"]
+        answer = answers.get(name)
+        if kind == "file":
+            fields.append((name, FILE))
+        elif kind in ("checkbox", "radio"):
+            chosen = answer if isinstance(answer, list) else [answer] if answer is not None else []
+            if c["value"] in chosen or (answer is None and c["checked"]):
+                fields.append((name, c["value"]))
+                used.add(name)
+        elif c["tag"] == "select":
+            default = next((v for v, sel in c["options"] if sel), c["options"][0][0] if c["options"] else "")
+            fields.append((name, answer if answer is not None else default))
+            used.add(name)
+        elif kind not in ("submit", "button", "reset", "image"):
+            fields.append((name, answer if answer is not None else c["value"]))
+            used.add(name)
+    missing = set(answers) - used
+    if missing:
+        raise RuntimeError(f"the form page has no control for {sorted(missing)}")
     return fields
 
 
-def multipart_parts(fields, boundary: str, file_name: str, file_type: str = "application/octet-stream"):
-    """(prefix, suffix) of a multipart body whose single file's content goes in between."""
-    out = io.BytesIO()
+def minimal_fields(csrf_token: str, answers: dict) -> list[tuple[str, object]]:
+    """Only the answered fields and one file part, as tests send them (--minimal-form)."""
+    fields = [("csrf_token", csrf_token)]
+    for name, value in answers.items():
+        fields += [(name, v) for v in (value if isinstance(value, list) else [value])]
+    return fields + [("attachments", FILE)]
+
+
+def multipart_parts(fields, boundary: str, upload_name: str = "", upload_type: str = "application/octet-stream"):
+    """(prefix, suffix) of a multipart/form-data body. The first file part gets `upload_name`
+    and its content goes between prefix and suffix; other file parts are empty, as a browser
+    sends a file input with no file chosen."""
+    out, prefix, first = io.BytesIO(), None, True
     for name, value in fields:
-        out.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode())
-        out.write(value.encode() + b"\r\n")
-    out.write(f'--{boundary}\r\nContent-Disposition: form-data; name="attachments"; filename="{file_name}"\r\n'
-              f"Content-Type: {file_type}\r\n\r\n".encode())
-    return out.getvalue(), f"\r\n--{boundary}--\r\n".encode()
+        if value is FILE:
+            filename, ctype = (upload_name, upload_type) if first else ("", "application/octet-stream")
+            out.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                      f"Content-Type: {ctype}\r\n\r\n".encode())
+            if first:
+                prefix, out, first = out.getvalue(), io.BytesIO(), False
+            out.write(b"\r\n")
+        else:
+            out.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode())
+            out.write(str(value).encode() + b"\r\n")
+    if prefix is None:
+        raise RuntimeError("the form has no file input")
+    return prefix, out.getvalue() + f"--{boundary}--\r\n".encode()  # the suffix starts with the file's CRLF
 
 
-def get_form(port: int, conn: RawConnection) -> tuple[str, str]:
-    """(session cookie "name=value", CSRF token), as a browser gets them by loading the form."""
+def get_form(port: int, conn: RawConnection) -> tuple[str, str, str]:
+    """(session cookie "name=value", CSRF token, page), as a browser gets them by loading the form."""
     host = f"127.0.0.1:{port}"
     status, headers, body = conn.roundtrip(f"GET / HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
     match = CSRF_BYTES.search(body)
     if status != 200 or not match or b"set-cookie" not in headers:
         raise RuntimeError(f"form page: status {status}, no token or cookie")
     cookie = headers[b"set-cookie"].split(b";", 1)[0].decode()
-    return cookie, match.group(1).decode()
+    return cookie, match.group(1).decode(), body.decode()
 
 
-def _client_thread(port, index, counter, total, go, deadline, ready, results):
-    conn = RawConnection(port)
-    out = {"latencies": [], "statuses": {}, "errors": {}, "receipts": [], "missing_receipts": 0, "setup_error": None}
-    results.append(out)
+def report_fields(token: str, page: str, marker: str, minimal: bool) -> list[tuple[str, object]]:
+    answers = valid_answers(marker)
+    return minimal_fields(token, answers) if minimal else browser_fields(page, answers)
+
+
+def _wait(barrier) -> None:
     try:
-        cookie, token = get_form(port, conn)
+        barrier.wait(SETUP_TIMEOUT)
+    except threading.BrokenBarrierError:
+        pass  # a thread failed or hung: the level goes on with the others, and reports it
+
+
+def _client_thread(port, index, counter, total, events, barriers, results, minimal):
+    warm, go, deadline = events
+    forms_loaded, ready = barriers
+    request = None
+    conn = RawConnection(port)
+    out = {"latencies": [], "statuses": {}, "errors": {}, "receipts": [], "missing_receipts": 0, "setup_error": None,
+           "warmup_ok": 0}
+    results.append(out)
+
+    def record_receipt(reply):
+        match = RECEIPT.search(reply)
+        if match:
+            out["receipts"].append(match.group(1).decode())
+        else:
+            out["missing_receipts"] += 1
+
+    try:
+        cookie, token, page = get_form(port, conn)
         boundary = "----bench" + secrets.token_hex(12)
-        prefix, suffix = multipart_parts(form_fields(token, f"c{index}"), boundary, "")
-        body = prefix + suffix  # an empty file field, as a browser sends when no file is chosen
+        fields = report_fields(token, page, f"c{index}", minimal)
+        prefix, suffix = multipart_parts(fields, boundary)
+        body = prefix + suffix  # no file chosen: empty file parts
+        out["body"] = (len(fields), len(body))
         request = (f"POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: {cookie}\r\n"
                    f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
                    f"Content-Length: {len(body)}\r\n\r\n").encode() + body
     except Exception as exc:  # reported, never silently dropped
-        out["setup_error"] = f"{type(exc).__name__}: {exc}"
-        ready.wait()
+        out["setup_error"] = f"form page: {type(exc).__name__}: {exc}"
+    _wait(forms_loaded)
+    if request is not None and warm.wait(SETUP_TIMEOUT):
+        # One untimed warm-up submission per client (thread pools, template caches). It is
+        # stored like the others, so the zero-lost check counts it.
+        try:
+            status, _headers, reply = conn.roundtrip(request)
+            if status != 200:
+                raise RuntimeError(f"status {status}")
+            out["warmup_ok"] += 1
+            record_receipt(reply)
+        except Exception as exc:
+            out["setup_error"] = f"warm-up: {type(exc).__name__}: {exc}"
+            request = None
+    _wait(ready)
+    if request is None or not go.wait(SETUP_TIMEOUT):
+        conn.close()
         return
-    ready.wait()
-    if not go.wait(SOCKET_TIMEOUT):
-        return
-    latencies, statuses, errors, receipts = out["latencies"], out["statuses"], out["errors"], out["receipts"]
+    latencies, statuses, errors = out["latencies"], out["statuses"], out["errors"]
     while True:
         with counter.get_lock():
             if counter.value >= total:
@@ -355,30 +482,38 @@ def _client_thread(port, index, counter, total, go, deadline, ready, results):
         latencies.append((start, end))
         statuses[status] = statuses.get(status, 0) + 1
         if status == 200:
-            match = RECEIPT.search(reply)
-            if match:
-                receipts.append(match.group(1).decode())
-            else:
-                out["missing_receipts"] += 1
+            record_receipt(reply)
     conn.close()
 
 
-def client_process(port, threads, first_index, counter, total, go, deadline, ready_queue, result_queue):
-    """One load-generating process: `threads` threads, each with its own session."""
+def client_process(port, threads, first_index, counter, total, events, ready_queue, result_queue, minimal):
+    """One load-generating process: `threads` threads, each with its own session.
+
+    Steps, in lock-step with the parent: every thread loads the form page ("forms" on the
+    queue); on `warm`, every thread sends one warm-up submission ("ready"); on `go`, the timed
+    run. The parent reads the server's CPU time between the steps.
+    """
+    warm, go, deadline = events
     results = []
-    ready = threading.Barrier(threads + 1)
-    pool = [threading.Thread(target=_client_thread, args=(port, first_index + i, counter, total, go, deadline, ready, results),
-                             daemon=True) for i in range(threads)]
+    barriers = (threading.Barrier(threads + 1), threading.Barrier(threads + 1))
+    pool = [threading.Thread(target=_client_thread, daemon=True,
+                             args=(port, first_index + i, counter, total, events, barriers, results, minimal))
+            for i in range(threads)]
     for t in pool:
         t.start()
-    ready.wait()
-    ready_queue.put(os.getpid())
-    go.wait(SOCKET_TIMEOUT)
+    _wait(barriers[0])
+    ready_queue.put("forms")
+    _wait(barriers[1])
+    ready_queue.put("ready")
+    go.wait(SETUP_TIMEOUT)
     cpu_start = os.times()
+    limit = deadline.value + SOCKET_TIMEOUT + 10  # the last request may start just before the deadline
     for t in pool:
-        t.join(SOCKET_TIMEOUT + 60)
+        t.join(max(0.0, limit - time.monotonic()))
     cpu_end = os.times()
-    merged = {"latencies": [], "statuses": {}, "errors": {}, "receipts": [], "missing_receipts": 0, "setup_errors": []}
+    merged = {"latencies": [], "statuses": {}, "errors": {}, "receipts": [], "missing_receipts": 0, "setup_errors": [],
+              "warmup_ok": sum(r["warmup_ok"] for r in results),
+              "body": max((r.get("body", (0, 0)) for r in results), default=(0, 0))}
     for r in results:
         merged["latencies"] += r["latencies"]
         merged["receipts"] += r["receipts"]
@@ -400,29 +535,37 @@ def percentile(sorted_values: list[float], q: float) -> float:
 
 
 def run_submissions(server: Server, concurrency: int, total: int, time_cap: float, client_procs: int,
-                    on_start=None) -> dict:
+                    on_start=None, minimal: bool = False) -> dict:
     """One level. `on_start()`, if given, runs once every session is set up, just before the start."""
     ctx = multiprocessing.get_context("fork")
     procs = max(1, min(client_procs, concurrency))
     counter = ctx.Value("q", 0)
     deadline = ctx.Value("d", float("inf"))
-    go = ctx.Event()
+    warm, go = ctx.Event(), ctx.Event()
     ready_queue, result_queue = ctx.Queue(), ctx.Queue()
     split = [concurrency // procs + (1 if i < concurrency % procs else 0) for i in range(procs)]
     workers, results = [], []
+    setup_cpu_before = server.cpu_seconds()
     try:
         first = 0
         for n in split:
             p = ctx.Process(target=client_process,
-                            args=(server.port, n, first, counter, total, go, deadline, ready_queue, result_queue), daemon=True)
+                            args=(server.port, n, first, counter, total, (warm, go, deadline), ready_queue, result_queue,
+                                  minimal),
+                            daemon=True)
             p.start()
             workers.append(p)
             first += n
         for _ in workers:
-            ready_queue.get(timeout=SOCKET_TIMEOUT + 30)  # every session has its cookie and token
+            ready_queue.get(timeout=SETUP_TIMEOUT + 30)  # every session has its cookie and token
+        forms_cpu = server.cpu_seconds() - setup_cpu_before
+        warm.set()
+        for _ in workers:
+            ready_queue.get(timeout=SETUP_TIMEOUT + 30)  # every client has sent its warm-up submission
         if on_start is not None:
             on_start()
         cpu_before = server.cpu_seconds()
+        worker_cpu_before = {pid: cpu_seconds(pid) for pid in server.worker_pids()}
         machine_before = system_cpu_seconds()
         start = time.monotonic()
         deadline.value = start + time_cap
@@ -430,6 +573,8 @@ def run_submissions(server: Server, concurrency: int, total: int, time_cap: floa
         for _ in workers:
             results.append(result_queue.get(timeout=time_cap + 2 * SOCKET_TIMEOUT + 120))
         server_cpu = server.cpu_seconds() - cpu_before
+        worker_cpu = [round(cpu_seconds(pid) - before, 2) for pid, before in worker_cpu_before.items()]
+        worker_peak = [round((proc_status_kib(pid, "VmHWM") or 0) / 1024, 1) for pid in worker_cpu_before]
         machine_after = system_cpu_seconds()
         for p in workers:
             p.join(10)
@@ -452,9 +597,12 @@ def run_submissions(server: Server, concurrency: int, total: int, time_cap: floa
     return {
         "concurrency": concurrency,
         "client_processes": procs,
+        "body_parts": max(r["body"][0] for r in results),
+        "body_bytes": max(r["body"][1] for r in results),
         "attempted": counter.value,
         "responses": len(spans),
         "ok_200": ok,
+        "warmup_ok_200": sum(r["warmup_ok"] for r in results),
         "statuses": {str(k): v for k, v in sorted(statuses.items())},
         "connection_errors": errors,
         "setup_errors": [e for r in results for e in r["setup_errors"]],
@@ -468,6 +616,9 @@ def run_submissions(server: Server, concurrency: int, total: int, time_cap: floa
                        (("p50", 0.50), ("p95", 0.95), ("p99", 0.99), ("max", 1.0))},
         "server_cpu_seconds": server_cpu,
         "client_cpu_seconds": sum(r["cpu_seconds"] for r in results),
+        "worker_cpu_seconds": worker_cpu,
+        "worker_peak_mib": worker_peak,
+        "form_page_cpu_ms": 1000 * forms_cpu / concurrency,
         "machine_busy_seconds": machine_after[0] - machine_before[0],
         "machine_idle_seconds": machine_after[1] - machine_before[1],
     }
@@ -521,19 +672,22 @@ def expected_digest(block: bytes, blocks: int) -> str:
     return h.hexdigest()
 
 
-def run_upload(server: Server, block: bytes, blocks: int) -> dict:
-    host = "127.0.0.1"
-    conn = http.client.HTTPConnection(host, server.port, timeout=SOCKET_TIMEOUT)
-    token, cookie = "unused", None
+def run_upload(server: Server, block: bytes, blocks: int, page: str | None, minimal: bool = False) -> tuple[dict, str]:
+    """One report with one `blocks` MiB attachment. Returns (result, the form page used).
+
+    The baseline has no form page: pass the page the intake served, so the body is the same.
+    """
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=SOCKET_TIMEOUT)
+    token, cookie = "unused-by-the-baseline", None
     if server.kind == "ours":
         raw = RawConnection(server.port)
         try:
-            cookie, token = get_form(server.port, raw)
+            cookie, token, page = get_form(server.port, raw)
         finally:
             raw.close()
     boundary = "----bench" + secrets.token_hex(16)
     assert boundary.encode() not in block + block[: len(boundary) + 8]
-    prefix, suffix = multipart_parts(form_fields(token, "upload"), boundary, "upload.bin")
+    prefix, suffix = multipart_parts(report_fields(token, page, "upload", minimal), boundary, "upload.bin")
     size = blocks * len(block)
     headers = {"Content-Type": f"multipart/form-data; boundary={boundary}",
                "Content-Length": str(len(prefix) + size + len(suffix))}
@@ -559,17 +713,18 @@ def run_upload(server: Server, block: bytes, blocks: int) -> dict:
     return {
         "server": server.kind,
         "size_mib": size / MIB,
+        "body_overhead_bytes": len(prefix) + len(suffix),
         "status": status,
         "seconds": seconds,
         "mib_s": size / MIB / seconds,
         "worker_pid": busiest,
-        "worker_peak_mib": hwm_after[busiest] / 1024,
-        "worker_peak_before_mib": hwm_before[busiest] / 1024,
+        "worker_peak_mib": (hwm_after[busiest] or 0) / 1024,  # 0: the worker is gone (see the log problems)
+        "worker_peak_before_mib": (hwm_before[busiest] or 0) / 1024,
         "worker_cpu_seconds": cpu_used[busiest],
-        "all_workers_peak_mib": max(hwm_after.values()) / 1024,
+        "all_workers_peak_mib": max(v or 0 for v in hwm_after.values()) / 1024,
         "receipt": (RECEIPT.search(reply).group(1).decode() if status == 200 and RECEIPT.search(reply) else None),
         "reply_head": reply[:200].decode(errors="replace") if status != 200 else None,
-    }
+    }, page
 
 
 def verify_upload(server: Server, result: dict, digest: str, size: int) -> dict:
@@ -605,6 +760,7 @@ def verify_upload(server: Server, result: dict, digest: str, size: int) -> dict:
                                    and record["sha256"] == digest and h.hexdigest() == digest
                                    and report["receipt"] == result["receipt"])
                     check["zip_plaintext_mib"] = sum(i.file_size for i in archive.infolist()) / MIB
+                    check["padding_mib"] = archive.getinfo("padding").file_size / MIB
             except Exception as exc:
                 check["error"] = f"{type(exc).__name__}: {exc}"
     check["seconds"] = time.monotonic() - start
@@ -646,11 +802,15 @@ def main(argv=None) -> int:
     parser.add_argument("--time-cap", type=float, help="seconds per level at most (default 60; --quick 15)")
     parser.add_argument("--client-procs", type=int, default=2, help="load-generator processes (default 2)")
     parser.add_argument("--upload-mib", type=int, help="big upload in MiB (default 1024; --quick 128)")
-    parser.add_argument("--small-upload-mib", type=int, help="small upload in MiB for the flat-memory check (default 128; --quick 16)")
+    parser.add_argument("--small-upload-mib", type=int,
+                        help="small upload in MiB for the flat-memory check (default 128; --quick 16)")
+    parser.add_argument("--upload-repeat", type=int, help="runs of each upload, medians reported (default 3; --quick 1)")
     parser.add_argument("--workers", type=int, help="INTAKE_WORKERS for every server (default: gunicorn_conf's, 2)")
     parser.add_argument("--threads", type=int, help="INTAKE_THREADS for every server (default: gunicorn_conf's, 32)")
     parser.add_argument("--tmpdir", help="where data dirs go (default: the system temp dir; /dev/shm makes fsync free)")
     parser.add_argument("--target-rps", type=float, default=TARGET_SUBMISSIONS_PER_S, help="submissions/s target (default 200)")
+    parser.add_argument("--minimal-form", action="store_true",
+                        help="send only the answered fields (as the tests do), not every control of the form page")
     parser.add_argument("--skip-submissions", action="store_true")
     parser.add_argument("--skip-uploads", action="store_true")
     parser.add_argument("--json", action="store_true", help="one JSON object on stdout (the text goes to stderr)")
@@ -660,6 +820,7 @@ def main(argv=None) -> int:
     args.time_cap = args.time_cap or (15.0 if args.quick else 60.0)
     args.upload_mib = args.upload_mib or (128 if args.quick else 1024)
     args.small_upload_mib = args.small_upload_mib or (16 if args.quick else 128)
+    args.upload_repeat = max(1, args.upload_repeat or (1 if args.quick else 3))
     levels = [int(x) for x in args.concurrency.split(",") if x.strip()]
 
     # SIGTERM/SIGHUP run the same cleanup as Ctrl-C.
@@ -670,9 +831,10 @@ def main(argv=None) -> int:
     signal.signal(signal.SIGHUP, _interrupt)
 
     started = time.monotonic()
-    need = 0 if args.skip_uploads else (2 * (args.upload_mib + args.small_upload_mib) * 1.2 + 600) * MIB
-    base = choose_tmpdir(args, int(need + 200 * MIB))
-    root = Path(tempfile.mkdtemp(prefix="bench-web-", dir=base))
+    # One upload is on disk at a time (each server's folder is removed after it); the server
+    # itself refuses an upload unless its size + INTAKE_MIN_FREE (512 MiB by default) is free.
+    need = 0 if args.skip_uploads else (args.upload_mib * 1.1 + 512) * MIB
+    base = choose_tmpdir(args, int(need + 256 * MIB))
     identity = age.HybridIdentity.generate()
     settings = effective_settings(args)
     result = {
@@ -680,9 +842,12 @@ def main(argv=None) -> int:
             "python": platform.python_version(),
             "gunicorn": version("gunicorn"), "flask": version("flask"), "werkzeug": version("werkzeug"),
             "cryptography": version("cryptography"),
-            "cpus": os.cpu_count(), "cpu": _cpu_model(), "data_fs": filesystem_of(root),
+            "cpus": os.cpu_count(), "cpu": _cpu_model(), "data_fs": filesystem_of(base.resolve()),
             "server_settings": settings, "worker_class": "gthread",
         },
+        "settings": {k: getattr(args, k) for k in ("quick", "concurrency", "submissions", "time_cap", "client_procs",
+                                                   "upload_mib", "small_upload_mib", "upload_repeat", "minimal_form",
+                                                   "target_rps")},
         "submissions": [], "uploads": [],
     }
     servers: list[Server] = []
@@ -693,17 +858,20 @@ def main(argv=None) -> int:
         servers.append(server)
         return server.start()
 
-    log(f"bench_web: data in {root} ({result['env']['data_fs']}), {os.cpu_count()} CPUs, "
-        f"server INTAKE_WORKERS={settings['INTAKE_WORKERS']} INTAKE_THREADS={settings['INTAKE_THREADS']} (gthread)")
+    root = Path(tempfile.mkdtemp(prefix="bench-web-", dir=base))
     try:
+        log(f"bench_web: data in {root} ({result['env']['data_fs']}), {os.cpu_count()} CPUs, "
+            f"server INTAKE_WORKERS={settings['INTAKE_WORKERS']} INTAKE_THREADS={settings['INTAKE_THREADS']} (gthread)")
         if not args.skip_submissions:
             for level in levels:
                 server = new_server("ours", server_env(args))
                 log(f"  submissions: {level} clients in {min(args.client_procs, level)} processes, "
                     f"up to {args.submissions} or {args.time_cap:.0f} s ...")
-                run = run_submissions(server, level, args.submissions, args.time_cap, args.client_procs)
+                run = run_submissions(server, level, args.submissions, args.time_cap, args.client_procs,
+                                      minimal=args.minimal_form)
                 receipts = run.pop("receipts")
                 server.stop()
+                run["server_log_problems"] = server.log_problems()
                 run["verify"] = verify_submissions(server, receipts)
                 result["submissions"].append(run)
                 log(f"    {run['per_second']:.0f}/s, p50 {run['latency_ms']['p50']:.0f} ms, "
@@ -711,18 +879,23 @@ def main(argv=None) -> int:
                 shutil.rmtree(server.root, ignore_errors=True)
         if not args.skip_uploads:
             block = os.urandom(MIB)
-            for mib in (args.small_upload_mib, args.upload_mib):
-                digest = expected_digest(block, mib)
-                for kind in ("ours", "baseline"):
-                    server = new_server(kind, server_env(args, max_upload="2GB"))
-                    log(f"  upload: {mib} MiB into {kind} ...")
-                    up = run_upload(server, block, mib)
-                    server.stop()
-                    up["verify"] = verify_upload(server, up, digest, mib * MIB)
-                    result["uploads"].append(up)
-                    log(f"    {up['mib_s']:.0f} MiB/s, worker peak {up['worker_peak_mib']:.1f} MiB, status {up['status']}, "
-                        f"verified {up['verify']['ok']}")
-                    shutil.rmtree(server.root, ignore_errors=True)
+            sizes = (args.small_upload_mib, args.upload_mib)
+            digests = {mib: expected_digest(block, mib) for mib in sizes}  # before any timing
+            page = None
+            for repeat in range(args.upload_repeat):  # interleaved: ours, baseline, ours, baseline, ...
+                for mib in sizes:
+                    for kind in ("ours", "baseline"):
+                        server = new_server(kind, server_env(args, max_upload="2GB"))
+                        log(f"  upload {repeat + 1}/{args.upload_repeat}: {mib} MiB into {kind} ...")
+                        up, page = run_upload(server, block, mib, page, args.minimal_form)
+                        server.stop()
+                        up["server_log_problems"] = server.log_problems()
+                        up["verify"] = verify_upload(server, up, digests[mib], mib * MIB)
+                        up["repeat"] = repeat
+                        result["uploads"].append(up)
+                        log(f"    {up['mib_s']:.0f} MiB/s, worker peak {up['worker_peak_mib']:.1f} MiB, "
+                            f"status {up['status']}, verified {up['verify']['ok']}")
+                        shutil.rmtree(server.root, ignore_errors=True)
     except KeyboardInterrupt:
         log("interrupted: stopping servers and removing temporary data")
         raise
@@ -756,21 +929,33 @@ def evaluate(result: dict, args) -> None:
         c, v = run["concurrency"], run["verify"]
         checks[f"submissions_per_s_c{c}"] = {"value": round(run["per_second"], 1), "target": f">= {args.target_rps:g}",
                                              "pass": run["per_second"] >= args.target_rps}
-        lost = (v["stored_files"] != run["ok_200"] or v["decrypted_with_report"] != v["stored_files"]
+        answered = run["ok_200"] + run["warmup_ok_200"]  # every 200 the clients saw, warm-up included
+        lost = (v["stored_files"] != answered or v["decrypted_with_report"] != v["stored_files"]
                 or v["shown_not_stored"] or v["stored_not_shown"] or run["missing_receipts"]
-                or v["receipts_shown_unique"] != run["ok_200"] or v["pending_left"])
+                or v["receipts_shown_unique"] != answered or v["pending_left"])
         checks[f"zero_lost_c{c}"] = {
-            "value": f"{v['stored_files']} files, {run['ok_200']} x 200, {v['decrypted_with_report']} decrypted, "
+            "value": f"{v['stored_files']} files, {answered} x 200, {v['decrypted_with_report']} decrypted, "
                      f"receipts {v['receipts_stored_unique']} stored / {v['receipts_shown_unique']} shown",
             "target": "files = 200s = decrypted = receipts", "pass": not lost}
         failed = run["responses"] - run["ok_200"] + sum(run["connection_errors"].values()) + len(run["setup_errors"])
         checks[f"all_ok_c{c}"] = {"value": failed, "target": "0 non-200 or failed requests", "pass": failed == 0}
-    ours = {u["size_mib"]: u for u in result["uploads"] if u["server"] == "ours"}
-    base = {u["size_mib"]: u for u in result["uploads"] if u["server"] == "baseline"}
+    summary = {}  # (server, size) -> medians over the repeats, worst memory
     for u in result["uploads"]:
-        checks[f"upload_stored_{u['server']}_{u['size_mib']:g}mib"] = {
-            "value": f"status {u['status']}, verified {u['verify']['ok']}", "target": "200 and verified",
-            "pass": u["status"] == 200 and u["verify"]["ok"] and u["verify"]["stored_files"] == 1}
+        summary.setdefault((u["server"], u["size_mib"]), []).append(u)
+    result["upload_summary"] = []
+    for (kind, size), runs in summary.items():
+        ok = all(u["status"] == 200 and u["verify"]["ok"] and u["verify"]["stored_files"] == 1
+                 and u["verify"].get("pending_left") == 0 for u in runs)
+        result["upload_summary"].append({
+            "server": kind, "size_mib": size, "runs": len(runs), "mib_s": statistics.median(u["mib_s"] for u in runs),
+            "mib_s_each": [round(u["mib_s"], 1) for u in runs], "worker_peak_mib": max(u["worker_peak_mib"] for u in runs),
+            "worker_cpu_s_per_gib": statistics.median(u["worker_cpu_seconds"] / (size / 1024) for u in runs),
+            "all_stored_and_verified": ok})
+        checks[f"upload_stored_{kind}_{size:g}mib"] = {
+            "value": f"{sum(u['status'] == 200 and u['verify']['ok'] for u in runs)}/{len(runs)} runs",
+            "target": "every run 200, one file, content verified, nothing pending", "pass": ok}
+    ours = {s["size_mib"]: s for s in result["upload_summary"] if s["server"] == "ours"}
+    base = {s["size_mib"]: s for s in result["upload_summary"] if s["server"] == "baseline"}
     if ours:
         big, small = max(ours), min(ours)
         checks["worker_peak_mib"] = {"value": round(ours[big]["worker_peak_mib"], 1), "target": f"< {TARGET_WORKER_PEAK_MIB}",
@@ -794,7 +979,11 @@ def report(result: dict, args) -> None:
     log(f"{env['cpus']} CPUs ({env['cpu']}), shared by the server and the load generator; data on {env['data_fs']}")
     if result["submissions"]:
         log()
-        log("Small reports (multipart, valid answers, empty file field), each client its own session and CSRF token:")
+        first = result["submissions"][0]
+        log(f"Small reports: {first['body_parts']}-part multipart bodies of {first['body_bytes']} bytes "
+            f"({'answered fields only' if args.minimal_form else 'every control of the form page, as a browser sends it'}, "
+            f"no file chosen);")
+        log("each client thread has its own keep-alive connection, session cookie and CSRF token:")
         log(f"{'clients':>7} {'procs':>5} {'sent':>6} {'200':>6} {'other':>5} {'errs':>4} {'sec':>6} {'subs/s':>7} "
             f"{'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7} {'server':>7} {'clients':>7} {'other':>6} {'idle':>5}")
         for r in result["submissions"]:
@@ -808,13 +997,18 @@ def report(result: dict, args) -> None:
                 f"{100 * other / cores:>5.0f}% {100 * r['machine_idle_seconds'] / cores:>4.0f}%")
         log("  (CPU columns: share of all CPUs during the level, from /proc: server = gunicorn master + workers,")
         log("   clients = the load-generator processes, other = everything else on the machine, idle = idle + iowait)")
-        log(f"{'clients':>7}  {'stored':>6} {'decrypted':>9} {'receipts stored/shown':>21} {'pending':>7}  "
-            f"server CPU ms per submission")
+        log("After each level the server is stopped and every file in submissions/ is decrypted with the identity;")
+        log("200s include the one untimed warm-up submission per client:")
+        log(f"{'clients':>7} {'200s':>6} {'stored':>6} {'decrypted':>9} {'receipts stored/shown':>21} {'pending':>7}  "
+            f"{'server CPU ms':>13}  {'form page':>9}  CPU s, peak MiB per worker")
+        log(f"{'':>7} {'':>6} {'':>6} {'':>9} {'':>21} {'':>7}  {'per submission':>13}  {'CPU ms':>9}")
         for r in result["submissions"]:
             v = r["verify"]
             per = 1000 * r["server_cpu_seconds"] / r["ok_200"] if r["ok_200"] else float("nan")
-            log(f"{r['concurrency']:>7}  {v['stored_files']:>6} {v['decrypted_with_report']:>9} "
-                f"{v['receipts_stored_unique']:>10}/{v['receipts_shown_unique']:<10} {v['pending_left']:>7}  {per:.2f}")
+            log(f"{r['concurrency']:>7} {r['ok_200'] + r['warmup_ok_200']:>6} {v['stored_files']:>6} "
+                f"{v['decrypted_with_report']:>9} "
+                f"{v['receipts_stored_unique']:>10}/{v['receipts_shown_unique']:<10} {v['pending_left']:>7}  {per:>13.2f}  "
+                f"{r['form_page_cpu_ms']:>9.1f}  {r['worker_cpu_seconds']}, {r['worker_peak_mib']}")
             if r["time_capped"]:
                 log(f"         time cap of {args.time_cap:g} s reached after {r['attempted']} submissions")
             if r["connection_errors"] or r["setup_errors"] or r["hung_threads"]:
@@ -823,26 +1017,46 @@ def report(result: dict, args) -> None:
                 log(f"         undecryptable: {v['undecryptable']}")
     if result["uploads"]:
         log()
-        log("One upload (streamed from a generator by http.client, Content-Length body), fresh server each:")
-        log(f"{'server':<9} {'MiB':>6} {'status':>6} {'sec':>7} {'MiB/s':>7} {'worker peak':>11} {'before':>7} "
-            f"{'worker CPU s':>12} {'stored':>6} {'verified':>8}")
+        log("One report with one attachment, streamed from a generator by http.client (Content-Length body);")
+        log("a fresh server for every run; worker = the gunicorn worker that handled the upload (most CPU):")
+        log(f"{'run':>3} {'server':<9} {'MiB':>6} {'status':>6} {'sec':>7} {'MiB/s':>7} {'worker peak':>11} {'at start':>8} "
+            f"{'worker CPU s':>12} {'stored':>6} {'verified':>8} {'verify s':>8}")
         for u in result["uploads"]:
-            log(f"{u['server']:<9} {u['size_mib']:>6g} {u['status']!s:>6} {u['seconds']:>7.2f} {u['mib_s']:>7.0f} "
-                f"{u['worker_peak_mib']:>7.1f} MiB {u['worker_peak_before_mib']:>7.1f} {u['worker_cpu_seconds']:>12.2f} "
-                f"{u['verify']['stored_files']:>6} {u['verify']['ok']!s:>8}")
+            log(f"{u['repeat'] + 1:>3} {u['server']:<9} {u['size_mib']:>6g} {u['status']!s:>6} {u['seconds']:>7.2f} "
+                f"{u['mib_s']:>7.0f} {u['worker_peak_mib']:>7.1f} MiB {u['worker_peak_before_mib']:>8.1f} "
+                f"{u['worker_cpu_seconds']:>12.2f} {u['verify']['stored_files']:>6} {u['verify']['ok']!s:>8} "
+                f"{u['verify']['seconds']:>8.1f}")
             if u.get("reply_head"):
                 log(f"          reply: {u['reply_head']!r}")
             if u["verify"].get("error"):
                 log(f"          verify error: {u['verify']['error']}")
+        log()
+        log(f"{'server':<9} {'MiB':>6} {'runs':>4} {'median MiB/s':>12} {'worker peak (max)':>17} {'worker CPU s/GiB':>16}")
+        for sm in result["upload_summary"]:
+            log(f"{sm['server']:<9} {sm['size_mib']:>6g} {sm['runs']:>4} {sm['mib_s']:>12.0f} {sm['worker_peak_mib']:>13.1f} MiB "
+                f"{sm['worker_cpu_s_per_gib']:>16.2f}")
+        shown = set()
         for u in result["uploads"]:
-            if u["server"] == "ours" and "ciphertext_mib" in u["verify"]:
-                log(f"  ours {u['size_mib']:g} MiB: stored {u['verify']['ciphertext_mib']:.1f} MiB of ciphertext "
-                    f"(ZIP with Padmé padding {u['verify'].get('zip_plaintext_mib', 0):.1f} MiB of entries)")
+            if u["server"] == "ours" and "ciphertext_mib" in u["verify"] and u["size_mib"] not in shown:
+                shown.add(u["size_mib"])
+                log(f"  ours {u['size_mib']:g} MiB: stored {u['verify']['ciphertext_mib']:.1f} MiB of ciphertext, "
+                    f"of which {u['verify'].get('padding_mib', 0):.1f} MiB is Padmé padding")
         for name, value in result["ratios"].items():
-            log(f"  ratio {name}: {value:.2f}")
+            log(f"  ratio {name} (medians): {value:.2f}")
         if "worker_growth_mib" in result:
             log(f"  worker peak growth, big upload vs small: {result['worker_growth_mib']:+.1f} MiB")
         log(f"  load generator (this process) peak RSS: {result['client_peak_mib']:.1f} MiB")
+    problems = [(f"submissions c{r['concurrency']}", r.get("server_log_problems", [])) for r in result["submissions"]]
+    problems += [(f"upload {u['server']} {u['size_mib']:g} MiB run {u['repeat'] + 1}", u.get("server_log_problems", []))
+                 for u in result["uploads"]]
+    if any(lines for _, lines in problems):
+        log()
+        log("Server log lines above INFO:")
+        for where, lines in problems:
+            for line in lines[:5]:
+                log(f"  [{where}] {line}")
+            if len(lines) > 5:
+                log(f"  [{where}] ... {len(lines) - 5} more")
     log()
     log("Checks:")
     for name, c in result["checks"].items():

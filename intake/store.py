@@ -68,8 +68,7 @@ class Store:
         # submission. (The inode change time cannot be set: docs/deploy.md says what it shows.)
         for folder in (self.submissions, self.tmp):
             os.utime(folder, (day, day))
-        fsync_dir(self.submissions)
-        fsync_dir(self.tmp)
+        fsync_dir(self.submissions)  # the new name is durable; the temp name's removal need not be
         return submission_id
 
     def submission_paths(self) -> list[Path]:

@@ -20,7 +20,9 @@ gunicorn.http.wsgi.SERVER = "intake"
 bind = os.environ.get("INTAKE_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 worker_class = "gthread"
 workers = int(os.environ.get("INTAKE_WORKERS", "2"))
-threads = int(os.environ.get("INTAKE_THREADS", "32"))
+# 16 threads: enough slow uploads at once per worker, and measurably less lock contention
+# under fast load than 32 (bench/bench_web.py); raise it for many simultaneous slow uploads.
+threads = int(os.environ.get("INTAKE_THREADS", "16"))
 timeout = 120  # heartbeat of a worker process, not a request deadline: slow uploads are fine
 graceful_timeout = 300  # let uploads in progress finish on restart
 keepalive = 5
