@@ -14,6 +14,7 @@ from .errors import CLIError
 from .files import decrypt, encrypt
 from .keys import keygen, recipient
 from .web import demo, serve
+from ..desk.cli import COMMANDS as DESK_COMMANDS
 
 _AGE_ERROR_TEXT = {
     age.NoIdentityMatchError: ("{}", "check that this file was encrypted to your key"),
@@ -32,7 +33,7 @@ def cli():
     """Secure intake of reprisal reports: age encryption, the web form and the staff desk."""
 
 
-for command in (keygen, recipient, encrypt, decrypt, serve, demo):
+for command in (keygen, recipient, encrypt, decrypt, serve, demo, *DESK_COMMANDS):
     cli.add_command(command)
 
 

@@ -5,8 +5,13 @@ reporter reads, marked for translation.
 """
 
 from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
 
-RELATIONS = [
+
+def _options(*pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+RELATIONS = _options(
     ("self", _l("I am the person this happened to")),
     ("family", _l("A family member")),
     ("lawyer", _l("Their lawyer")),
@@ -14,38 +19,38 @@ RELATIONS = [
     ("ngo", _l("An organisation working with them")),
     ("witness", _l("A witness")),
     ("other", _l("Other")),
-]
+)
 
-HOW_KNOWN = [
+HOW_KNOWN = _options(
     ("direct", _l("I experienced or saw it myself")),
     ("told_by_victim", _l("The person concerned or their family told me")),
     ("public_sources", _l("From public sources (news, social media)")),
     ("other", _l("Other")),
-]
+)
 
-CONTACT_CHANNELS = [
+CONTACT_CHANNELS = _options(
     ("", _l("No contact, please")),
     ("signal", _l("Signal")),
     ("email", _l("Email")),
     ("other", _l("Other")),
-]
+)
 
-VICTIM_KINDS = [("individual", _l("One person")), ("group", _l("A group of people"))]
+VICTIM_KINDS = _options(("individual", _l("One person")), ("group", _l("A group of people")))
 
-SEXES = [("", _l("Prefer not to say")), ("female", _l("Female")), ("male", _l("Male")), ("other", _l("Other"))]
+SEXES = _options(("", _l("Prefer not to say")), ("female", _l("Female")), ("male", _l("Male")), ("other", _l("Other")))
 
-YES_NO_UNSURE = [("", _l("Not sure")), ("yes", _l("Yes")), ("no", _l("No"))]
+YES_NO_UNSURE = _options(("", _l("Not sure")), ("yes", _l("Yes")), ("no", _l("No")))
 
-STATUSES = [
+STATUSES = _options(
     ("free", _l("Free")),
     ("detained", _l("Detained")),
     ("whereabouts_unknown", _l("Whereabouts unknown")),
     ("house_arrest", _l("Under house arrest or guarded at home")),
     ("abroad", _l("Abroad")),
     ("deceased", _l("Deceased")),
-]
+)
 
-UN_BODIES = [
+UN_BODIES = _options(
     ("hrc_session", _l("A Human Rights Council session")),
     ("upr", _l("The Universal Periodic Review (UPR)")),
     ("special_procedures", _l("A Special Rapporteur or Working Group")),
@@ -54,9 +59,9 @@ UN_BODIES = [
     ("un_agency", _l("Another UN agency")),
     ("other", _l("Other")),
     ("unsure", _l("Not sure")),
-]
+)
 
-COOPERATION_KINDS = [
+COOPERATION_KINDS = _options(
     ("submission", _l("Sent information or a submission")),
     ("testimony", _l("Gave testimony")),
     ("meeting", _l("Met UN officials or experts")),
@@ -65,10 +70,10 @@ COOPERATION_KINDS = [
     ("online", _l("Contact online")),
     ("planned", _l("Planned to cooperate, and was stopped")),
     ("other", _l("Other")),
-]
+)
 
 # Violation types: the intake codes of the routing table (docs/report-schema.md).
-VIOLATIONS = [
+VIOLATIONS = _options(
     ("ARBITRARY_DETENTION", _l("Detention (criminal or administrative)")),
     ("RSDL_INCOMMUNICADO", _l("Held incommunicado or in 'residential surveillance at a designated location' (RSDL)")),
     ("ENFORCED_DISAPPEARANCE", _l("Disappeared: the authorities will not say where they are")),
@@ -98,9 +103,9 @@ VIOLATIONS = [
     ("SEXUAL_GENDER_BASED", _l("Sexual or gender-based violence")),
     ("TRANSNATIONAL_REPRESSION", _l("Threatened or pressured while abroad")),
     ("OTHER", _l("Something else")),
-]
+)
 
-PERPETRATORS = [
+PERPETRATORS = _options(
     ("police", _l("Police")),
     ("state_security", _l("State security (guobao, guoan)")),
     ("procuratorate", _l("Procuratorate")),
@@ -112,29 +117,29 @@ PERPETRATORS = [
     ("foreign_authorities", _l("Authorities of another country")),
     ("other", _l("Other")),
     ("unknown", _l("Unknown")),
-]
+)
 
-SHARE_WITH_UN = [
+SHARE_WITH_UN = _options(
     ("yes", _l("Yes, share it confidentially with the UN experts")),
     ("no", _l("No, do not share it")),
     ("ask_later", _l("Ask me again later")),
-]
+)
 
-NAME_PUBLIC = [
+NAME_PUBLIC = _options(
     ("yes", _l("Yes, the name may be public")),
     ("anonymised", _l("Only without the name")),
     ("no", _l("No, nothing public")),
-]
+)
 
-SG_REPORT = [
+SG_REPORT = _options(
     ("named", _l("Yes, with the name")),
     ("anonymised", _l("Yes, but only without the name")),
     ("no", _l("No")),
-]
+)
 
-CONSENT_GIVEN_BY = [
+CONSENT_GIVEN_BY = _options(
     ("", _l("Not sure")),
     ("victim", _l("The person concerned")),
     ("family", _l("A family member")),
     ("reporter", _l("Me, on their behalf")),
-]
+)

@@ -19,6 +19,7 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from . import choices
@@ -76,7 +77,7 @@ class IncidentForm(Form):
     province = short(_l("Where? Province or region"), description=_l("For example Sichuan, Xinjiang, Hong Kong, or a country abroad."))
     place = short(_l("Place, if you want to say more"), description=_l("City, police station, airport, detention centre…"))
     narrative = long(_l("What happened?"), description=_l("In your own words: what was done, how, who said what. Dates and places help."))
-    perpetrator = SelectField(_l("Who did it?"), choices=[("", "—")] + choices.PERPETRATORS, default="")
+    perpetrator = SelectField(_l("Who did it?"), choices=[SelectChoice("", "—"), *choices.PERPETRATORS], default="")
     perpetrator_details = short(_l("Unit, names or ranks, if known"))
     legal_basis = long(_l("Reason given or law cited, if any"), description=_l("For example 'picking quarrels and provoking trouble' or 'inciting subversion'."))
     warrant = long(_l("Was a warrant or written decision shown? By whom?"))

@@ -1,0 +1,208 @@
+"""The staff desk commands: import, list, show, attachment, triage.
+
+Common options: --vault DIR (or INTAKE_VAULT), -i IDENTITY_FILE (or INTAKE_IDENTITY), and
+--passphrase-file FILE (or INTAKE_PASSPHRASE_FILE). The identity is unlocked once per command.
+Data for scripts goes to stdout (--format json); progress and warnings go to stderr.
+"""
+
+import datetime
+import functools
+import json
+import os
+import sys
+
+import click
+
+from ..cli.errors import CLIError
+from .errors import DeskError
+
+ENV_IDENTITY = "INTAKE_IDENTITY"
+
+
+def vault_options(func):
+    @click.option("--vault", "vault_dir", envvar="INTAKE_VAULT", metavar="DIR", help="The case vault [INTAKE_VAULT].")
+    @click.option("-i", "--identity", "identity_files", multiple=True, metavar="IDENTITY_FILE",
+                  help=f"Identity file (repeatable) [{ENV_IDENTITY}].")
+    @click.option("--passphrase-file", metavar="FILE", help="Passphrase for the identity file [INTAKE_PASSPHRASE_FILE].")
+    @functools.wraps(func)
+    def wrapper(vault_dir, identity_files, passphrase_file, **kwargs):
+        try:
+            return func(_session(vault_dir, identity_files, passphrase_file), **kwargs)
+        except DeskError as exc:
+            raise CLIError(str(exc), exc.hint) from None
+
+    return wrapper
+
+
+class _Session:
+    """The vault and the unlocked identities of one command."""
+
+    def __init__(self, vault, identity_files, passphrase_file):
+        self.vault = vault
+        self._identity_files = identity_files
+        self._passphrase_file = passphrase_file
+        self._identities = None
+
+    @property
+    def identities(self):
+        if self._identities is None:
+            from ..cli.sources import load_identity_file
+
+            self._identities = [i for path in self._identity_files for i in load_identity_file(path, self._passphrase_file)]
+        return self._identities
+
+
+def _session(vault_dir, identity_files, passphrase_file) -> _Session:
+    from .vault import Vault
+
+    if not vault_dir:
+        raise CLIError("no vault given", hint="use --vault DIR or set INTAKE_VAULT")
+    if not identity_files:
+        identity_files = tuple(p for p in os.environ.get(ENV_IDENTITY, "").split(os.pathsep) if p)
+    if not identity_files:
+        raise CLIError("no identity given", hint=f"use -i IDENTITY_FILE or set {ENV_IDENTITY}")
+    return _Session(Vault(vault_dir), identity_files, passphrase_file)
+
+
+def _now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+@click.command("import")
+@vault_options
+@click.option("--recipients", "recipients_file", metavar="FILE", help="For a new vault: encrypt its state to these recipients (default: the identity's own).")
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.argument("sources", nargs=-1, required=True, metavar="SRC...")
+def import_(session, recipients_file, output_format, sources):
+    """Import submissions from folders (e.g. a USB stick) or files into the vault."""
+    from .importer import find_sources, import_files
+
+    files = find_sources(sources)
+    identities = session.identities
+    if not session.vault.exists():
+        _create_vault(session.vault, identities, recipients_file)
+    outcomes = import_files(session.vault, identities, files)
+    if output_format == "json":
+        click.echo(json.dumps([o.__dict__ for o in outcomes], indent=1))
+    else:
+        for o in outcomes:
+            click.echo(f"{o.result:<9} {o.case or '-':<12}  {o.source}" + (f": {o.reason}" if o.reason else ""))
+    counts = {kind: sum(o.result == kind for o in outcomes) for kind in ("imported", "duplicate", "rejected")}
+    click.echo(f"intake: {counts['imported']} imported, {counts['duplicate']} already in the vault, {counts['rejected']} rejected", err=True)
+    if counts["rejected"]:
+        raise CLIError(f"{counts['rejected']} file(s) were rejected and not imported", hint="see the lines marked 'rejected'")
+
+
+def _create_vault(vault, identities, recipients_file) -> None:
+    from .. import age
+    from ..cli.sources import load_recipients
+
+    if recipients_file:
+        recipients = load_recipients((), (recipients_file,))
+    else:
+        recipients = [i.recipient() for i in identities if hasattr(i, "recipient")]
+    try:
+        vault.create(recipients)
+    except age.RecipientMixError as exc:
+        raise CLIError(str(exc)) from None
+    click.echo(f"intake: created a new vault at {vault.root}", err=True)
+
+
+@click.command("list")
+@vault_options
+@click.option("--status", type=click.Choice(["new", "reviewing", "needs-info", "ready", "forwarded", "closed"]))
+@click.option("--urgent", is_flag=True, help="Only cases flagged urgent (by the rules or by staff).")
+@click.option("--mandate", metavar="CODE", help="Only cases suggested or confirmed for this mandate (e.g. WGAD).")
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def list_(session, status, urgent, mandate, output_format):
+    """One row per case: urgent first, then oldest first."""
+    from .views import format_table, select_rows
+
+    state = session.vault.require().reading_state(session.identities)
+    rows = select_rows(state, _now(), status=status, urgent=urgent, mandate=mandate.upper() if mandate else None)
+    if output_format == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+    else:
+        click.echo(format_table(rows))
+
+
+def _attachments(session, case) -> list[dict]:
+    from .submission import Submission
+
+    path = session.vault.submission_path(case.id)
+    try:
+        with Submission(path, session.identities) as submission:
+            return submission.attachment_info(case.report)
+    except FileNotFoundError:
+        raise DeskError(f"the submission file of case {case.id} is missing from the vault") from None
+
+
+@click.command()
+@vault_options
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.argument("case_id", metavar="CASE")
+def show(session, output_format, case_id):
+    """The whole case: triage, every answer, attachments, history."""
+    from .case_ids import resolve
+    from .views import case_document, format_case
+
+    state = session.vault.require().reading_state(session.identities)
+    case = state.cases[resolve(case_id, state.cases)]
+    doc = case_document(case, state, _attachments(session, case), _now())
+    click.echo(json.dumps(doc, ensure_ascii=False, indent=1) if output_format == "json" else format_case(doc))
+
+
+@click.command()
+@vault_options
+@click.option("-o", "--output", required=True, metavar="FILE", help="Where to write the attachment (refuses to overwrite).")
+@click.argument("case_id", metavar="CASE")
+@click.argument("name", metavar="NAME")
+def attachment(session, output, case_id, name):
+    """Extract one original attachment (NAME: its number, entry name or original name)."""
+    from ..atomic import AtomicFile
+    from .case_ids import resolve
+    from .submission import Submission
+
+    state = session.vault.require().reading_state(session.identities)
+    case = state.cases[resolve(case_id, state.cases)]
+    entries = case.report.get("attachments", [])
+    chosen = [a for n, a in enumerate(entries, 1) if name in (str(n), a["entry"], a["entry"].split("/", 1)[-1], a["original_name"])]
+    if len(chosen) != 1:
+        raise CLIError(f"case {case.id} has {'no' if not chosen else 'more than one'} attachment called {name!r}",
+                       hint="see the attachment list in 'intake show'")
+    entry = chosen[0]
+    try:
+        with Submission(session.vault.submission_path(case.id), session.identities) as submission, AtomicFile(output) as out:
+            digest = submission.copy_attachment(entry["entry"], out)
+            if digest != entry["sha256"]:
+                raise CLIError("the attachment does not match the hash in its report; nothing was written")
+    except FileExistsError:
+        raise CLIError(f"{output} already exists; refusing to overwrite it") from None
+    click.echo(f"intake: warning: {output} now holds an original attachment in plaintext; keep it on an encrypted disk and delete it when done", err=True)
+
+
+@click.command()
+@vault_options
+@click.option("--status", type=click.Choice(["new", "reviewing", "needs-info", "ready", "forwarded", "closed"]))
+@click.option("--mandate", "mandate_changes", multiple=True, metavar="+CODE|-CODE", help="Confirm (+) or remove (-) a mandate (repeatable).")
+@click.option("--urgent", type=click.Choice(["yes", "no", "auto"]), help="Staff decision on urgency (auto: follow the rules).")
+@click.option("--note", metavar="TEXT", help="Add a note to the case.")
+@click.option("--link", metavar="OTHER_CASE", help="Link another case to this one.")
+@click.option("--reason", metavar="TEXT", help="Why (recorded in the audit log).")
+@click.argument("case_id", metavar="CASE")
+def triage(session, status, mandate_changes, urgent, note, link, reason, case_id):
+    """Record staff decisions on a case; every change goes to the encrypted audit log."""
+    from .case_ids import resolve
+    from .rules import MANDATES
+    from .triage import KEEP, apply_triage
+
+    urgent_value = {"yes": True, "no": False, "auto": None}.get(urgent, KEEP)
+    with session.vault.require().changing_state(session.identities) as state:
+        resolved = resolve(case_id, state.cases)
+        changes = apply_triage(state, resolved, known_mandates=MANDATES, status=status, mandate_changes=mandate_changes,
+                               urgent=urgent_value, note=note, link=link, reason=reason or "")
+    for field, (old, new) in changes.items():
+        click.echo(f"{resolved}: {field}: {json.dumps(old, ensure_ascii=False)} -> {json.dumps(new, ensure_ascii=False)}")
+
+
+COMMANDS = (import_, list_, show, attachment, triage)

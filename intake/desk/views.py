@@ -1,0 +1,160 @@
+"""What staff see: list rows, the case view, as text or JSON (English, for staff)."""
+
+import datetime
+import json
+
+from .rules import MANDATES, evaluate
+from .state import Case, VaultState
+
+SUMMARY_LENGTH = 60
+
+
+def suggestions(case: Case, now: datetime.datetime):
+    return evaluate(case.report, now)
+
+
+def is_urgent(case: Case, result) -> bool:
+    return result.urgent if case.urgent is None else case.urgent
+
+
+def summary(case: Case) -> str:
+    report = case.report
+    if report.get("kind") == "follow-up":
+        text = "follow-up: " + report.get("message", "")
+    else:
+        incidents = report.get("incidents") or [{}]
+        first = incidents[0]
+        text = f"{', '.join(first.get('violations', [])).lower()} | {first.get('province', '')} | {first.get('narrative', '')}"
+    text = " ".join(text.split())
+    return text if len(text) <= SUMMARY_LENGTH else text[: SUMMARY_LENGTH - 1] + "…"
+
+
+def list_row(case: Case, now: datetime.datetime) -> dict:
+    result = suggestions(case, now)
+    return {
+        "id": case.id,
+        "received": case.received,
+        "status": case.status,
+        "urgent": is_urgent(case, result),
+        "urgency_reasons": result.urgency_reasons,
+        "urgent_decided_by_staff": case.urgent is not None,
+        "stale": result.stale,
+        "suggested_mandates": result.suggested_mandates,
+        "mandates": case.mandates,
+        "ready_for": result.ready_for,
+        "missing": result.readiness,
+        "follow_up_of": case.follow_up_of,
+        "follow_ups": case.follow_ups,
+        "language": case.report.get("form_language", ""),
+        "summary": summary(case),
+    }
+
+
+def select_rows(state: VaultState, now, *, status=None, urgent=False, mandate=None) -> list[dict]:
+    rows = []
+    for case in state.cases.values():
+        if status and case.status != status:
+            continue
+        row = list_row(case, now)
+        if urgent and not row["urgent"]:
+            continue
+        if mandate and mandate not in row["mandates"] and mandate not in row["suggested_mandates"]:
+            continue
+        rows.append(row)
+    # Urgent first, then the oldest first: what waits longest and matters most comes up top.
+    rows.sort(key=lambda r: (not r["urgent"], r["received"]))
+    return rows
+
+
+def format_table(rows: list[dict]) -> str:
+    header = ["ID", "RECEIVED", "STATUS", "URGENT", "SUGGESTED", "CONFIRMED", "READY FOR", "SUMMARY"]
+    lines = [header]
+    for r in rows:
+        urgent = ("YES " + ",".join(x.split(":")[0] for x in r["urgency_reasons"])).strip() if r["urgent"] else ""
+        lines.append([r["id"], r["received"][:10], r["status"], urgent, ",".join(r["suggested_mandates"]),
+                      ",".join(r["mandates"]), ",".join(r["ready_for"]), r["summary"]])
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header) - 1)]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(line, widths)) + "  " + line[-1] for line in lines)
+
+
+def case_document(case: Case, state: VaultState, attachments: list[dict], now) -> dict:
+    result = suggestions(case, now)
+    return {
+        "case": {k: v for k, v in list_row(case, now).items() if k != "summary"} | {
+            "sha256": case.sha256, "imported": case.imported, "notes": case.notes, "links": case.links,
+            "urgent_decision": case.urgent,
+        },
+        "suggestions": result.to_json(),
+        "report": case.report,
+        "attachments": attachments,
+        "history": state.history(case.id),
+    }
+
+
+def format_case(doc: dict) -> str:
+    """The whole case for reading on screen: triage first, then every answer, then history."""
+    case, report = doc["case"], doc["report"]
+    out = [f"Case {case['id']}  received {case['received']}  status {case['status']}"
+           + ("  URGENT" if case["urgent"] else "")]
+    for reason in case["urgency_reasons"]:
+        out.append(f"  urgency: {reason}")
+    for reason in case["stale"]:
+        out.append(f"  stale: {reason}")
+    out.append(f"  suggested mandates: {', '.join(case['suggested_mandates']) or '-'}")
+    for code, reasons in doc["suggestions"].get("mandate_reasons", {}).items():
+        out.append(f"    {code} ({MANDATES.get(code, code)}): {'; '.join(reasons)}")
+    out.append(f"  confirmed mandates: {', '.join(case['mandates']) or '-'}")
+    out.append(f"  ready for: {', '.join(case['ready_for']) or '-'}")
+    for code, missing in case["missing"].items():
+        if missing:
+            out.append(f"  missing for {code}: {'; '.join(missing)}")
+    if case["follow_up_of"]:
+        out.append(f"  follow-up of: {case['follow_up_of']}")
+    if case["follow_ups"]:
+        out.append(f"  follow-ups: {', '.join(case['follow_ups'])}")
+    if case["links"]:
+        out.append(f"  linked cases: {', '.join(case['links'])}")
+    out.append(f"  form language: {case['language'] or '-'}   receipt: {report.get('receipt', '-')}")
+    out.append("")
+    out += _answers(report, skip={"attachments", "schema", "receipt"})
+    out.append("")
+    out.append("Attachments (read from the ciphertext; none written to disk):")
+    for a in doc["attachments"] or []:
+        flag = "" if a.get("present", True) else "  MISSING FROM ARCHIVE"
+        out.append(f"  {a['entry']}  {a['size']} bytes  sha256 {a['sha256']}  ({a.get('declared_type') or '?'}){flag}")
+        if a.get("original_name") and a["original_name"] not in a["entry"]:
+            out.append(f"    original name: {a['original_name']}")
+    if not doc["attachments"]:
+        out.append("  none")
+    if case["notes"]:
+        out.append("")
+        out.append("Notes:")
+        out += [f"  {n['time']}  {n['text']}" for n in case["notes"]]
+    out.append("")
+    out.append("History:")
+    for entry in doc["history"]:
+        changes = ", ".join(f"{k}: {json.dumps(v[0], ensure_ascii=False)} -> {json.dumps(v[1], ensure_ascii=False)}" for k, v in entry["changes"].items())
+        out.append(f"  {entry['time']}  {entry['action']}  {changes}" + (f"  ({entry['reason']})" if entry["reason"] else ""))
+    return "\n".join(out)
+
+
+def _answers(value, indent: int = 0, skip=frozenset(), label: str = "") -> list[str]:
+    """Every answer as indented `key: value` lines; empty answers are left out."""
+    pad = "  " * indent
+    lines = []
+    if isinstance(value, dict):
+        if label:
+            lines.append(f"{pad}{label}:")
+            indent += 1
+        for key, item in value.items():
+            if key not in skip and item not in ("", None, [], {}):
+                lines += _answers(item, indent, label=key.replace("_", " "))
+    elif isinstance(value, list) and value and isinstance(value[0], dict):
+        for number, item in enumerate(value, 1):
+            lines += _answers(item, indent, label=f"{label} {number}")
+    else:
+        text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        first, *rest = text.splitlines() or [""]
+        lines.append(f"{pad}{label}: {first}")
+        lines += [f"{pad}  {line}" for line in rest]
+    return lines
