@@ -24,6 +24,7 @@ def test_wheel_holds_every_module_template_and_stylesheet(wheel):
     expected = {f"intake/{p.relative_to(ROOT / 'intake')}" for p in (ROOT / "intake").rglob("*.py")}
     expected |= {f"intake/templates/{p.name}" for p in (ROOT / "templates").glob("*.html")}
     expected |= {"intake/web/static/intake.css"}
+    expected |= {f"intake/desk/rules/{p.name}" for p in (ROOT / "intake" / "desk" / "rules").glob("*.toml")}
     assert expected <= names, sorted(expected - names)
     assert not [n for n in names if n.startswith(("tests/", "keys/", "bench/"))]
 

@@ -1,0 +1,374 @@
+"""Triage of a report.json: which UN mandates, how urgent, what is missing. The rules are data.
+
+The rules are rules/routing.toml, urgency.toml and readiness.toml, each citing the section of the
+domain notes (un-procedures.md) it implements. This module only loads, checks and evaluates them.
+Standard library only: the desk runs offline and never loads the web side.
+
+A condition is a TOML table, evaluated on the report (inside `some`, on one element of it):
+  {path = P, in = [...]}            a value at P is one of these (P: a path or a list of paths);
+                                    has_any = [...] is the same, for lists such as violations
+  {path = P, filled = true}         a value at P is not empty (false: none is)
+  {path = P, text_any = [...]}      a string at P contains one of these, ignoring case, width and
+                                    punctuation; a keyword's edge space marks a word edge (" upr ")
+  {path = P, within_days = N}       a date at P could be N days old or less
+  {path = P, older_than_days = N}   a date at P is more than N days old, even on its latest day
+  {path = P, due_within_days = N}   a date at P could fall between today and N days ahead
+  {path = P, precise_to = "month"}  a date at P gives at least the month ("year", "month", "day")
+  {path = P, age_at_least = N}      an age or a year of birth at P (also age_under = N)
+  {path = P, some = {...}}          the inner condition holds for some element at P, with paths
+                                    relative to it (e.g. "violations" inside "incidents[]")
+  {all = [...]}, {any = [...]}, {not = {...}}, {ref = "name"} (a condition from any [define])
+  {suggested = [...]}               a mandate is already suggested (for the global routing rules)
+Paths: "victim.status", "incidents[].start.date"; lists are flattened at every step ("[]" is for
+the reader). A missing key gives no values: an unknown path is false, never an error.
+Dates: "YYYY", "YYYY-MM", "YYYY-MM-DD" (also 2024年5月3日 and timestamps). A partial date counts as
+its latest possible day ("2024-05" as 2024-05-31) for within_days and older_than_days alike, so
+urgency errs towards flagging and nothing is called stale on a guess. 2024-02-31 reads as
+2024-02-29. "Today" is `now` in UTC (a naive `now` is taken as it is).
+"""
+
+import calendar
+import dataclasses
+import datetime
+import functools
+import importlib.resources
+import re
+import tomllib
+import unicodedata
+from pathlib import Path
+
+# Our own short codes (un-procedures.md §5.1, "not official UN codes") and the mandates' names.
+MANDATES = {
+    "WGAD": "Working Group on Arbitrary Detention",
+    "WGEID": "Working Group on Enforced or Involuntary Disappearances",
+    "SR-TORTURE": "Special Rapporteur on torture and other cruel, inhuman or degrading treatment or punishment",
+    "SR-HRD": "Special Rapporteur on the situation of human rights defenders",
+    "SR-FOE": "Special Rapporteur on the promotion and protection of the right to freedom of opinion and expression",
+    "SR-FOAA": "Special Rapporteur on the rights to freedom of peaceful assembly and of association",
+    "SR-IJL": "Special Rapporteur on the independence of judges and lawyers",
+    "SR-FORB": "Special Rapporteur on freedom of religion or belief",
+    "SR-MIN": "Special Rapporteur on minority issues",
+    "SR-PRIV": "Special Rapporteur on the right to privacy",
+    "SR-CT": "Special Rapporteur on the promotion and protection of human rights while countering terrorism",
+    "SR-HEALTH": "Special Rapporteur on the right to physical and mental health",
+    "SR-EXEC": "Special Rapporteur on extrajudicial, summary or arbitrary executions",
+    "SR-VAWG": "Special Rapporteur on violence against women and girls",
+    "WG-DAWG": "Working Group on discrimination against women and girls",
+    "SR-EDU": "Special Rapporteur on the right to education",
+    "SR-CULT": "Special Rapporteur in the field of cultural rights",
+    "SR-MIGRANTS": "Special Rapporteur on the human rights of migrants",
+    "SR-TRUTH": "Special Rapporteur on truth, justice, reparation and guarantees of non-recurrence",
+    "SR-SLAVERY": "Special Rapporteur on contemporary forms of slavery",
+    "SR-RACISM": "Special Rapporteur on racism, racial discrimination, xenophobia and related intolerance",
+    "IE-SOGI": "Independent Expert on sexual orientation and gender identity",
+    "SR-DISAB": "Special Rapporteur on the rights of persons with disabilities",
+    "SR-HOUSING": "Special Rapporteur on adequate housing",
+    "SR-POVERTY": "Special Rapporteur on extreme poverty and human rights",
+    "WG-BHR": "Working Group on business and human rights",
+    "ASG-REPRISALS": "Assistant Secretary-General for Human Rights, UN senior official on reprisals (SG reprisals report)",
+}
+
+FILES = ("routing.toml", "urgency.toml", "readiness.toml")
+PREDICATES = {"in": list, "has_any": list, "filled": bool, "text_any": list, "within_days": int,
+              "older_than_days": int, "due_within_days": int, "precise_to": str, "age_at_least": int,
+              "age_under": int, "some": dict}
+PRECISION = {"year": 1, "month": 2, "day": 3}
+DATE = re.compile(r"(\d{4})(?:\s*[-/.年]\s*(\d{1,2})(?:\s*[-/.月]\s*(\d{1,2}))?)?")
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+NUMBER = re.compile(r"\d+")
+
+
+# --- Reading a report -----------------------------------------------------------------------
+
+def values(data, path: str) -> list:
+    """Every value at a dotted path, lists flattened; [] when anything on the way is missing."""
+    found = [data]
+    for key in path.replace("[]", "").split("."):
+        found = [v for item in found if isinstance(item, dict) for v in _flat(item.get(key))]
+    return found
+
+
+def _flat(value) -> list:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def _fold(text: str, *, pad: bool = False) -> str:
+    """NFKC, case-folded, punctuation and spacing as one space. Texts get a space at each end;
+    a keyword keeps only its own edge spaces."""
+    core = " ".join(re.findall(r"\w+", unicodedata.normalize("NFKC", text).casefold()))
+    return (" " if pad or text[:1].isspace() else "") + core + (" " if pad or text[-1:].isspace() else "")
+
+
+def date_range(value):
+    """(earliest day, latest day, precision 1-3) of a YYYY[-MM[-DD]] date, or None."""
+    match = DATE.search(value) if isinstance(value, str) else None
+    if not match or not 1900 <= int(match[1]) <= 2100 or (match[2] and not 1 <= int(match[2]) <= 12):
+        return None
+    year = int(match[1])
+    if not match[2]:
+        return datetime.date(year, 1, 1), datetime.date(year, 12, 31), 1
+    month = int(match[2])
+    last = calendar.monthrange(year, month)[1]
+    if match[3] and 1 <= int(match[3]) <= 31:
+        day = datetime.date(year, month, min(int(match[3]), last))  # the day is not checked at intake
+        return day, day, 3
+    return datetime.date(year, month, 1), datetime.date(year, month, last), 2
+
+
+def _age(value, today: datetime.date):
+    """Years, roughly, from "45", "45岁" or a year of birth ("born 3 May 1950"); None if unreadable."""
+    year = YEAR.search(value) if isinstance(value, str) else None
+    if year and int(year[0]) <= today.year:
+        return today.year - int(year[0])
+    number = NUMBER.search(value) if isinstance(value, str) else None
+    return int(number[0]) if number and int(number[0]) < 130 else None
+
+
+def _filled(value) -> bool:
+    if isinstance(value, (dict, list)):
+        return any(map(_filled, value.values() if isinstance(value, dict) else value))
+    return bool(value.strip()) if isinstance(value, str) else value is not None and value is not False
+
+
+# --- Evaluating a condition -----------------------------------------------------------------
+
+@dataclasses.dataclass
+class _Context:
+    today: datetime.date
+    suggested: list  # mandates suggested so far, for {suggested = [...]}
+
+
+def _dates(found) -> list:
+    return [r for r in map(date_range, found) if r]
+
+
+def _ages(found, ctx) -> list:
+    return [a for a in (_age(v, ctx.today) for v in found) if a is not None]
+
+
+TESTS = {  # predicate -> test(values found at the path, the predicate's argument, context)
+    "in": lambda found, arg, ctx: any(v in arg for v in found if not isinstance(v, (dict, list))),
+    "filled": lambda found, arg, ctx: any(map(_filled, found)) == arg,
+    "text_any": lambda found, arg, ctx: any(k in _fold(v, pad=True) for v in found if isinstance(v, str) for k in arg),
+    "within_days": lambda found, arg, ctx: any((ctx.today - last).days <= arg for _, last, _ in _dates(found)),
+    "older_than_days": lambda found, arg, ctx: any((ctx.today - last).days > arg for _, last, _ in _dates(found)),
+    "due_within_days": lambda found, arg, ctx: any(last >= ctx.today and (first - ctx.today).days <= arg
+                                                   for first, last, _ in _dates(found)),
+    "precise_to": lambda found, arg, ctx: any(p >= PRECISION[arg] for _, _, p in _dates(found)),
+    "age_at_least": lambda found, arg, ctx: any(a >= arg for a in _ages(found, ctx)),
+    "age_under": lambda found, arg, ctx: any(a < arg for a in _ages(found, ctx)),
+    "some": lambda found, arg, ctx: any(_holds(arg, v, ctx) for v in found if isinstance(v, dict)),
+}
+TESTS["has_any"] = TESTS["in"]
+
+
+def _holds(cond: dict, data, ctx: _Context) -> bool:
+    if "all" in cond:
+        return all(_holds(c, data, ctx) for c in cond["all"])
+    if "any" in cond:
+        return any(_holds(c, data, ctx) for c in cond["any"])
+    if "not" in cond:
+        return not _holds(cond["not"], data, ctx)
+    if "suggested" in cond:
+        return any(m in ctx.suggested for m in cond["suggested"])
+    (name,) = cond.keys() - {"path"}
+    return TESTS[name]([v for p in cond["path"] for v in values(data, p)], cond[name], ctx)
+
+
+def matches(condition: dict, data, now: datetime.datetime) -> bool:
+    """Check and evaluate one condition (without refs or suggestions), e.g. to try a new rule."""
+    return _holds(_compile(condition, "condition", {}), data, _Context(_today(now), []))
+
+
+def _today(now: datetime.datetime) -> datetime.date:
+    return now.astimezone(datetime.timezone.utc).date() if now.tzinfo else now.date()
+
+
+# --- Loading and checking the rules ---------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Rules:
+    violations: dict    # code -> {"primary", "secondary", "conditional", "huridocs_acts"}
+    global_rules: list  # {"id", "mandate", "why", "when"}, applied in order
+    urgency: list       # {"id", "text", "when"}; entries may share an id (branches of one rule)
+    stale: list         # {"id", "text", "when"}
+    general: list       # readiness items for every mandate: {"id", "missing", "when"}
+    checklists: dict    # mandate -> its own readiness items
+
+
+def _compile(cond, where: str, defines: dict, seen: tuple = ()) -> dict:
+    """Check a condition; return it with refs inlined, paths as lists and keywords folded."""
+    def fail(problem: str):
+        raise ValueError(f"{where}: {problem}, in condition {cond!r}")
+
+    keys = set(cond) if isinstance(cond, dict) else set()
+    if keys in ({"all"}, {"any"}):
+        (key,) = keys
+        if not isinstance(cond[key], list) or not cond[key]:
+            fail(f"{key} needs a non-empty list of conditions")
+        return {key: [_compile(c, where, defines, seen) for c in cond[key]]}
+    if keys == {"not"}:
+        return {"not": _compile(cond["not"], where, defines, seen)}
+    if keys == {"ref"}:
+        name = cond["ref"]
+        if not isinstance(name, str) or name not in defines:
+            fail(f"unknown ref {name!r}")
+        if name in seen:
+            fail(f"ref {name!r} refers back to itself")
+        return _compile(defines[name], where, defines, seen + (name,))
+    if keys == {"suggested"}:
+        return {"suggested": _mandates(cond["suggested"], where)}
+    if "path" not in keys or len(keys) != 2 or not keys <= {"path", *PREDICATES}:
+        fail(f"unknown or misplaced keys {sorted(keys - {'path'} - PREDICATES.keys() or keys)}: a condition is "
+             f"path with one of {sorted(PREDICATES)}, or all/any/not/ref/suggested")
+    (name,) = keys - {"path"}
+    paths, arg, kind = _flat(cond["path"]), cond[name], PREDICATES[name]
+    if not paths or not all(isinstance(p, str) and p for p in paths):
+        fail("path must be a string or a list of strings")
+    if not isinstance(arg, kind) or (kind is int and (isinstance(arg, bool) or arg < 0)):
+        fail(f"{name} must be a {'non-negative integer' if kind is int else kind.__name__}")
+    if name == "text_any":
+        if not arg or not all(isinstance(k, str) and _fold(k).strip() for k in arg):
+            fail("text_any needs a list of keywords")
+        arg = [_fold(k) for k in arg]
+    if name == "precise_to" and arg not in PRECISION:
+        fail(f"precise_to must be one of {sorted(PRECISION)}")
+    return {"path": paths, name: _compile(arg, where, defines, seen) if name == "some" else arg}
+
+
+def _strings(raw, where: str) -> list:
+    if not isinstance(raw, list) or not all(isinstance(c, str) for c in raw):
+        raise ValueError(f"{where}: expected a list of strings, got {raw!r}")
+    return list(raw)
+
+
+def _mandates(codes, where: str) -> list:
+    unknown = [c for c in _strings(codes, where) if c not in MANDATES]
+    if unknown:
+        raise ValueError(f"{where}: unknown mandate code(s) {unknown}; known: {sorted(MANDATES)}")
+    return list(codes)
+
+
+def _table(raw, where: str, allowed: set | None = None) -> dict:
+    if not isinstance(raw, dict):
+        raise ValueError(f"{where}: expected a table, got {raw!r}")
+    if allowed is not None and set(raw) - allowed:
+        raise ValueError(f"{where}: unknown keys {sorted(set(raw) - allowed)}; allowed: {sorted(allowed)}")
+    return raw
+
+
+def _items(raw, where: str, keys: set, defines: dict) -> list:
+    """A list of rule items ([[...]]) with exactly `keys`: "when" compiled, "mandate" checked."""
+    if not isinstance(raw, list):
+        raise ValueError(f"{where}: expected a list of tables ([[...]]), got {raw!r}")
+    items = []
+    for item in raw:
+        label = f"{where} {item.get('id') or item.get('mandate') or '?'}" if isinstance(item, dict) else where
+        if set(_table(item, label, keys)) != keys or not all(isinstance(item[k], str) and item[k] for k in keys - {"when"}):
+            raise ValueError(f"{label}: needs {sorted(keys)} (texts not empty), got {sorted(item)}")
+        if "mandate" in item:
+            _mandates([item["mandate"]], label)
+        items.append({**item, "when": _compile(item["when"], label, defines)})
+    return items
+
+
+def parse_rules(routing: dict, urgency: dict, readiness: dict) -> Rules:
+    """Check the three parsed TOML files; any problem is a ValueError naming the file and rule."""
+    docs = dict(zip(FILES, (routing, urgency, readiness)))
+    sections = ({"define", "violations", "global"}, {"define", "urgency", "stale"}, {"define", "general", "mandates"})
+    defines = {}
+    for (file, doc), allowed in zip(docs.items(), sections):
+        for name, cond in _table(_table(doc, file, allowed).get("define", {}), f"{file} [define]").items():
+            if name in defines:  # one namespace: a define in any file serves all three
+                raise ValueError(f"{file}: define {name!r} is defined twice")
+            defines[name] = cond
+    for name, cond in defines.items():  # every define is checked, used or not
+        _compile(cond, f"define {name}", defines, (name,))
+    violations = {}
+    for code, entry in _table(routing.get("violations", {}), "routing.toml [violations]").items():
+        where = f"routing.toml violation {code}"
+        entry = _table(entry, where, {"primary", "secondary", "conditional", "huridocs_acts"})
+        violations[code] = {
+            "primary": _mandates(entry.get("primary", []), where),
+            "secondary": _mandates(entry.get("secondary", []), where),
+            "conditional": _items(entry.get("conditional", []), f"{where} conditional", {"mandate", "why", "when"}, defines),
+            "huridocs_acts": _strings(entry.get("huridocs_acts", []), f"{where} huridocs_acts"),
+        }
+    mandates = _table(readiness.get("mandates", {}), "readiness.toml [mandates]")
+    _mandates(list(mandates), "readiness.toml [mandates]")
+    check, flag = {"id", "missing", "when"}, {"id", "text", "when"}
+    return Rules(
+        violations=violations,
+        global_rules=_items(routing.get("global", []), "routing.toml global", {"id", "mandate", "why", "when"}, defines),
+        urgency=_items(urgency.get("urgency", []), "urgency.toml rule", flag, defines),
+        stale=_items(urgency.get("stale", []), "urgency.toml stale", flag, defines),
+        general=_items(readiness.get("general", []), "readiness.toml general", check, defines),
+        checklists={m: _items(raw, f"readiness.toml mandate {m}", check, defines) for m, raw in mandates.items()},
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def load_rules(directory=None) -> Rules:
+    """The rules shipped in intake/desk/rules/ (cached), or those of another directory."""
+    base = Path(directory) if directory is not None else importlib.resources.files("intake.desk") / "rules"
+    docs = []
+    for name in FILES:
+        try:
+            docs.append(tomllib.loads((base / name).read_text(encoding="utf-8")))
+        except tomllib.TOMLDecodeError as error:
+            raise ValueError(f"{name}: not valid TOML: {error}") from None
+    return parse_rules(*docs)
+
+
+# --- Triage ---------------------------------------------------------------------------------
+
+@dataclasses.dataclass
+class Triage:
+    suggested_mandates: list  # primaries, then secondaries, then global-rule additions; unique
+    mandate_reasons: dict     # mandate -> why it was suggested
+    urgent: bool              # any of U1..U9 matched
+    urgency_reasons: list     # "U1: ..."
+    stale: list               # "STALE-SRT: ..."
+    readiness: dict           # suggested mandate -> missing items ("GEN-3: ..."), GEN items included
+    ready_for: list           # suggested mandates with nothing missing
+
+    def to_json(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+def evaluate(report: dict, now: datetime.datetime, *, rules: Rules | None = None) -> Triage:
+    """Suggest mandates, flag urgency and staleness, and list what each mandate still needs."""
+    rules = rules or load_rules()
+    ctx = _Context(_today(now), [])
+    reasons: dict[str, list[str]] = {}
+
+    def suggest(mandate: str, why: str) -> None:
+        reasons.setdefault(mandate, []).append(why)
+        if mandate not in ctx.suggested:
+            ctx.suggested.append(mandate)
+
+    # Codes in the order ticked, first incident first; a code these rules do not know is skipped.
+    codes = [c for c in dict.fromkeys(v for v in values(report, "incidents[].violations") if isinstance(v, str))
+             if c in rules.violations]
+    for code in codes:
+        for mandate in rules.violations[code]["primary"]:
+            suggest(mandate, f"{code}: primary")
+    for code in codes:
+        for mandate in rules.violations[code]["secondary"]:
+            suggest(mandate, f"{code}: secondary")
+        for rule in rules.violations[code]["conditional"]:
+            if _holds(rule["when"], report, ctx):
+                suggest(rule["mandate"], f"{code}: secondary ({rule['why']})")
+    for rule in rules.global_rules:  # in file order: each sees what the earlier ones added
+        if _holds(rule["when"], report, ctx):
+            suggest(rule["mandate"], rule["why"])
+
+    def missing(items) -> list:
+        return [f"{i['id']}: {i['missing']}" for i in items if not _holds(i["when"], report, ctx)]
+
+    urgency = [f"{r['id']}: {r['text']}" for r in rules.urgency if _holds(r["when"], report, ctx)]
+    stale = [f"{r['id']}: {r['text']}" for r in rules.stale if _holds(r["when"], report, ctx)]
+    general = missing(rules.general)
+    readiness = {m: general + missing(rules.checklists.get(m, [])) for m in ctx.suggested}
+    return Triage(list(ctx.suggested), reasons, bool(urgency), urgency, stale, readiness,
+                  [m for m in ctx.suggested if not readiness[m]])
