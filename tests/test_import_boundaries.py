@@ -56,3 +56,10 @@ def test_encrypting_never_loads_identities_or_decryption():
 def test_the_command_line_does_not_load_flask_for_key_tools():
     modules = loaded_modules("import intake.cli")
     assert "flask" not in modules
+
+
+def test_the_staff_desk_never_loads_flask():
+    desk = sorted(p.stem for p in (PACKAGE / "desk").glob("*.py") if p.stem != "__init__")
+    modules = loaded_modules("import importlib\n" + "".join(f"importlib.import_module('intake.desk.{m}')\n" for m in desk))
+    assert not [m for m in modules if m.split(".")[0] in {"flask", "werkzeug", "jinja2", "flask_wtf", "flask_babel"}]
+    assert not [m for m in modules if m.startswith("intake.web")]

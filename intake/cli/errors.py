@@ -1,9 +1,5 @@
 """Errors the command line turns into one `intake: error: …` line (plus an optional hint)."""
 
+from ..errors import UserError
 
-class CLIError(Exception):
-    """A failure the user can act on. `hint` is an optional second line."""
-
-    def __init__(self, message: str, hint: str | None = None):
-        super().__init__(message)
-        self.hint = hint
+CLIError = UserError

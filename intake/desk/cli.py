@@ -13,7 +13,6 @@ import sys
 
 import click
 
-from ..cli.errors import CLIError
 from .errors import DeskError
 
 ENV_IDENTITY = "INTAKE_IDENTITY"
@@ -26,10 +25,7 @@ def vault_options(func):
     @click.option("--passphrase-file", metavar="FILE", help="Passphrase for the identity file [INTAKE_PASSPHRASE_FILE].")
     @functools.wraps(func)
     def wrapper(vault_dir, identity_files, passphrase_file, **kwargs):
-        try:
-            return func(_session(vault_dir, identity_files, passphrase_file), **kwargs)
-        except DeskError as exc:
-            raise CLIError(str(exc), exc.hint) from None
+        return func(_session(vault_dir, identity_files, passphrase_file), **kwargs)
 
     return wrapper
 
@@ -56,11 +52,11 @@ def _session(vault_dir, identity_files, passphrase_file) -> _Session:
     from .vault import Vault
 
     if not vault_dir:
-        raise CLIError("no vault given", hint="use --vault DIR or set INTAKE_VAULT")
+        raise DeskError("no vault given", hint="use --vault DIR or set INTAKE_VAULT")
     if not identity_files:
         identity_files = tuple(p for p in os.environ.get(ENV_IDENTITY, "").split(os.pathsep) if p)
     if not identity_files:
-        raise CLIError("no identity given", hint=f"use -i IDENTITY_FILE or set {ENV_IDENTITY}")
+        raise DeskError("no identity given", hint=f"use -i IDENTITY_FILE or set {ENV_IDENTITY}")
     return _Session(Vault(vault_dir), identity_files, passphrase_file)
 
 
@@ -90,7 +86,7 @@ def import_(session, recipients_file, output_format, sources):
     counts = {kind: sum(o.result == kind for o in outcomes) for kind in ("imported", "duplicate", "rejected")}
     click.echo(f"intake: {counts['imported']} imported, {counts['duplicate']} already in the vault, {counts['rejected']} rejected", err=True)
     if counts["rejected"]:
-        raise CLIError(f"{counts['rejected']} file(s) were rejected and not imported", hint="see the lines marked 'rejected'")
+        raise DeskError(f"{counts['rejected']} file(s) were rejected and not imported", hint="see the lines marked 'rejected'")
 
 
 def _create_vault(vault, identities, recipients_file) -> None:
@@ -104,7 +100,7 @@ def _create_vault(vault, identities, recipients_file) -> None:
     try:
         vault.create(recipients)
     except age.RecipientMixError as exc:
-        raise CLIError(str(exc)) from None
+        raise DeskError(str(exc)) from None
     click.echo(f"intake: created a new vault at {vault.root}", err=True)
 
 
@@ -168,16 +164,16 @@ def attachment(session, output, case_id, name):
     entries = case.report.get("attachments", [])
     chosen = [a for n, a in enumerate(entries, 1) if name in (str(n), a["entry"], a["entry"].split("/", 1)[-1], a["original_name"])]
     if len(chosen) != 1:
-        raise CLIError(f"case {case.id} has {'no' if not chosen else 'more than one'} attachment called {name!r}",
+        raise DeskError(f"case {case.id} has {'no' if not chosen else 'more than one'} attachment called {name!r}",
                        hint="see the attachment list in 'intake show'")
     entry = chosen[0]
     try:
         with Submission(session.vault.submission_path(case.id), session.identities) as submission, AtomicFile(output) as out:
             digest = submission.copy_attachment(entry["entry"], out)
             if digest != entry["sha256"]:
-                raise CLIError("the attachment does not match the hash in its report; nothing was written")
+                raise DeskError("the attachment does not match the hash in its report; nothing was written")
     except FileExistsError:
-        raise CLIError(f"{output} already exists; refusing to overwrite it") from None
+        raise DeskError(f"{output} already exists; refusing to overwrite it") from None
     click.echo(f"intake: warning: {output} now holds an original attachment in plaintext; keep it on an encrypted disk and delete it when done", err=True)
 
 
