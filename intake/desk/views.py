@@ -153,6 +153,8 @@ def _answers(value, indent: int = 0, skip=frozenset(), label: str = "") -> list[
         for number, item in enumerate(value, 1):
             lines += _answers(item, indent, label=f"{label} {number}")
     else:
+        if isinstance(value, bool):
+            value = "yes" if value else "no"
         text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
         first, *rest = text.splitlines() or [""]
         lines.append(f"{pad}{label}: {first}")
