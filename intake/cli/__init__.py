@@ -13,6 +13,7 @@ from .. import age
 from .errors import CLIError
 from .files import decrypt, encrypt
 from .keys import keygen, recipient
+from .collect import collect
 from .web import demo, serve
 from ..desk.cli import COMMANDS as DESK_COMMANDS
 
@@ -33,7 +34,7 @@ def cli():
     """Secure intake of reprisal reports: age encryption, the web form and the staff desk."""
 
 
-for command in (keygen, recipient, encrypt, decrypt, serve, demo, *DESK_COMMANDS):
+for command in (keygen, recipient, encrypt, decrypt, serve, demo, collect, *DESK_COMMANDS):
     cli.add_command(command)
 
 

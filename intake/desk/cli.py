@@ -70,14 +70,15 @@ def _now() -> datetime.datetime:
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.argument("sources", nargs=-1, required=True, metavar="SRC...")
 def import_(session, recipients_file, output_format, sources):
-    """Import submissions from folders (e.g. a USB stick) or files into the vault."""
-    from .importer import find_sources, import_files
+    """Import submissions from folders (e.g. a USB stick), files, or a tar from `intake collect -`."""
+    from .importer import import_files
+    from .sources import gather
 
-    files = find_sources(sources)
     identities = session.identities
     if not session.vault.exists():
         _create_vault(session.vault, identities, recipients_file)
-    outcomes = import_files(session.vault, identities, files)
+    with gather(sources, session.vault.root) as candidates:
+        outcomes = import_files(session.vault, identities, candidates)
     if output_format == "json":
         click.echo(json.dumps([o.__dict__ for o in outcomes], indent=1))
     else:

@@ -8,13 +8,14 @@ already copied are recognised by their hash).
 """
 
 import hmac
-from dataclasses import dataclass
 from pathlib import Path
+from dataclasses import dataclass
 
 from .. import age
 from .case_ids import case_id_for, file_digest
 from .errors import DeskError
 from .progress import Progress
+from .sources import Candidate
 from .state import Case, VaultState, timestamp
 from .submission import Submission, verify_whole_file
 
@@ -36,20 +37,6 @@ class ImportOutcome:
     reason: str = ""
 
 
-def find_sources(paths) -> list[Path]:
-    """Submission files named directly, or the *.age files inside folders (recursively)."""
-    found = []
-    for text in paths:
-        path = Path(text)
-        if path.is_dir():
-            found += sorted(p for p in path.rglob("*.age") if p.is_file() and not p.name.startswith("."))
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise DeskError(f"cannot read {path}: no such file or folder")
-    return found
-
-
 def _rejection(exc: Exception) -> str:
     for cls in type(exc).__mro__:
         if cls in REJECTIONS:
@@ -64,11 +51,11 @@ def _check(path: Path, identities) -> dict:
         return submission.report()
 
 
-def import_files(vault, identities, files: list[Path], progress_stream=None) -> list[ImportOutcome]:
+def import_files(vault, identities, candidates: list[Candidate], progress_stream=None) -> list[ImportOutcome]:
     outcomes = []
-    with vault.changing_state(identities) as state, Progress(len(files), "importing", progress_stream) as bar:
-        for count, path in enumerate(files, 1):
-            outcomes.append(_import_one(vault, state, identities, path))
+    with vault.changing_state(identities) as state, Progress(len(candidates), "importing", progress_stream) as bar:
+        for count, candidate in enumerate(candidates, 1):
+            outcomes.append(_import_one(vault, state, identities, candidate))
             bar.advance()
             if count % SAVE_EVERY == 0:
                 vault.write_state(state)
@@ -76,24 +63,27 @@ def import_files(vault, identities, files: list[Path], progress_stream=None) -> 
     return outcomes
 
 
-def _import_one(vault, state: VaultState, identities, path: Path) -> ImportOutcome:
+def _import_one(vault, state: VaultState, identities, candidate: Candidate) -> ImportOutcome:
+    path, label = candidate.path, candidate.label
     try:
         digest = file_digest(path)
     except OSError as exc:
-        return ImportOutcome(str(path), "rejected", reason=f"cannot read it ({exc.strerror})")
+        return ImportOutcome(label, "rejected", reason=f"cannot read it ({exc.strerror})")
+    if candidate.expected_sha256 is not None and not hmac.compare_digest(candidate.expected_sha256, digest.hex()):
+        return ImportOutcome(label, "rejected", reason="does not match the collect manifest (damaged in transit?)")
     case_id = case_id_for(digest)
     if case_id in state.cases:
-        return ImportOutcome(str(path), "duplicate", case_id)
+        return ImportOutcome(label, "duplicate", case_id)
     try:
         report = _check(path, identities)
     except age.AgeError as exc:
-        return ImportOutcome(str(path), "rejected", reason=_rejection(exc))
+        return ImportOutcome(label, "rejected", reason=_rejection(exc))
     except DeskError as exc:
-        return ImportOutcome(str(path), "rejected", reason=str(exc))
+        return ImportOutcome(label, "rejected", reason=str(exc))
     vault.store_submission(path, case_id, digest)
     state.cases[case_id] = Case(id=case_id, sha256=digest.hex(), imported=timestamp(), report=report)
     state.record(case_id, "import", {"status": [None, "new"]})
-    return ImportOutcome(str(path), "imported", case_id)
+    return ImportOutcome(label, "imported", case_id)
 
 
 def link_follow_ups(state: VaultState) -> None:

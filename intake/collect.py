@@ -1,0 +1,131 @@
+"""Moving ciphertext off the server: copy, fsync, verify at the destination, then delete.
+
+Run on the server (`intake collect DEST`). Only complete submissions (data/submissions/*.age)
+are taken; uploads still being written live in data/tmp/ and are never touched. Nothing is
+decrypted: the files are copied byte for byte.
+
+A second run after an interruption finishes the job: a file already at the destination with the
+same size and hash is not copied again, just deleted on the server.
+"""
+
+import hashlib
+import io
+import os
+import tarfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .atomic import AtomicFile, fsync_dir
+from .errors import UserError
+from .store import Store
+
+MANIFEST = "MANIFEST.sha256"
+_COPY_SIZE = 1 << 20
+
+
+@dataclass
+class CollectResult:
+    moved: int = 0
+    already_there: int = 0
+    kept: int = 0
+
+
+def _sha256(path: Path) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    with open(path, "rb") as f:
+        while chunk := f.read(_COPY_SIZE):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _copy(source: Path, target: Path) -> str:
+    """Copy atomically (temp file, fsync, rename); returns the SHA-256 of what was read."""
+    digest = hashlib.sha256()
+    with AtomicFile(target, mode=0o600) as out, open(source, "rb") as src:
+        while chunk := src.read(_COPY_SIZE):
+            digest.update(chunk)
+            out.write(chunk)
+    return digest.hexdigest()
+
+
+def _delete(path: Path) -> None:
+    path.unlink()
+    fsync_dir(path.parent)
+
+
+def collect_to_directory(store: Store, dest: Path, *, keep: bool = False) -> CollectResult:
+    """Move every complete submission to `dest`; raise UserError (nothing more deleted) on failure."""
+    if not dest.is_dir():
+        raise UserError(f"destination {dest} is not a folder (is the USB stick mounted?)")
+    if not os.access(dest, os.W_OK):
+        raise UserError(f"destination {dest} is not writable")
+    result = CollectResult()
+    for source in store.submission_paths():
+        target = dest / source.name
+        source_hash, source_size = _sha256(source)
+        if target.exists():
+            if _sha256(target) != (source_hash, source_size):
+                raise UserError(f"{target} exists with different content; nothing was deleted for it",
+                                hint="move it aside and run collect again")
+            result.already_there += 1
+        else:
+            try:
+                copied_hash = _copy(source, target)
+            except OSError as exc:
+                done = result.moved + result.already_there
+                raise UserError(f"could not write to {dest} ({exc.strerror}) after {done} submission(s); "
+                                "every submission not yet verified there is still on the server",
+                                hint="free space or use another stick, then run collect again") from None
+            # Read back what landed on the destination: the copy is trusted only once verified.
+            if copied_hash != source_hash or _sha256(target) != (source_hash, source_size):
+                raise UserError(f"verification failed for {target}; it stays on the server")
+            fsync_dir(dest)
+            result.moved += 1
+        if keep:
+            result.kept += 1
+        else:
+            _delete(source)
+    return result
+
+
+def collect_to_tar(store: Store, stream) -> CollectResult:
+    """Write every complete submission, then a manifest of SHA-256 sums, as a tar stream.
+
+    Nothing is deleted: a stream cannot be verified at its far end. Once the tar has arrived
+    and `intake import` accepted it, delete what it held with `intake collect --delete-listed`.
+    """
+    result = CollectResult()
+    lines = []
+    with tarfile.open(fileobj=stream, mode="w|", format=tarfile.PAX_FORMAT) as tar:
+        for source in store.submission_paths():
+            digest, size = _sha256(source)
+            info = tarfile.TarInfo(f"submissions/{source.name}")
+            info.size, info.mode, info.mtime = size, 0o600, int(source.stat().st_mtime)
+            with open(source, "rb") as f:
+                tar.addfile(info, f)
+            lines.append(f"{digest}  {source.name}\n")
+            result.kept += 1
+        manifest = "".join(lines).encode()
+        info = tarfile.TarInfo(MANIFEST)
+        info.size, info.mode = len(manifest), 0o600
+        tar.addfile(info, io.BytesIO(manifest))
+    return result
+
+
+def delete_listed(store: Store, manifest_path: Path) -> int:
+    """Delete the server's submissions whose name and SHA-256 appear in a collect manifest."""
+    try:
+        lines = manifest_path.read_text().splitlines()
+    except OSError as exc:
+        raise UserError(f"cannot read {manifest_path}: {exc.strerror}") from None
+    deleted = 0
+    for line in lines:
+        digest, _, name = line.partition("  ")
+        path = store.submissions / name
+        if not name or "/" in name or not path.is_file():
+            continue
+        if _sha256(path)[0] == digest:  # only the exact file that was collected
+            _delete(path)
+            deleted += 1
+    return deleted
