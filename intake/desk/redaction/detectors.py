@@ -1,0 +1,120 @@
+"""Pattern detectors, and the one call that runs them all over a normalised text.
+
+Identifiers (ids.py, contacts.py, plates and court case numbers here) are proposed in every
+profile. Places are proposed only where the profile generalises them: cities and provinces from
+the built-in table (provinces.py), and names that end in an administrative or institutional
+suffix (阿坝县, 格尔登寺, 天津市第二看守所, "Drapchi Prison"). Runs of Tibetan, Arabic (Uyghur)
+or Mongolian script are always proposed: nothing here can read them, so a person must.
+"""
+
+import re
+from collections.abc import Iterable, Iterator
+
+from . import contacts, ids
+from .finding import AFTER, Finding
+from .generalise import dates
+from .normalize import is_cjk, match_key
+from .profiles import Profile
+from .provinces import find_places, is_province_name
+
+PLATE = re.compile(r"([京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼])([A-Z])[·・•‧ ]?([A-Z0-9]{5,6})" + AFTER)
+# (2023)川32刑初12号, (2023)京0105刑初123号; and decisions such as 京公海行罚决字〔2019〕1234号.
+CASE_NUMBER = re.compile(r"[(〔\[【][12][0-9]{3}[)〕\]】][\u4e00-\u9fff]{1,3}[0-9]{0,6}[\u4e00-\u9fff]{1,6}[0-9]{1,6}号")
+DECISION_NUMBER = re.compile(r"[(〔\[【][12][0-9]{3}[)〕\]】][0-9]{1,6}号")
+# Characters a name does not run back over: particles, pronouns, verbs of moving and holding.
+_STOP = frozenset("的了在到于从被把和与及向对将给收是由为经这那他她们个我你其该本此每各进入往关押送去回来出住,.;:!?、() ")
+_ADMIN = frozenset("省市县区州镇乡村")
+SCRIPTS = (("Tibetan", r"[\u0f00-\u0fff]"), ("Arabic", r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]"),
+           ("Mongolian", r"[\u1800-\u18af]"))
+# Suffix -> kind. Multi-character suffixes are specific; one-character ones need a 2–4 Hanzi name.
+CJK_SUFFIXES = {"律师事务所": "organisation", "律所": "organisation", "看守所": "place", "拘留所": "place",
+                "派出所": "place", "监狱": "place", "公安局": "organisation", "公安分局": "organisation",
+                "国保大队": "organisation", "法院": "organisation", "检察院": "organisation", "大学": "organisation",
+                "中学": "organisation", "小学": "organisation", "医院": "place", "精神病院": "place",
+                "寺": "place", "县": "place", "乡": "place", "镇": "place", "村": "place", "市": "place", "区": "place"}
+LATIN_PLACE = re.compile(
+    r"(?<![A-Za-z])((?:[A-Z][a-z'’-]+ ){1,3})(County|Prefecture|Township|Village|Town|Monastery|Prison|Detention Cent(?:re|er)"
+    r"|Police Station|Public Security Bureau|PSB|Law Firm|University|Hospital)(?![A-Za-z])")
+_LATIN_ORGS = ("Law Firm", "University", "Public Security Bureau", "PSB")
+_NOT_NAMES = frozenset("The A An In At On To From His Her Their Our My Its This That Local Same".split())
+
+
+def plates(text: str) -> Iterator[Finding]:
+    for m in PLATE.finditer(text):
+        if sum(c.isdigit() for c in m.group(3)) >= 2:
+            value = m.group(1) + m.group(2) + m.group(3)
+            yield Finding(m.start(), m.end(), "plate", value, "cn_plate")
+
+
+def case_numbers(text: str) -> Iterator[Finding]:
+    for m in CASE_NUMBER.finditer(text):
+        yield Finding(m.start(), m.end(), "case_number", m.group(), "court_case")
+    for m in DECISION_NUMBER.finditer(text):
+        start = _name_start(text, m.start(), 10, False)  # the issuing office's abbreviation
+        yield Finding(start, m.end(), "case_number", text[start:m.end()], "decision_number")
+
+
+def scripts(text: str) -> Iterator[Finding]:
+    for name, letter in SCRIPTS:
+        for m in re.finditer(rf"{letter}+(?:[\s\u0f0b-\u0f14]*{letter}+)*", text):
+            yield Finding(m.start(), m.end(), "unread_script", name, "script_run",
+                          f"[text in {name} script withheld]")
+
+
+def place_names(text: str) -> Iterator[Finding]:
+    for hit in find_places(text):
+        end = hit.end + (1 if hit.is_city and text[hit.end:hit.end + 1] == "市" else 0)
+        if hit.is_city:  # a province stays as it is; a city becomes its province
+            yield Finding(hit.start, end, "place", hit.province.en, "gazetteer", hit.province.name_like(text[hit.start:end]))
+    for suffix, kind in CJK_SUFFIXES.items():
+        facility = len(suffix) > 1  # 天津市第二看守所 keeps its city; 武侯区 stops at 成都市
+        longest = 10 if facility else 4
+        for m in re.finditer(re.escape(suffix), text):
+            start = _name_start(text, m.start(), longest + 1, not facility)
+            candidate = text[start:m.end()]
+            if 2 <= m.start() - start <= longest and not is_province_name(candidate) and not _is_city(candidate):
+                yield Finding(start, m.end(), kind, match_key(candidate), "place_suffix")
+    for m in LATIN_PLACE.finditer(text):
+        words = m.group(1).split()
+        while words and words[0] in _NOT_NAMES:
+            words.pop(0)
+        if words:
+            start = m.start(1) + m.group(1).index(words[0])
+            kind = "organisation" if m.group(2) in _LATIN_ORGS else "place"
+            yield Finding(start, m.end(), kind, match_key(text[start:m.end()]), "place_suffix")
+
+
+def _name_start(text: str, end: int, limit: int, stop_at_admin: bool) -> int:
+    """Where a Hanzi name ending at `end` starts: CJK has no spaces, so back up to a stop."""
+    start = end
+    while start > 0 and end - start < limit and is_cjk(text[start - 1]) and text[start - 1] not in _STOP:
+        if stop_at_admin and text[start - 1] in _ADMIN:
+            break
+        start -= 1
+    return start
+
+
+def _is_city(text: str) -> bool:
+    """成都市 is the city the gazetteer already generalises; 阿坝县 is a county to propose."""
+    hits = find_places(text)
+    return len(hits) == 1 and hits[0].start == 0 and text[hits[0].end:] in ("", "市")
+
+
+def detect(text: str, profile: Profile, phone_regions: tuple[str, ...] = contacts.PHONE_REGIONS) -> list[Finding]:
+    """All findings in a normalised text, overlaps resolved: the longest span wins, then the
+    more specific detector (the order below), then the earlier start."""
+    found: list[Iterable[Finding]] = [ids.resident_ids(text), ids.regional_ids(text), ids.documents(text),
+                                      ids.devices(text), ids.accounts(text), contacts.phones(text, phone_regions),
+                                      contacts.messaging(text), contacts.addresses(text), plates(text),
+                                      case_numbers(text), scripts(text)]
+    if profile.dates != "keep":
+        found.append(dates(text))
+    if profile.places != "keep":
+        found.append(place_names(text))
+    found.append(ids.long_numbers(text))
+    ranked = [(rank, f) for rank, group in enumerate(found) for f in group]
+    taken: list[Finding] = []
+    for _, f in sorted(ranked, key=lambda rf: (-(rf[1].end - rf[1].start), rf[0], rf[1].start)):
+        if all(f.end <= t.start or f.start >= t.end for t in taken):
+            taken.append(f)
+    return sorted(taken, key=lambda f: (f.start, f.end))
