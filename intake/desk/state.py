@@ -33,6 +33,9 @@ class Case:
     links: list[str] = field(default_factory=list)
     follow_up_of: str | None = None  # the case this one adds to (receipt match)
     follow_ups: list[str] = field(default_factory=list)
+    # Redaction review (review.py): staff-added register terms and aliases, manual replacements,
+    # and the decisions on proposals per export profile.
+    redaction: dict = field(default_factory=dict)
 
     @property
     def received(self) -> str:
