@@ -1,0 +1,45 @@
+"""`intake export`: anonymised cases for UN special procedures, the reprisals report, statistics."""
+
+import datetime
+
+import click
+
+from .cli import vault_options
+from .export import PROFILES
+
+
+@click.command()
+@vault_options
+@click.option("--profile", type=click.Choice(PROFILES), required=True, help="What the export is for (docs/exports.md).")
+@click.option("--out", "out_dir", required=True, metavar="DIR", help="A new folder for the export (never overwritten).")
+@click.option("--to", "recipient_text", metavar="RECIPIENT", help="Encrypt the export to a partner's age recipient instead of writing plaintext.")
+@click.option("--force", is_flag=True, help="Export even with unreviewed redaction proposals (they are applied as if accepted).")
+@click.option("--include-other", is_flag=True, help="Include attachments that cannot be cleaned (not images or PDFs), as they are.")
+@click.argument("case_ids", nargs=-1, required=True, metavar="CASE...")
+def export(session, profile, out_dir, recipient_text, force, include_other, case_ids):
+    """Export reviewed cases, redacted by the profile, with attachments cleaned of metadata."""
+    from .. import age
+    from .case_ids import resolve
+    from .errors import DeskError
+    from .export import plan_export, write_export
+
+    recipient = None
+    if recipient_text:
+        try:
+            recipient = age.parse_recipient(recipient_text)
+        except age.KeyFormatError as exc:
+            raise DeskError(f"invalid --to recipient: {exc}") from None
+    now = datetime.datetime.now(datetime.timezone.utc)
+    with session.vault.require().changing_state(session.identities) as state:
+        resolved = [resolve(c, state.cases) for c in case_ids]
+        plan = plan_export(session.vault, session.identities, state, resolved, profile, now, force=force, include_other=include_other)
+        written = write_export(plan, out_dir, recipient)
+    for path in written:
+        click.echo(str(path))
+    for line in plan.left_out:
+        click.echo(f"intake: left out {line}", err=True)
+    for line in plan.warnings:
+        click.echo(f"intake: warning: {line}", err=True)
+    if recipient is None:
+        click.echo(f"intake: warning: {out_dir} holds the export in plaintext; check every file before it leaves, then move it "
+                   "to an encrypted medium", err=True)

@@ -1,0 +1,156 @@
+"""Reading a redacted report for the export formats, and the checks every format shares.
+
+The report is the output of redaction.apply (docs/report-schema.md shape, pseudonyms such as
+"Person A (victim)" and "Place 1 (Sichuan)" in place of names). Nothing here writes or prints.
+"""
+
+import re
+
+from ..redaction import PROFILES, names_allowed, normalize
+from ..redaction.generalise import age_band
+from ..redaction.provinces import Province, province_of
+from ..rules import MANDATES, load_rules
+
+# What redaction puts in a name field: "Person A (victim)", "Person AB", "[name withheld]".
+PSEUDONYM = re.compile(r"Person [A-Z]{1,3}(?: \([^()\n]*\))?")
+WITHHELD = re.compile(r"\[[^\[\]\n]*withheld\]")
+NAME_FIELDS = ("name", "name_other_spellings")
+
+# An export id is ours ("CASE-001"); never a vault case id (12 base32 characters) or a receipt code.
+EXPORT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
+VAULT_ID = re.compile(r"[a-z2-7]{12}", re.IGNORECASE)
+RECEIPT = re.compile(r"[0-9A-Z]{5}(?:-[0-9A-Z]{5}){3}", re.IGNORECASE)
+DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+# Detention-type codes: the WGAD arrest/detention elements read these incidents first.
+DETENTION_CODES = ("ARBITRARY_DETENTION", "RSDL_INCOMMUNICADO", "ENFORCED_DISAPPEARANCE", "HOUSE_ARREST",
+                   "FORCED_PSYCHIATRIC_DETENTION")
+
+
+def text(data, *keys) -> str:
+    """The stripped string at data[k1][k2]…, "" when missing or not a string. CRLF read as LF."""
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data.strip().replace("\r\n", "\n").replace("\r", "\n") if isinstance(data, str) else ""
+
+
+def check_report(report: dict) -> None:
+    if not isinstance(report, dict) or report.get("kind") != "report":
+        raise ValueError("exports are made from a report of kind 'report' (a follow-up is read with its case)")
+
+
+def export_id(case_view: dict) -> str:
+    """The pseudonymous export id the lead assigned; refuses anything shaped like a vault id or receipt."""
+    value = case_view.get("id") if isinstance(case_view, dict) else None
+    if not isinstance(value, str) or not EXPORT_ID.fullmatch(value):
+        raise ValueError(f"case_view['id'] must be an export id such as 'CASE-001', got {value!r}")
+    if VAULT_ID.fullmatch(value) or RECEIPT.fullmatch(value):
+        raise ValueError("case_view['id'] looks like a vault case id or a receipt code: use the export id")
+    return value
+
+
+def incidents(report: dict) -> list[tuple[int, dict]]:
+    """(number from 1, incident) for each incident of the report."""
+    return [(n, i) for n, i in enumerate(report.get("incidents") or [], 1) if isinstance(i, dict)]
+
+
+def violation_codes(incident: dict) -> list[str]:
+    return [c for c in dict.fromkeys(incident.get("violations") or []) if isinstance(c, str)]
+
+
+def all_codes(report: dict) -> list[str]:
+    """Every violation code of the report, in the order ticked, once."""
+    return list(dict.fromkeys(c for _, i in incidents(report) for c in violation_codes(i)))
+
+
+# --- Names ------------------------------------------------------------------------------------
+
+def is_pseudonym(value: str) -> bool:
+    return not value or bool(PSEUDONYM.fullmatch(value) or WITHHELD.fullmatch(value))
+
+
+def victim_names(report: dict) -> list[str]:
+    """The victim's name fields that are NOT pseudonyms: a real name redaction kept (or missed)."""
+    return [v for v in (text(report, "victim", k) for k in NAME_FIELDS) if not is_pseudonym(v)]
+
+
+def victim_label(report: dict) -> str:
+    """The pseudonym in victim.name ("Person A (victim)"), or "" if there is none."""
+    value = text(report, "victim", "name")
+    return value if value and is_pseudonym(value) else ""
+
+
+def names_consented(report: dict, *profiles: str) -> bool:
+    """Whether consent lets the victim's name stay, under any of these redaction profiles."""
+    return any(names_allowed(report, PROFILES[p]) for p in profiles)
+
+
+def check_names(report: dict, allowed: bool, purpose: str) -> list[str]:
+    """The victim's real name fields, or ValueError if a real name is there without consent."""
+    names = victim_names(report)
+    if names and not allowed:
+        raise ValueError(f"the redacted report still carries the victim's name, and consent does not allow it "
+                         f"in {purpose}: redact again without keep_names")
+    return names
+
+
+# --- Dates, places, ages ------------------------------------------------------------------------
+
+def precision(date: str) -> str | None:
+    """"day", "month" or "year" for a YYYY[-MM[-DD]] date; None for anything else."""
+    match = DATE.fullmatch(date or "")
+    if not match:
+        return None
+    return "day" if match[3] else "month" if match[2] else "year"
+
+
+def month_of(date: str) -> str:
+    """"YYYY-MM" of a date precise to the month or the day, else ""."""
+    return date[:7] if precision(date) in ("month", "day") else ""
+
+
+def date_type(incident: dict) -> str | None:
+    """The mt 48 date type of an incident's start: "estimate", "month", "year", or None (exact)."""
+    if (incident.get("start") or {}).get("approximate") is True:
+        return "estimate"
+    kind = precision(text(incident, "start", "date"))
+    return kind if kind in ("month", "year") else None
+
+
+def province(value: str) -> Province | None:
+    """The province a place text names ("Chengdu, Sichuan" -> Sichuan), or None."""
+    return province_of(normalize(value).text) if value else None
+
+
+def age_band_of(value: str) -> str:
+    """An age band: the redacted one ("40–49", "born in the 1970s"), or one made from a raw age."""
+    if re.fullmatch(r"\d{1,3}–\d{1,3}|born in the \d{4}s", value):
+        return value
+    return (age_band(value) or "") if value else ""
+
+
+# --- Mandates -------------------------------------------------------------------------------------
+
+def check_mandate(mandate: str) -> None:
+    if mandate not in MANDATES:
+        raise ValueError(f"unknown mandate {mandate!r}; known: {', '.join(sorted(MANDATES))}")
+
+
+def routed_codes(mandate: str) -> set[str]:
+    """The violation codes whose routing row names this mandate (primary, secondary or conditional)."""
+    out = set()
+    for code, row in load_rules().violations.items():
+        if mandate in row["primary"] + row["secondary"] + [c["mandate"] for c in row["conditional"]]:
+            out.add(code)
+    return out
+
+
+def relevant_incidents(report: dict, mandate: str) -> list[tuple[int, dict]]:
+    """The incidents with a code routed to this mandate; all of them if none is (global rules)."""
+    codes = routed_codes(mandate)
+    found = [(n, i) for n, i in incidents(report) if codes & set(violation_codes(i))]
+    return found or incidents(report)
+
+
+def confirmed(case_view: dict) -> list[str]:
+    return [m for m in case_view.get("mandates") or [] if isinstance(m, str)]

@@ -1,0 +1,164 @@
+"""The pieces the mandate drafts are built from: a Markdown writer, the case, shared elements.
+
+Every answer comes from the redacted report. An empty required answer becomes a "- MISSING: …"
+line, an empty optional one is left out. Long answers are quoted line by line, as redacted.
+"""
+
+from dataclasses import dataclass, field
+
+from . import vocab
+from .common import relevant_incidents, text, victim_label, violation_codes
+
+
+@dataclass
+class Draft:
+    """Markdown lines; sections are numbered in the order they are opened."""
+    lines: list = field(default_factory=list)
+    sections: int = 0
+
+    def section(self, title: str) -> None:
+        self.sections += 1
+        self.blank()
+        self.lines += [f"## {self.sections}. {title}", ""]
+
+    def blank(self) -> None:
+        """One empty line, however many the last element left."""
+        while self.lines and not self.lines[-1]:
+            self.lines.pop()
+        self.lines.append("")
+
+    def field(self, label: str, value: str, missing: str | None = None) -> None:
+        """A one-line answer; if empty, a MISSING line (or nothing, for an optional answer)."""
+        if value:
+            self.lines.append(f"- {label}: {' '.join(value.split())}")
+        elif missing:
+            self.missing(missing)
+
+    def quote(self, label: str, value: str, missing: str | None = None) -> None:
+        """A long answer as a quotation, its lines kept (the reporter's words, as redacted)."""
+        if value:
+            self.lines += [f"- {label}:", ""] + [f"  > {line}".rstrip() for line in value.split("\n")] + [""]
+        elif missing:
+            self.missing(missing)
+
+    def missing(self, what: str) -> None:
+        self.lines.append(f"- MISSING: {what}")
+
+
+@dataclass
+class Case:
+    report: dict
+    view: dict
+    mandate: str
+    names: list  # the victim's real name fields, only when consent allowed them to stay
+
+    def __post_init__(self):
+        self.incidents = relevant_incidents(self.report, self.mandate)
+
+    def tag(self, n: int) -> str:
+        return f" (incident {n})" if len(self.incidents) > 1 else ""
+
+    def victim(self, key: str) -> str:
+        return text(self.report, "victim", key)
+
+
+def name(d: Draft, c: Case, missing: str = "the person's full name") -> None:
+    """The victim's name as redaction left it: the real one (consent checked), a pseudonym, or MISSING."""
+    group = c.victim("kind") == "group"
+    if group:
+        size = (c.report.get("victim") or {}).get("group_size")
+        d.field("Victims", f"a group of {size} people" if isinstance(size, int) else "a group (size not given)")
+    if c.names:
+        d.field("Name", c.names[0])
+        d.field("Other spellings", "; ".join(c.names[1:]))
+    elif victim_label(c.report):
+        d.field("Name", f"{victim_label(c.report)} (pseudonym: the name is withheld in this export)")
+    elif not group:  # a group is described by its size (GEN-3)
+        d.missing(missing)
+
+
+def victim_field(d: Draft, c: Case, key: str, label: str, missing: str | None = None, table=None) -> None:
+    """A victim answer; a coded one (`table`) shown by its label."""
+    value = c.victim(key)
+    d.field(label, vocab.answered(table, value) if table else value, missing)
+
+
+def start(inc: dict) -> str:
+    date = text(inc, "start", "date")
+    return date + (" (approximate)" if date and (inc.get("start") or {}).get("approximate") is True else "")
+
+
+def period(inc: dict) -> str:
+    begun, end = start(inc), text(inc, "end", "date")
+    ongoing = (inc.get("end") or {}).get("ongoing") is True
+    if not (begun or end or ongoing):
+        return ""
+    return f"from {begun or 'an unknown date'}" + (", ongoing" if ongoing else f" to {end}" if end else "")
+
+
+def place(inc: dict) -> str:
+    where, province = text(inc, "place"), text(inc, "province")
+    return f"{where} (province or country: {province})" if where and province else where or province
+
+
+def perpetrator(inc: dict) -> str:
+    kind, details = text(inc, "perpetrator", "type"), text(inc, "perpetrator", "details")
+    if kind in ("", "unknown") and not details:
+        return ""
+    side = vocab.PERPETRATOR_SIDE.get(kind, "unknown")
+    return (vocab.label(vocab.PERPETRATORS, kind) + (f": {details}" if details else "")
+            + (f" ({side} actor)" if side != "unknown" else ""))
+
+
+def violations(inc: dict) -> str:
+    return "; ".join(vocab.label(vocab.VIOLATIONS, code) for code in violation_codes(inc))
+
+
+def accounts(d: Draft, c: Case, missing: str = "an account of what happened") -> None:
+    for n, inc in c.incidents:
+        d.quote(f"Account{c.tag(n)}", text(inc, "narrative"), missing)
+
+
+def date_place_description(d: Draft, c: Case) -> None:
+    for n, inc in c.incidents:
+        d.field(f"Violation{c.tag(n)}", violations(inc), "the violation")
+        d.field(f"Date{c.tag(n)}", period(inc), "date (at least month and year) or 'ongoing'")
+        d.field(f"Place{c.tag(n)}", place(inc), "place (at least the province)")
+        d.quote(f"Account{c.tag(n)}", text(inc, "narrative"), "an account of what happened")
+
+
+def perpetrators(d: Draft, c: Case, missing: str = "the alleged perpetrators (State or non-State, unit)") -> None:
+    for n, inc in c.incidents:
+        d.field(f"Alleged perpetrators{c.tag(n)}", perpetrator(inc), missing)
+
+
+def attachments(report: dict) -> str:
+    count = len(report.get("attachments") or [])
+    return f"{count} attachment(s) with the report: staff check them" if count else ""
+
+
+def submitter(d: Draft, c: Case, title: str = "Submitter") -> None:
+    """The source's standing only (relation, how known); the submitting organisation is staff's to add."""
+    d.section(title)
+    reporter = c.report.get("reporter") or {}
+    relation = vocab.label(vocab.RELATIONS, reporter.get("relation"))
+    how = vocab.label(vocab.HOW_KNOWN, reporter.get("how_known"))
+    d.field("Information received from", f"{relation}; how known: {how}")
+    d.missing("the submitting organisation's name and address, the date and a signature (staff; the "
+              "source is never named in this draft)")
+
+
+def cooperation(d: Draft, c: Case) -> None:
+    coop = c.report.get("un_cooperation") or {}
+    d.field("UN body or process", vocab.answered(vocab.UN_BODIES, coop.get("body")), "which UN body or process")
+    d.field("Kind of cooperation", vocab.answered(vocab.COOPERATION_KINDS, coop.get("kind")),
+            "what kind of cooperation")
+    d.field("Date of cooperation", text(coop, "date"), "when the cooperation took place (date or period)")
+
+
+def steps(d: Draft, c: Case, missing: str) -> None:
+    domestic, others = text(c.report, "remedies", "domestic"), text(c.report, "remedies", "others_informed")
+    d.quote("Domestic steps", domestic)
+    d.quote("Others informed", others)
+    if not (domestic or others):
+        d.missing(missing)

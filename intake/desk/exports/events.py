@@ -1,0 +1,185 @@
+"""events_document: the case as HURIDOCS Events Standard Formats records (un-procedures.md §6.5).
+
+One event per case (the reprisal the report is about), one act per violation code ticked in each
+incident, the victim and the perpetrators as persons with pseudonymous ids (P1, P2…), one
+information record for the source (relation and how known only). HURIDOCS codes go in `*_code`
+fields with their labels beside them (vocab.py says where they come from); our own codes stay in
+`violation_code` and the event's `local_index`.
+
+Confidentiality per record: "confidential", except the victim's person record and the event and
+acts, which are "public-ok" only when consent.name_public is "yes". The source's information and
+person records are always confidential (§1.3).
+"""
+
+from ..rules import load_rules
+from . import vocab
+from .common import (age_band_of, check_names, check_report, date_type, export_id, incidents, names_consented,
+                     precision, text, victim_label, violation_codes)
+
+SCHEMA = "intake.events/1"
+
+
+def events_document(case_view: dict, redacted: dict) -> dict:
+    check_report(redacted)
+    eid = export_id(case_view)
+    consent = redacted.get("consent") or {}
+    # A name may stay only if redaction was allowed to keep it (un-sp or reprisals-report consent).
+    names = check_names(redacted, names_consented(redacted, "un-sp", "reprisals-report"), "an events export")
+    public = "public-ok" if consent.get("name_public") == "yes" else "confidential"
+    rules = load_rules()
+
+    persons = [_victim(redacted, names, public)]
+    acts, involvements, perpetrators = [], [], {}
+    for n, inc in incidents(redacted):
+        perpetrator = _perpetrator(inc, perpetrators, persons)
+        for code in violation_codes(inc):
+            act_codes = list(rules.violations.get(code, {}).get("huridocs_acts", []))
+            act = {
+                "id": f"A{len(acts) + 1}", "event_id": "E1", "victim_id": "P1", "incident": n,
+                "violation_code": code, "violation_label": vocab.label(vocab.VIOLATIONS, code),
+                "act_code": act_codes[0] if act_codes else None, "act_codes": act_codes,
+                "act_label": vocab.ACT_LABELS.get(act_codes[0]) if act_codes else None,
+                **_dates(inc),
+                "province": text(inc, "province"), "place": text(inc, "place"),
+                "stated_reason": text(inc, "legal_basis"),
+                "confidentiality": public,
+            }
+            acts.append(act)
+            involvements.append({
+                "id": f"V{len(involvements) + 1}", "act_id": act["id"], "perpetrator_id": perpetrator["id"],
+                "perpetrator_type": perpetrator["perpetrator_type"],
+                "perpetrator_type_code": perpetrator["perpetrator_type_code"],
+                "perpetrator_type_label": perpetrator["perpetrator_type_label"],
+                "state_or_non_state": perpetrator["state_or_non_state"],
+                "confidentiality": "confidential",
+            })
+    source_id = _source(redacted, persons)
+    return {
+        "schema": SCHEMA,
+        "export_id": eid,
+        "events": [_event(eid, redacted, acts, perpetrators, names, public)],
+        "acts": acts,
+        "persons": persons,
+        "involvements": involvements,
+        "informations": [_information(redacted, source_id)],
+        "interventions": _interventions(redacted),
+        "chain_of_events": [],  # follow-ups would link here; none are passed in
+    }
+
+
+def _coded(table: dict, key: str) -> tuple:
+    return table.get(key, (None, None))
+
+
+def _victim(report: dict, names: list, public: str) -> dict:
+    victim = report.get("victim") or {}
+    kind = text(victim, "kind")
+    sex = text(victim, "sex")
+    status = text(victim, "status")
+    person = {"id": "P1", "role": "victim",
+              "label": victim_label(report) or ("Victims (group)" if kind == "group" else "Victim")}
+    if names:  # consent let the name stay (checked above)
+        person["name"] = names[0]
+        person["other_names"] = names[1:]
+    size = victim.get("group_size")
+    person.update({
+        "counting_unit": kind, "counting_unit_code": _coded(vocab.MT7_COUNTING_UNIT, kind)[0],
+        "counting_unit_label": _coded(vocab.MT7_COUNTING_UNIT, kind)[1],
+        "group_size": size if isinstance(size, int) and not isinstance(size, bool) else None,
+        "sex": sex, "sex_code": _coded(vocab.MT39_SEX, sex)[0], "sex_label": _coded(vocab.MT39_SEX, sex)[1],
+        "age_band": age_band_of(text(victim, "age")) or None,
+        "human_rights_defender": text(victim, "is_defender"),
+        "status": status, "status_code": _coded(vocab.MT25_STATUS, status)[0],
+        "status_label": vocab.VICTIM_STATUSES.get(status),
+        "confidentiality": public,
+    })
+    return person
+
+
+def _perpetrator(inc: dict, seen: dict, persons: list) -> dict:
+    """The person record of an incident's perpetrator; the same type and details give one record."""
+    kind = text(inc, "perpetrator", "type") or "unknown"
+    details = text(inc, "perpetrator", "details")
+    key = (kind, details)
+    if key not in seen:
+        code, label = _coded(vocab.MT24_PERPETRATOR, kind)
+        individual = details.startswith("Person ")  # a redacted person: "Person E (perpetrator)"
+        unit = "individual" if individual else "group"
+        seen[key] = {
+            "id": f"P{len(persons) + 1}", "role": "perpetrator",
+            "label": details or f"{vocab.label(vocab.PERPETRATORS, kind)} (not identified)",
+            "counting_unit": unit, "counting_unit_code": vocab.MT7_COUNTING_UNIT[unit][0],
+            "counting_unit_label": vocab.MT7_COUNTING_UNIT[unit][1],
+            "perpetrator_type": kind, "perpetrator_type_code": code, "perpetrator_type_label": label,
+            "state_or_non_state": vocab.PERPETRATOR_SIDE.get(kind, "unknown"),
+            "confidentiality": "confidential",
+        }
+        persons.append(seen[key])
+    return seen[key]
+
+
+def _source(report: dict, persons: list) -> str:
+    """The source's person id: the victim when the reporter is the person concerned, else a bare record."""
+    if text(report, "reporter", "relation") == "self":
+        return "P1"
+    persons.append({"id": f"P{len(persons) + 1}", "role": "source", "label": "Source",
+                    "confidentiality": "confidential"})
+    return persons[-1]["id"]
+
+
+def _dates(inc: dict) -> dict:
+    kind = date_type(inc)
+    code, label = vocab.MT48_DATE_TYPE[kind] if kind else (None, None)
+    return {"start_date": text(inc, "start", "date") or None, "start_date_type_code": code,
+            "start_date_type_label": label, "end_date": text(inc, "end", "date") or None,
+            "ongoing": (inc.get("end") or {}).get("ongoing") is True}
+
+
+def _event(eid: str, report: dict, acts: list, perpetrators: dict, names: list, public: str) -> dict:
+    coop = report.get("un_cooperation") or {}
+    starts = sorted((a["start_date"] for a in acts if precision(a["start_date"] or "")), key=lambda d: (d, len(d)))
+    ends = sorted(a["end_date"] for a in acts if precision(a["end_date"] or ""))
+    ongoing = any(a["ongoing"] for a in acts)
+    codes = sorted({a["violation_code"] for a in acts})
+    body, kind = text(coop, "body"), text(coop, "kind")
+    narratives = [f"Incident {n}: {text(inc, 'narrative')}" for n, inc in incidents(report) if text(inc, "narrative")]
+    return {
+        "id": "E1", "title": f"{eid}: alleged reprisal for cooperation with the UN",
+        "initial_date": starts[0] if starts else None,
+        "final_date": None if ongoing or not ends else ends[-1],
+        "ongoing": ongoing,
+        "provinces": sorted({a["province"] for a in acts if a["province"]}),
+        "description": "\n\n".join(narratives),
+        "local_index": ["REPRISAL_UN"] + codes,  # mt 61 slot (§6.3)
+        # §6.4 reprisal fields
+        "un_body": body, "un_body_label": vocab.UN_BODIES.get(body),
+        "engagement_type": kind, "engagement_type_label": vocab.COOPERATION_KINDS.get(kind),
+        "engagement_date": text(coop, "date") or None,
+        "trigger": text(coop, "link_evidence") or None,
+        "prior_un_action": text(coop, "already_raised") or None,
+        "type_of_record": "named" if names else "unnamed",
+        "types_of_reprisal": sorted({t for c in codes for t in vocab.VIOLATION_REPRISAL_TYPES.get(c, ["other"])}),
+        "alleged_perpetrator": sorted({p["state_or_non_state"] for p in perpetrators.values()}),
+        "government_response": None,
+        "confidentiality": public,
+    }
+
+
+def _information(report: dict, source_id: str) -> dict:
+    reporter = report.get("reporter") or {}
+    relation, how = text(reporter, "relation"), text(reporter, "how_known")
+    code, label = _coded(vocab.MT19_SOURCE, relation)
+    return {"id": "INF1", "event_id": "E1", "source_id": source_id,
+            "relation": relation, "relation_label": vocab.RELATIONS.get(relation),
+            "source_connection_code": code, "source_connection_label": label,
+            "how_known": how, "how_known_label": vocab.HOW_KNOWN.get(how),
+            "confidentiality": "confidential"}
+
+
+def _interventions(report: dict) -> list:
+    domestic = text(report, "remedies", "domestic")
+    if not domestic:
+        return []
+    return [{"id": "I1", "event_id": "E1", "victim_id": "P1", "type": "domestic_remedies",
+             "type_label": "Domestic remedies sought (complaints, petitions, court action), as reported",
+             "description": domestic, "confidentiality": "confidential"}]
