@@ -25,6 +25,9 @@ def test_wheel_holds_every_module_template_and_stylesheet(wheel):
     expected |= {f"intake/templates/{p.name}" for p in (ROOT / "templates").glob("*.html")}
     expected |= {"intake/web/static/intake.css"}
     expected |= {f"intake/desk/rules/{p.name}" for p in (ROOT / "intake" / "desk" / "rules").glob("*.toml")}
+    catalogues = {f"intake/{p.relative_to(ROOT / 'intake')}" for p in (ROOT / "intake" / "translations").glob("*/LC_MESSAGES/messages.*")}
+    assert {f"intake/translations/{code}/LC_MESSAGES/messages.mo" for code in ("en", "zh_Hans", "zh_Hant", "ug", "bo")} <= catalogues
+    expected |= catalogues
     assert expected <= names, sorted(expected - names)
     assert not [n for n in names if n.startswith(("tests/", "keys/", "bench/"))]
 
@@ -42,6 +45,8 @@ def test_installed_package_runs_outside_the_checkout(wheel, tmp_path):
         "page = app.test_client().get('/')\n"
         "assert page.status_code == 200 and b'Report a reprisal' in page.data, page.status_code\n"
         "assert app.test_client().get('/static/intake.css').status_code == 200\n"
+        "page = app.test_client().get('/?lang=zh_Hant')\n"
+        "assert '\\u5831\\u544a\\u5831\\u5fa9\\u884c\\u70ba'.encode() in page.data, 'no zh_Hant catalogue'\n"  # 報告報復行為
         "from intake.cli import main\n"
         "sys.exit(main(['--version']))\n"
     )

@@ -156,8 +156,19 @@ def attach(driver, path: Path) -> None:
     _by(driver, "input#attachments").send_keys(str(path))
 
 
+def follow(driver, element) -> None:
+    """Click a link or button that loads a new page, and wait until the old page is gone
+    (a slow upload under load must not let the next lookup find the previous page)."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    old_page = _by(driver, "html")
+    element.click()
+    WebDriverWait(driver, PAGE_TIMEOUT).until(expected_conditions.staleness_of(old_page))
+
+
 def submit(driver) -> None:
-    _by(driver, "form button[type=submit]").click()
+    follow(driver, _by(driver, "form button[type=submit]"))
 
 
 def screenshot(driver, name: str) -> Path:
@@ -352,3 +363,93 @@ def test_missing_required_answer_shows_form_again_and_stores_nothing(browser, se
 
     assert set(server.submissions()) == before, "an invalid report was stored"
     assert server.pending() == [], "the invalid report's attachment left ciphertext in tmp/"
+
+
+# Other languages: chosen with the switch, right-to-left for Uyghur -------------------------------
+
+# A small phone's width. Not "mobile": mobile emulation widens the viewport to fit overflowing
+# content, which would hide exactly what assert_fits_a_phone looks for.
+PHONE = {"width": 360, "height": 740, "deviceScaleFactor": 1, "mobile": False}
+IN_LANGUAGE = {  # (html lang, dir, the narrative a reporter might type)
+    "zh_Hans": ("zh-Hans", "ltr", "凌晨被国保从家中带走，至今没有通知家属。"),
+    "ug": ("ug", "rtl", "كېچىدە ئۆيىدىن ئېلىپ كېتىلدى، ئائىلىسىگە ھېچنېمە ئېيتىلمىدى."),
+}
+
+
+def _x(element) -> float:
+    return element.rect["x"]
+
+
+def assert_layout_follows_direction(driver, direction: str) -> None:
+    """Mirrored for right-to-left: header, option boxes and checklist columns change sides."""
+    before = (lambda a, b: a < b) if direction == "ltr" else (lambda a, b: a > b)
+    assert before(_x(_by(driver, "header .brand")), _x(_by(driver, "header .leave"))), "header is not laid out in reading order"
+    radio = _by(driver, 'input[name="relation"][value="self"]')
+    label = radio.find_element("xpath", "following-sibling::span")
+    assert before(_x(radio), _x(label)), "the radio button is on the wrong side of its label"
+    items = driver.find_elements("css selector", ".checklist li")
+    assert before(_x(items[0]), _x(items[-1])), "the checklist columns do not follow the reading direction"
+
+
+def assert_fits_a_phone(driver, name: str) -> None:
+    """At a phone's width nothing sticks out sideways; the whole page is kept as a screenshot."""
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+    try:
+        def laid_out_for_the_phone(d):
+            metrics = d.execute_cdp_cmd("Page.getLayoutMetrics", {})
+            return metrics if metrics["cssLayoutViewport"]["clientWidth"] <= PHONE["width"] else None
+
+        metrics = WebDriverWait(driver, PAGE_TIMEOUT).until(laid_out_for_the_phone)
+        content, viewport = metrics["cssContentSize"]["width"], metrics["cssLayoutViewport"]["clientWidth"]
+        assert content <= viewport + 1, f"the page is {content}px wide on a {viewport}px phone screen"
+        screenshot(driver, name)
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+@pytest.mark.parametrize("code", list(IN_LANGUAGE))
+def test_person_reads_and_sends_the_form_in_their_language(browser, server, tmp_path, code):
+    tag, direction, narrative = IN_LANGUAGE[code]
+    evidence = tmp_path / "notice.jpg"
+    evidence.write_bytes(os.urandom(40_000))
+    before = set(server.submissions())
+
+    browser.get(server.url + "/")
+    follow(browser, _by(browser, f'nav.languages a[hreflang="{tag}"]'))  # a plain link: no script, no cookie
+    html = _by(browser, "html")
+    assert (html.get_dom_attribute("lang"), html.get_dom_attribute("dir")) == (tag, direction)
+    assert _by(browser, "nav.languages a[aria-current]").get_dom_attribute("hreflang") == tag
+    assert "Report a reprisal" not in browser.title and "Report" not in _by(browser, "h1").text
+    assert {c["name"] for c in browser.get_cookies()} <= {"intake"}, "a cookie other than the CSRF session"
+    assert_layout_follows_direction(browser, direction)
+
+    # Sent once without "What happened?": the errors come back in the same language.
+    answers = required_answers(code)
+    del answers["incidents-0-narrative"]
+    fill_report(browser, answers)
+    submit(browser)
+    assert _by(browser, "html").get_dom_attribute("lang") == tag, "the language was lost in the submit round trip"
+    error = _by(browser, "#incidents-0-narrative-errors")
+    assert error.is_displayed() and error.text and "Please" not in error.text
+    screenshot(browser, f"report-form-errors-{code}.png")
+
+    fill(browser, "incidents-0-narrative", narrative)
+    attach(browser, evidence)
+    screenshot(browser, f"report-form-{code}.png")
+    assert_fits_a_phone(browser, f"report-form-{code}-phone.png")
+    submit(browser)
+
+    code_shown = receipt_on_page(browser)
+    assert _by(browser, "html").get_dom_attribute("dir") == direction
+    assert _by(browser, "#receipt code").value_of_css_property("direction") == "ltr", "the receipt code must read left to right"
+    assert "Thank you" not in _by(browser, "h1").text
+    screenshot(browser, f"receipt-{code}.png")
+    assert_fits_a_phone(browser, f"receipt-{code}-phone.png")
+
+    archive = new_submission(server, before)
+    report = json.loads(archive.read("report.json"))
+    assert report["form_language"] == code and report["receipt"] == code_shown
+    assert report["incidents"][0]["narrative"] == narrative
+    assert [a["original_name"] for a in report["attachments"]] == ["notice.jpg"]

@@ -13,13 +13,12 @@ from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 
 from ..store import Store
-from . import errors, security, views
+from . import errors, i18n, security, views
 from .config import ConfigError, load_config
 from .errors import NotSaved
 from .recipients import load_server_recipients
 from .uploads import StreamingRequest, discard_pending
 
-LANGUAGES = ["en"]
 csrf = CSRFProtect()
 babel = Babel()
 
@@ -45,10 +44,6 @@ def _template_folder() -> str:
     return str(Path(__file__).parents[2] / "templates")  # a source checkout
 
 
-def _select_locale():
-    return request.accept_languages.best_match(LANGUAGES) or "en"
-
-
 def create_app(config: dict | None = None) -> Flask:
     """Build the app from the environment (INTAKE_*), or from `config` in tests."""
     settings = load_config(os.environ) if config is None else {**load_config({}, demo=True), **config}
@@ -69,6 +64,8 @@ def create_app(config: dict | None = None) -> Flask:
         MAX_FORM_MEMORY_SIZE=1024 * 1024,
         MAX_FORM_PARTS=200,
         TEMPLATES_AUTO_RELOAD=False,
+        # Compiled catalogues ship in the package; Flask-Babel loads each once per process.
+        BABEL_TRANSLATION_DIRECTORIES=str(i18n.TRANSLATIONS),
     )
     if not app.config.get("SECRET_KEY"):
         if not app.config.get("INTAKE_DEMO"):
@@ -88,7 +85,8 @@ def create_app(config: dict | None = None) -> Flask:
     # Registered before CSRFProtect: its check parses the body, which starts storing uploads.
     app.before_request(_check_post)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=_select_locale)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    app.context_processor(i18n.template_context)
     app.after_request(security.add_security_headers)
     app.teardown_request(discard_pending)
     app.jinja_env.globals.pop("config", None)  # templates never see configuration (secrets)

@@ -29,6 +29,13 @@ SHORT = 300
 LONG = 20_000
 _DATE = re.compile(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
 
+# Our own wording for what WTForms would say in English: Flask-WTF's translation of WTForms'
+# messages is off (WTF_I18N_ENABLED=False, it reloads a catalogue on every request), so every
+# validator and choice field below carries one of these, translated by our catalogues.
+TOO_LONG = _l("This answer is too long: please shorten it to at most %(max)d characters.")
+NOT_AN_OPTION = _l("Please choose one of the options shown.")
+CHOOSE_ONE = _l("Please choose one.")
+
 
 def _no_control_characters(form, field) -> None:
     value = field.data if isinstance(field.data, str) else ""
@@ -37,16 +44,27 @@ def _no_control_characters(form, field) -> None:
 
 
 def short(label, *validators, description=""):
-    return StringField(label, [*validators, Length(max=SHORT), _no_control_characters], description=description)
+    return StringField(label, [*validators, Length(max=SHORT, message=TOO_LONG), _no_control_characters], description=description)
 
 
 def long(label, *validators, description=""):
-    return TextAreaField(label, [*validators, Length(max=LONG), _no_control_characters], description=description)
+    return TextAreaField(label, [*validators, Length(max=LONG, message=TOO_LONG), _no_control_characters], description=description)
+
+
+def radio(label, choices, required=CHOOSE_ONE):
+    return RadioField(label, [InputRequired(message=required)], choices=choices, invalid_choice_message=NOT_AN_OPTION)
+
+
+def select(label, choices):
+    return SelectField(label, choices=choices, default="", invalid_choice_message=NOT_AN_OPTION)
 
 
 class MultiCheckboxField(SelectMultipleField):
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+    def __init__(self, label, **kwargs):
+        super().__init__(label, invalid_choice_message=NOT_AN_OPTION, **kwargs)
 
 
 def normalize_date(text: str) -> str | None:
@@ -77,7 +95,7 @@ class IncidentForm(Form):
     province = short(_l("Where? Province or region"), description=_l("For example Sichuan, Xinjiang, Hong Kong, or a country abroad."))
     place = short(_l("Place, if you want to say more"), description=_l("City, police station, airport, detention centre…"))
     narrative = long(_l("What happened?"), description=_l("In your own words: what was done, how, who said what. Dates and places help."))
-    perpetrator = SelectField(_l("Who did it?"), choices=[SelectChoice("", "—"), *choices.PERPETRATORS], default="")
+    perpetrator = select(_l("Who did it?"), [SelectChoice("", "—"), *choices.PERPETRATORS])
     perpetrator_details = short(_l("Unit, names or ranks, if known"))
     legal_basis = long(_l("Reason given or law cited, if any"), description=_l("For example 'picking quarrels and provoking trouble' or 'inciting subversion'."))
     warrant = long(_l("Was a warrant or written decision shown? By whom?"))
@@ -121,36 +139,40 @@ class IncidentForm(Form):
 class ReportForm(FlaskForm):
     # A. Reporter
     anonymous = BooleanField(_l("Report anonymously"), description=_l("We will not ask who you are. Fields about you are ignored."))
-    relation = RadioField(_l("Who are you in relation to the person this happened to?"), [InputRequired(message=_l("Please choose one."))], choices=choices.RELATIONS)
-    how_known = RadioField(_l("How do you know what happened?"), [InputRequired(message=_l("Please choose one."))], choices=choices.HOW_KNOWN)
+    relation = radio(_l("Who are you in relation to the person this happened to?"), choices.RELATIONS)
+    how_known = radio(_l("How do you know what happened?"), choices.HOW_KNOWN)
     reporter_name = short(_l("Your name"))
     reporter_organisation = short(_l("Your organisation"))
-    contact_channel = SelectField(_l("May we contact you? How?"), choices=choices.CONTACT_CHANNELS, default="")
+    contact_channel = select(_l("May we contact you? How?"), choices.CONTACT_CHANNELS)
     contact_details = short(_l("Contact details"), description=_l("A Signal number or an email address that is safe for you. Leave empty if you are not sure."))
 
     # B. The person or people concerned
-    victim_kind = RadioField(_l("Did this happen to one person or a group?"), [InputRequired(message=_l("Please choose one."))], choices=choices.VICTIM_KINDS)
-    group_size = IntegerField(_l("About how many people?"), [Optional(), NumberRange(min=1, max=1_000_000)])
+    victim_kind = radio(_l("Did this happen to one person or a group?"), choices.VICTIM_KINDS)
+    group_size = IntegerField(
+        _l("About how many people?"),
+        [Optional(), NumberRange(min=1, max=1_000_000, message=_l("Please give a number from %(min)d to %(max)d."))],
+        invalid_value_message=_l("Please write the number in digits, for example 12."),
+    )
     victim_name = short(_l("Full name"))
     victim_name_other = short(_l("Name in Chinese characters, pinyin or other spellings"))
-    victim_sex = SelectField(_l("Sex"), choices=choices.SEXES, default="")
+    victim_sex = select(_l("Sex"), choices.SEXES)
     victim_age = short(_l("Age or year of birth"))
     victim_nationality = short(_l("Nationality"))
     victim_ethnicity = short(_l("Ethnicity"))
     victim_religion = short(_l("Religion or belief"))
     victim_occupation = short(_l("Occupation"))
     victim_hr_work = long(_l("Their human rights work, and any organisation they belong to"))
-    victim_is_defender = SelectField(_l("Is this person a human rights defender?"), choices=choices.YES_NO_UNSURE, default="")
+    victim_is_defender = select(_l("Is this person a human rights defender?"), choices.YES_NO_UNSURE)
     victim_id_document = short(_l("ID document type and number"), description=_l("Only if you want the UN to use it."))
     victim_residence = short(_l("Where they live (province, city)"))
-    status = RadioField(_l("Where is the person now?"), [InputRequired(message=_l("Please choose one."))], choices=choices.STATUSES)
+    status = radio(_l("Where is the person now?"), choices.STATUSES)
     detention_place = short(_l("Place of detention"))
     holding_authority = short(_l("Authority holding them"))
     health = long(_l("Health, medical needs, care refused"))
 
     # C. UN cooperation
-    un_body = RadioField(_l("Which part of the UN did they cooperate with?"), [InputRequired(message=_l("Please choose one ('Not sure' is fine)."))], choices=choices.UN_BODIES)
-    cooperation_kind = RadioField(_l("What kind of cooperation?"), [InputRequired(message=_l("Please choose one."))], choices=choices.COOPERATION_KINDS)
+    un_body = radio(_l("Which part of the UN did they cooperate with?"), choices.UN_BODIES, required=_l("Please choose one ('Not sure' is fine)."))
+    cooperation_kind = radio(_l("What kind of cooperation?"), choices.COOPERATION_KINDS)
     cooperation_date = short(_l("When was the cooperation?"))
     link_evidence = long(_l("Why do you think it happened because of the UN cooperation?"), description=_l("What the authorities said, the timing, questions about UN contact."))
     un_already_raised = short(_l("Has a UN body already raised the case? Reference if known"))
@@ -164,11 +186,11 @@ class ReportForm(FlaskForm):
 
     # F. Consent and risk
     consent_store = BooleanField(_l("I agree that the organisation stores and reads this report"), [InputRequired(message=_l("We cannot accept the report without this consent."))])
-    consent_share_un = RadioField(_l("May we share it confidentially with UN experts (special procedures)?"), [InputRequired(message=_l("Please choose one."))], choices=choices.SHARE_WITH_UN)
-    consent_name_public = RadioField(_l("May the person's name appear in public UN documents?"), [InputRequired(message=_l("Please choose one."))], choices=choices.NAME_PUBLIC)
-    consent_sg_report = RadioField(_l("May the case appear in the UN Secretary-General's yearly report on reprisals?"), [InputRequired(message=_l("Please choose one."))], choices=choices.SG_REPORT)
-    consent_given_by = SelectField(_l("Who agreed to this?"), choices=choices.CONSENT_GIVEN_BY, default="")
-    still_in_china = SelectField(_l("Is the person, or their family, still in China?"), choices=choices.YES_NO_UNSURE, default="")
+    consent_share_un = radio(_l("May we share it confidentially with UN experts (special procedures)?"), choices.SHARE_WITH_UN)
+    consent_name_public = radio(_l("May the person's name appear in public UN documents?"), choices.NAME_PUBLIC)
+    consent_sg_report = radio(_l("May the case appear in the UN Secretary-General's yearly report on reprisals?"), choices.SG_REPORT)
+    consent_given_by = select(_l("Who agreed to this?"), choices.CONSENT_GIVEN_BY)
+    still_in_china = select(_l("Is the person, or their family, still in China?"), choices.YES_NO_UNSURE)
     never_disclose = long(_l("Anything that must never be disclosed, or safety worries"))
 
     # Follow-up link

@@ -1,14 +1,15 @@
 """The reporter-facing pages: the report form, the follow-up form and the receipt."""
 
 from flask import Blueprint, abort, current_app, render_template, request
-from flask_babel import get_locale
 
 from ..receipt import new_receipt
+from . import i18n
 from .forms import FollowUpForm, ReportForm
 from .report import build_follow_up, build_report
 from .uploads import pending_envelope
 
 bp = Blueprint("intake", __name__)
+bp.url_defaults(i18n.keep_language)  # every link and form action keeps ?lang=
 
 
 def _store_submission(report: dict) -> None:
@@ -32,7 +33,7 @@ def report():
     form = ReportForm()
     if form.validate_on_submit():
         receipt = new_receipt()
-        _store_submission(build_report(form, receipt=receipt, language=str(get_locale())))
+        _store_submission(build_report(form, receipt=receipt, language=i18n.current().code))
         return render_template("thanks.html", receipt=receipt)
     status = 400 if request.method == "POST" else 200
     return render_template("report.html", form=form, uploads_lost=_uploads_lost(form)), status
@@ -44,7 +45,7 @@ def follow_up():
     form = FollowUpForm()
     if form.validate_on_submit():
         receipt = new_receipt()
-        _store_submission(build_follow_up(form, receipt=receipt, language=str(get_locale())))
+        _store_submission(build_follow_up(form, receipt=receipt, language=i18n.current().code))
         return render_template("thanks.html", receipt=receipt, follow_up=True)
     status = 400 if request.method == "POST" else 200
     return render_template("follow_up.html", form=form, uploads_lost=_uploads_lost(form)), status
