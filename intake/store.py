@@ -1,6 +1,7 @@
 """The data directory of the web intake: sealed submissions and pending ciphertext.
 
-    DATA_DIR/tmp/           envelopes being written (ciphertext, unfinished); emptied at start
+    DATA_DIR/tmp/NODE/      envelopes being written by this host (ciphertext, unfinished);
+                            emptied when this host's server starts (NODE: INTAKE_NODE or the host name)
     DATA_DIR/submissions/   <id>.age, complete submissions only, mode 0600
 
 A submission appears in submissions/ by an atomic rename of a fsynced file from tmp/ (same
@@ -10,8 +11,10 @@ filesystem), so a crash or a full disk never leaves a partial file there.
 import base64
 import datetime
 import os
+import re
 import secrets
 import shutil
+import socket
 from pathlib import Path
 
 from .atomic import fsync_dir
@@ -29,15 +32,21 @@ def _day_start(now: datetime.datetime | None = None) -> float:
     return datetime.datetime(now.year, now.month, now.day, tzinfo=datetime.timezone.utc).timestamp()
 
 
+def node_name(env=os.environ) -> str:
+    """This host's folder under tmp/, so hosts sharing a data folder never clean each other's uploads."""
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", env.get("INTAKE_NODE") or socket.gethostname())[:64].strip("._")
+    return name or "node"
+
+
 class Store:
-    def __init__(self, data_dir):
+    def __init__(self, data_dir, node: str | None = None):
         self.root = Path(data_dir)
-        self.tmp = self.root / "tmp"
+        self.tmp = self.root / "tmp" / (node or node_name())
         self.submissions = self.root / "submissions"
 
     def prepare(self) -> int:
         """Create the folders (mode 0700) and remove stale pending files. Returns how many."""
-        for folder in (self.root, self.tmp, self.submissions):
+        for folder in (self.root, self.tmp.parent, self.tmp, self.submissions):
             folder.mkdir(mode=0o700, exist_ok=True)
         stale = 0
         for path in self.tmp.iterdir():

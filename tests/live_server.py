@@ -94,7 +94,7 @@ class LiveServer:
         return sorted((self.data_dir / "submissions").glob("*.age"))
 
     def pending(self) -> list[Path]:
-        return sorted((self.data_dir / "tmp").glob("*"))
+        return sorted(p for p in (self.data_dir / "tmp").rglob("*") if p.is_file())
 
     def worker_pids(self) -> list[int]:
         out = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True)

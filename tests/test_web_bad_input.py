@@ -3,6 +3,7 @@
 import io
 import json
 import resource
+import shutil
 import signal
 import socket
 import subprocess
@@ -213,7 +214,7 @@ def test_real_full_filesystem(tmp_path):
 
 def test_unwritable_data_dir_gives_503(tmp_path):
     with LiveServer(tmp_path) as live:
-        (live.data_dir / "tmp").rmdir()
+        shutil.rmtree(live.data_dir / "tmp")
         (live.data_dir / "tmp").write_text("not a directory")
         response = post(live, valid_answers())
         assert response.status_code == 503 and live.submissions() == []

@@ -49,7 +49,9 @@ def test_worker_killed_mid_upload_leaves_nothing(tmp_path):
 
 
 def test_restart_removes_stale_pending_files(tmp_path):
-    stale = tmp_path / "data" / "tmp" / "4242-0123456789abcdef.part"
+    from intake.store import Store
+
+    stale = Store(tmp_path / "data").tmp / "4242-0123456789abcdef.part"
     stale.parent.mkdir(parents=True)
     stale.write_bytes(b"age-encryption.org/v1\n unfinished ciphertext")
     with LiveServer(tmp_path) as live:

@@ -38,9 +38,25 @@ def load_po(path: Path):
         return read_po(f)
 
 
+def forms(value) -> tuple:
+    """A message's id or string as a tuple: plural entries have one per form."""
+    return tuple(value) if isinstance(value, (tuple, list)) else (value,)
+
+
+def entries(catalog) -> dict[str, str]:
+    """msgid -> msgstr, a plural entry giving one pair per form (the header entry left out)."""
+    out = {}
+    for message in catalog:
+        if message.id:
+            strings = forms(message.string)
+            for n, msgid in enumerate(forms(message.id)):
+                out[msgid] = strings[min(n, len(strings) - 1)]
+    return out
+
+
 def messages(code: str) -> dict[str, str]:
-    """msgid -> msgstr of one catalogue (without the header entry)."""
-    return {m.id: m.string for m in load_po(CATALOGUES / code / "LC_MESSAGES" / "messages.po") if m.id}
+    """msgid -> msgstr of one catalogue."""
+    return entries(load_po(CATALOGUES / code / "LC_MESSAGES" / "messages.po"))
 
 
 # The catalogues ------------------------------------------------------------------------------
@@ -50,9 +66,9 @@ def test_catalogues_hold_every_message_of_the_sources_now(tmp_path):
     """The documented extraction, run now, finds exactly the msgids of the .pot and every .po."""
     out = tmp_path / "messages.pot"
     CommandLineInterface().run(["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "-o", str(out), str(ROOT)])
-    extracted = {m.id for m in load_po(out) if m.id}
+    extracted = set(entries(load_po(out)))
     assert len(extracted) > 200, "extraction found too few messages: is babel.cfg right?"
-    template = {m.id for m in load_po(CATALOGUES / "messages.pot") if m.id}
+    template = set(entries(load_po(CATALOGUES / "messages.pot")))
     assert template == extracted, f"messages.pot is stale (run the update steps of docs/translating.md): {sorted(extracted ^ template)[:5]}"
     for code in CODES:
         assert set(messages(code)) == extracted, f"{code}: messages.po is stale: {sorted(set(messages(code)) ^ extracted)[:5]}"
@@ -65,13 +81,15 @@ def test_every_message_has_a_careful_translation(code):
     for message in catalog:
         if not message.id:
             continue
-        assert message.string.strip(), f"{code}: no translation for {message.id!r}"
         assert not message.fuzzy, f"{code}: fuzzy (unreviewed) translation for {message.id!r}"
-        assert sorted(PLACEHOLDER.findall(message.string)) == sorted(PLACEHOLDER.findall(message.id)), f"{code}: placeholders differ in {message.id!r}"
-        # Translations reach pages unescaped (lazy strings and Jinja's gettext are markup-safe):
-        # they must not carry markup, break an attribute, or hold a stray % for Jinja to format.
-        assert not set('<>&"') & set(message.string), f"{code}: markup character in the translation of {message.id!r}"
-        assert "%" not in PLACEHOLDER.sub("", message.string), f"{code}: stray % in the translation of {message.id!r}"
+        source = forms(message.id)[0]
+        for string in forms(message.string):
+            assert string.strip(), f"{code}: no translation for {source!r}"
+            assert sorted(PLACEHOLDER.findall(string)) == sorted(PLACEHOLDER.findall(source)), f"{code}: placeholders differ in {source!r}"
+            # Translations reach pages unescaped (lazy strings and Jinja's gettext are markup-safe):
+            # they must not carry markup, break an attribute, or hold a stray % for Jinja to format.
+            assert not set('<>&"') & set(string), f"{code}: markup character in the translation of {source!r}"
+            assert "%" not in PLACEHOLDER.sub("", string), f"{code}: stray % in the translation of {source!r}"
 
 
 def test_english_is_the_source_language():
@@ -88,7 +106,8 @@ def test_compiled_catalogue_matches_its_po(code):
     with open(folder / "messages.mo", "rb") as f:
         shipped = read_mo(f)
     fresh = read_mo(compiled)
-    assert {m.id: m.string for m in shipped} == {m.id: m.string for m in fresh}, f"{code}: messages.mo is stale: run pybabel compile"
+    assert {forms(m.id): forms(m.string) for m in shipped} == {forms(m.id): forms(m.string) for m in fresh}, (
+        f"{code}: messages.mo is stale: run pybabel compile")
 
 
 def test_every_form_message_is_ours_and_translated(tmp_path):

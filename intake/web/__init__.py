@@ -5,6 +5,7 @@ that serving requests never loads the identity or decryption modules.
 """
 
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from ..store import Store
 from . import errors, i18n, security, views
 from .config import ConfigError, load_config
 from .errors import NotSaved
+from .limits import FolderQuota, Limited, SharedTokenBucket, check_session, minutes_to_wait
 from .recipients import load_server_recipients
 from .uploads import StreamingRequest, discard_pending
 
@@ -27,6 +29,8 @@ babel = Babel()
 class IntakeState:
     recipients: list
     store: Store
+    bucket: SharedTokenBucket  # made here, before gunicorn forks its workers: shared by all
+    quota: FolderQuota | None
 
 
 class IntakeFlask(Flask):
@@ -80,7 +84,9 @@ def create_app(config: dict | None = None) -> Flask:
         app.logger.info("removed %d unfinished submission file(s) left by an earlier run", stale)
     if not any(r.post_quantum for r in recipients):
         app.logger.warning("the recipients are classic X25519 keys: use post-quantum (age1pq1…) keys, see docs/keys.md")
-    app.extensions["intake"] = IntakeState(recipients, store)
+    quota = FolderQuota(store.root, app.config["INTAKE_DATA_QUOTA"]) if app.config["INTAKE_DATA_QUOTA"] else None
+    bucket = SharedTokenBucket(app.config["INTAKE_RATE"], app.config["INTAKE_BURST"])
+    app.extensions["intake"] = IntakeState(recipients, store, bucket, quota)
 
     # Registered before CSRFProtect: its check parses the body, which starts storing uploads.
     app.before_request(_check_post)
@@ -89,6 +95,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.context_processor(i18n.template_context)
     app.after_request(security.add_security_headers)
     app.teardown_request(discard_pending)
+    app.teardown_request(_settle_token)
     app.jinja_env.globals.pop("config", None)  # templates never see configuration (secrets)
     app.jinja_env.globals["demo_mode"] = bool(app.config.get("INTAKE_DEMO"))
     app.register_blueprint(views.bp)
@@ -117,3 +124,26 @@ def _check_post() -> None:
         raise NotSaved() from None
     if free < needed:
         raise NotSaved()
+    _check_limits(state, request.content_length or 0)
+
+
+def _check_limits(state: IntakeState, incoming: int) -> None:
+    """The flood limits, cheapest first; the shared token is taken last, and given back in the
+    teardown when the submission was not stored (only accepted submissions count)."""
+    from flask import current_app, g, session
+
+    now = time.time()
+    check_session(session, current_app.config["INTAKE_SESSION_LIMIT"], now)
+    if state.quota is not None and state.quota.exceeded(incoming):
+        raise Limited(60)
+    wait = state.bucket.take()
+    if wait:
+        raise Limited(minutes_to_wait(wait))
+    g.token_taken = True
+
+
+def _settle_token(_exc=None) -> None:
+    from flask import current_app, g
+
+    if g.pop("token_taken", False) and not g.pop("stored", False):
+        current_app.extensions["intake"].bucket.give_back()

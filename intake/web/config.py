@@ -45,6 +45,11 @@ def load_config(env=os.environ, *, demo: bool = False) -> dict:
         "MAX_CONTENT_LENGTH": parse_size(env.get("INTAKE_MAX_UPLOAD", str(DEFAULT_MAX_UPLOAD))),
         "INTAKE_MIN_FREE": parse_size(env.get("INTAKE_MIN_FREE", str(DEFAULT_MIN_FREE))),
         "INTAKE_MAX_ATTACHMENTS": _count(env.get("INTAKE_MAX_ATTACHMENTS", "20"), "INTAKE_MAX_ATTACHMENTS"),
+        # Flood limits (limits.py, docs/operations.md): no addresses, only counts.
+        "INTAKE_RATE": _count(env.get("INTAKE_RATE", "30"), "INTAKE_RATE"),
+        "INTAKE_BURST": _count(env.get("INTAKE_BURST", "60"), "INTAKE_BURST"),
+        "INTAKE_SESSION_LIMIT": _count(env.get("INTAKE_SESSION_LIMIT", "10"), "INTAKE_SESSION_LIMIT"),
+        "INTAKE_DATA_QUOTA": parse_size(env["INTAKE_DATA_QUOTA"]) if env.get("INTAKE_DATA_QUOTA") else None,
         "INTAKE_DEMO": demo,
         "SESSION_COOKIE_SECURE": https,
         "SESSION_COOKIE_NAME": "__Host-intake" if https else "intake",

@@ -5,6 +5,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from ..envelope import TooManyAttachments
+from .limits import Limited
 from .security import describe_exception
 
 
@@ -15,8 +16,8 @@ class NotSaved(HTTPException):
     description = "not saved"
 
 
-def _page(status: int, kind: str):
-    return render_template("error.html", status=status, kind=kind), status
+def _page(status: int, kind: str, **context):
+    return render_template("error.html", status=status, kind=kind, **context), status
 
 
 def init_app(app) -> None:
@@ -31,6 +32,11 @@ def init_app(app) -> None:
     @app.errorhandler(TooManyAttachments)
     def too_many_files(exc):
         return _page(413, "too_many_files")
+
+    @app.errorhandler(Limited)
+    def limited(exc):
+        body, status = _page(429, "limited", minutes=exc.minutes)
+        return body, status, {"Retry-After": str(exc.minutes * 60)}
 
     @app.errorhandler(OSError)
     def storage_failed(exc):

@@ -8,8 +8,6 @@ a sync worker would be blocked by one slow client. Each thread holds one request
 """
 
 import os
-from pathlib import Path
-
 import gunicorn.http.wsgi
 
 from .logs import logging_config
@@ -37,11 +35,39 @@ limit_request_line = 8190
 limit_request_fields = 50
 
 
+def _store():
+    from ..store import Store
+
+    return Store(os.environ.get("INTAKE_DATA_DIR", "data"))
+
+
 def child_exit(server, worker) -> None:
     """A worker died (crash, kill, timeout): remove the ciphertext of its unfinished uploads."""
-    data_dir = Path(os.environ.get("INTAKE_DATA_DIR", "data"))
-    for path in (data_dir / "tmp").glob(f"{worker.pid}-*.part"):
+    for path in _store().tmp.glob(f"{worker.pid}-*.part"):
         try:
             path.unlink()
         except FileNotFoundError:
             pass
+
+
+RETENTION_INTERVAL = 3600  # seconds between retention runs
+
+
+def when_ready(server) -> None:
+    """In the master: apply INTAKE_RETENTION_DAYS now and every hour (if it is set)."""
+    import threading
+
+    from ..retention import expire, retention_days
+
+    days = retention_days()
+    if days is None:
+        return
+
+    def run() -> None:
+        while True:
+            deleted = expire(_store(), days)
+            if deleted:
+                server.log.info("retention: deleted %d uncollected submission(s) older than %d days", deleted, days)
+            threading.Event().wait(RETENTION_INTERVAL)
+
+    threading.Thread(target=run, name="retention", daemon=True).start()

@@ -72,7 +72,7 @@ def keep_language(endpoint: str, values: dict) -> None:
 
 def switch_links() -> list[tuple[Language, str]]:
     """(language, URL of this page in that language); error pages link to the report form."""
-    endpoint = request.endpoint if request.endpoint in ("intake.report", "intake.follow_up") else "intake.report"
+    endpoint = request.endpoint if request.endpoint in ("intake.report", "intake.follow_up", "intake.safety") else "intake.report"
     return [(language, url_for(endpoint, lang=language.code)) for language in LANGUAGES]
 
 

@@ -86,3 +86,31 @@ def minutes_to_wait(seconds: float) -> int:
     return max(1, int(seconds // 60) + (1 if seconds % 60 else 0))
 
 
+
+
+SESSION_WINDOW = 3600  # the per-session count starts again after an hour
+
+
+class Limited(Exception):
+    """A flood limit was hit; nothing was read or stored. `minutes`: when to try again."""
+
+    def __init__(self, minutes: int):
+        super().__init__(f"limited for {minutes} minutes")
+        self.minutes = minutes
+
+
+def check_session(session, limit: int, now: float) -> None:
+    """Raise Limited when this browser session already sent `limit` reports within the hour.
+
+    The count lives in the signed session cookie (in the browser), never on the server.
+    """
+    window, count = session.get("sent", (0, 0))
+    current = int(now // SESSION_WINDOW)
+    if window == current and count >= limit:
+        raise Limited(minutes_to_wait(SESSION_WINDOW - now % SESSION_WINDOW))
+
+
+def count_session(session, now: float) -> None:
+    window, count = session.get("sent", (0, 0))
+    current = int(now // SESSION_WINDOW)
+    session["sent"] = (current, count + 1 if window == current else 1)

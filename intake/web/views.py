@@ -1,10 +1,13 @@
 """The reporter-facing pages: the report form, the follow-up form and the receipt."""
 
-from flask import Blueprint, abort, current_app, render_template, request
+import time
+
+from flask import Blueprint, abort, current_app, g, render_template, request, session
 
 from ..receipt import new_receipt
 from . import i18n
 from .forms import FollowUpForm, ReportForm
+from .limits import count_session
 from .report import build_follow_up, build_report
 from .uploads import pending_envelope
 
@@ -17,9 +20,14 @@ def _store_submission(report: dict) -> None:
     state = current_app.extensions["intake"]
     envelope = pending_envelope()
     temp_path = envelope.seal(report)
+    size = temp_path.stat().st_size
     # Deliberately no log line: a log collector would time-stamp it, and the exact time of a
     # submission is itself sensitive.
     state.store.publish(temp_path)
+    if state.quota is not None:
+        state.quota.add(size)
+    g.stored = True
+    count_session(session, time.time())
 
 
 def _uploads_lost(form) -> bool:
@@ -49,6 +57,12 @@ def follow_up():
         return render_template("thanks.html", receipt=receipt, follow_up=True)
     status = 400 if request.method == "POST" else 200
     return render_template("follow_up.html", form=form, uploads_lost=_uploads_lost(form)), status
+
+
+@bp.route("/safety")
+def safety():
+    """How to report safely, what happens to a report, and how to keep the receipt."""
+    return render_template("safety.html")
 
 
 @bp.route("/robots.txt")
