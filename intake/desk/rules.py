@@ -92,6 +92,12 @@ def _flat(value) -> list:
     return value if isinstance(value, list) else [] if value is None else [value]
 
 
+@functools.lru_cache(maxsize=4096)
+def _folded(text: str) -> str:
+    """_fold(text, pad=True), remembered: the same answers are searched by many rules."""
+    return _fold(text, pad=True)
+
+
 def _fold(text: str, *, pad: bool = False) -> str:
     """NFKC, case-folded, punctuation and spacing as one space. Texts get a space at each end;
     a keyword keeps only its own edge spaces."""
@@ -149,7 +155,7 @@ def _ages(found, ctx) -> list:
 TESTS = {  # predicate -> test(values found at the path, the predicate's argument, context)
     "in": lambda found, arg, ctx: any(v in arg for v in found if not isinstance(v, (dict, list))),
     "filled": lambda found, arg, ctx: any(map(_filled, found)) == arg,
-    "text_any": lambda found, arg, ctx: any(k in _fold(v, pad=True) for v in found if isinstance(v, str) for k in arg),
+    "text_any": lambda found, arg, ctx: any(k in _folded(v) for v in found if isinstance(v, str) for k in arg),
     "within_days": lambda found, arg, ctx: any((ctx.today - last).days <= arg for _, last, _ in _dates(found)),
     "older_than_days": lambda found, arg, ctx: any((ctx.today - last).days > arg for _, last, _ in _dates(found)),
     "due_within_days": lambda found, arg, ctx: any(last >= ctx.today and (first - ctx.today).days <= arg

@@ -6,7 +6,7 @@ opened only to read attachments.
 """
 
 import datetime
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 SCHEMA = "intake.vault-state/1"
 STATUSES = ("new", "reviewing", "needs-info", "ready", "forwarded", "closed")
@@ -59,7 +59,9 @@ class VaultState:
         return [entry for entry in self.audit if entry["case"] == case_id]
 
     def to_json(self) -> dict:
-        return {"schema": SCHEMA, "cases": [asdict(c) for c in self.cases.values()], "audit": self.audit}
+        # Shallow: dataclasses.asdict would deep-copy every cached report on each save.
+        return {"schema": SCHEMA, "cases": [{f.name: getattr(c, f.name) for f in fields(c)} for c in self.cases.values()],
+                "audit": self.audit}
 
     @classmethod
     def from_json(cls, data: dict) -> "VaultState":
