@@ -159,6 +159,7 @@ def test_an_interrupted_import_is_finished_by_a_rerun(tmp_path, keys, usb):
 @pytest.mark.parametrize("problem", ["missing vault", "no identity", "unknown case", "wrong identity", "damaged state"])
 def test_bad_input_gets_one_line_and_changes_nothing(tmp_path, vault, keys, problem):
     _, key = keys
+    first_case = rows(vault, key)[0]["id"]  # (listing refreshes the triage cache in the state)
     state = vault / "state.age"
     before = state.read_bytes()
     other_key = tmp_path / "other.txt"
@@ -173,7 +174,7 @@ def test_bad_input_gets_one_line_and_changes_nothing(tmp_path, vault, keys, prob
         result = desk(vault, key, "triage", "zzzzzz", "--status", "closed")
         expected = "intake: error: unknown case id zzzzzz"
     elif problem == "wrong identity":
-        result = desk(vault, other_key, "triage", rows(vault, key)[0]["id"], "--status", "closed")
+        result = desk(vault, other_key, "triage", first_case, "--status", "closed")
         expected = "intake: error: this vault is not encrypted to your identity"
     else:
         damaged = bytearray(before)
@@ -247,3 +248,12 @@ def test_no_plaintext_reaches_disk_during_staff_work(tmp_path, keys):
         for path in root.rglob("*"):
             if path.is_file():
                 assert canary.encode() not in path.read_bytes(), f"plaintext found in {path.relative_to(tmp_path)}"
+
+
+def test_list_caches_the_rules_results_for_the_day(vault, keys):
+    _, key = keys
+    state = vault / "state.age"
+    first = rows(vault, key)
+    refreshed = state.read_bytes()
+    assert rows(vault, key) == first
+    assert state.read_bytes() == refreshed  # the second list read the cache and wrote nothing

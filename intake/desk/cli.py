@@ -113,10 +113,19 @@ def _create_vault(vault, identities, recipients_file) -> None:
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def list_(session, status, urgent, mandate, output_format):
     """One row per case: urgent first, then oldest first."""
-    from .views import format_table, select_rows
+    from .views import cache_key, format_table, select_rows
 
-    state = session.vault.require().reading_state(session.identities)
-    rows = select_rows(state, _now(), status=status, urgent=urgent, mandate=mandate.upper() if mandate else None)
+    vault, now = session.vault.require(), _now()
+    state = vault.reading_state(session.identities)
+    key = cache_key(now)
+    stale = {c.id for c in state.cases.values() if c.triage_cache.get("key") != key}
+    rows = select_rows(state, now, status=status, urgent=urgent, mandate=mandate.upper() if mandate else None)
+    if stale:
+        # Save what the rules computed, so the next list today reads it instead (a cache only:
+        # cases changed meanwhile by another command are left for the next refresh).
+        with vault.changing_state(session.identities) as fresh:
+            for case_id in stale & fresh.cases.keys():
+                fresh.cases[case_id].triage_cache = state.cases[case_id].triage_cache
     if output_format == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
     else:

@@ -31,6 +31,7 @@ import calendar
 import dataclasses
 import datetime
 import functools
+import hashlib
 import importlib.resources
 import re
 import tomllib
@@ -340,6 +341,16 @@ class Triage:
 
     def to_json(self) -> dict:
         return dataclasses.asdict(self)
+
+
+@functools.lru_cache(maxsize=1)
+def rules_digest() -> str:
+    """A fingerprint of the shipped rule files: cached results are valid only for these rules."""
+    base = importlib.resources.files("intake.desk") / "rules"
+    digest = hashlib.sha256()
+    for name in FILES:
+        digest.update((base / name).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def evaluate(report: dict, now: datetime.datetime, *, rules: Rules | None = None) -> Triage:

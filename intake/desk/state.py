@@ -36,6 +36,9 @@ class Case:
     # Redaction review (review.py): staff-added register terms and aliases, manual replacements,
     # and the decisions on proposals per export profile.
     redaction: dict = field(default_factory=dict)
+    # The rules' suggestions as of one day and one version of the rules (views.suggestions):
+    # {"key": "<rules digest>:<YYYY-MM-DD>", "result": Triage.to_json()}. A cache only.
+    triage_cache: dict = field(default_factory=dict)
 
     @property
     def received(self) -> str:

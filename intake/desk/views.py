@@ -2,15 +2,30 @@
 
 import datetime
 import json
+from types import SimpleNamespace
 
-from .rules import MANDATES, evaluate
+from .rules import MANDATES, evaluate, rules_digest
 from .state import Case, VaultState
 
 SUMMARY_LENGTH = 60
 
 
+def cache_key(now: datetime.datetime) -> str:
+    return f"{rules_digest()}:{now.astimezone(datetime.timezone.utc).date().isoformat()}"
+
+
 def suggestions(case: Case, now: datetime.datetime):
-    return evaluate(case.report, now)
+    """The rules' result for a case, from its cache when computed today with these rules.
+
+    Rules depend on the date (urgency windows, staleness), so results are cached per day; a
+    fresh result is stored on the case, and `list` saves the refreshed caches (cli.py).
+    """
+    key = cache_key(now)
+    if case.triage_cache.get("key") != key:
+        case.triage_cache = {"key": key, "result": evaluate(case.report, now).to_json()}
+    result = SimpleNamespace(**case.triage_cache["result"])
+    result.to_json = lambda: dict(case.triage_cache["result"])
+    return result
 
 
 def is_urgent(case: Case, result) -> bool:
