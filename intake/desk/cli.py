@@ -121,11 +121,9 @@ def list_(session, status, urgent, mandate, output_format):
     stale = {c.id for c in state.cases.values() if c.triage_cache.get("key") != key}
     rows = select_rows(state, now, status=status, urgent=urgent, mandate=mandate.upper() if mandate else None)
     if stale:
-        # Save what the rules computed, so the next list today reads it instead (a cache only:
-        # cases changed meanwhile by another command are left for the next refresh).
-        with vault.changing_state(session.identities) as fresh:
-            for case_id in stale & fresh.cases.keys():
-                fresh.cases[case_id].triage_cache = state.cases[case_id].triage_cache
+        # Save what the rules computed, so the next list today reads it instead. A cache only:
+        # if another command changed the state meanwhile, the next list refreshes it.
+        vault.save_if_unchanged(state)
     if output_format == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
     else:

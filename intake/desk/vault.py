@@ -76,10 +76,16 @@ class Vault:
         finally:
             os.close(fd)
 
+    def _stamp(self) -> tuple:
+        info = os.stat(self.state_path)
+        return info.st_ino, info.st_mtime_ns, info.st_size
+
     def read_state(self, identities) -> VaultState:
         """Decrypt and parse the state. Call with the lock held."""
         try:
             with open(self.state_path, "rb") as f:
+                info = os.fstat(f.fileno())
+                self.read_stamp = info.st_ino, info.st_mtime_ns, info.st_size  # for save_if_unchanged
                 data = age.decrypt(identities, f).read()
         except FileNotFoundError:
             raise DeskError(f"the vault state {self.state_path} is missing", hint="restore it from a backup") from None
@@ -121,6 +127,15 @@ class Vault:
     def reading_state(self, identities) -> VaultState:
         with self.locked(exclusive=False):
             return self.read_state(identities)
+
+    def save_if_unchanged(self, state: VaultState) -> bool:
+        """Write back a state read earlier, unless another command changed it since (then the
+        caller's changes are dropped: use this only for caches). Returns whether it was written."""
+        with self.locked(exclusive=True):
+            if self._stamp() != getattr(self, "read_stamp", None):
+                return False
+            self._write_state(state)
+            return True
 
     def submission_path(self, case_id: str) -> Path:
         return self.submissions / f"{case_id}.age"
