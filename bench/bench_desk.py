@@ -41,7 +41,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import MIB, cpu_model, filesystem_of, log  # first: puts the repository on sys.path
+from common import finish, run_main, MIB, cpu_model, filesystem_of, log  # first: puts the repository on sys.path
 from desk import generate, measure
 from desk.report import TARGET_LIST_SECONDS, evaluate, report
 from intake import age
@@ -256,13 +256,8 @@ def main(argv=None) -> int:
         shutil.rmtree(root, ignore_errors=True)
     result["total_seconds"] = time.monotonic() - started
     report(result)
-    if args.json:
-        print(json.dumps(result, indent=1))
-    return 1 if args.strict and result["result"] != "PASS" else 0
+    return finish(result, args)
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        sys.exit(130)
+    run_main(main)

@@ -39,18 +39,16 @@ Needs only the project venv (and tests/live_server.py for the form answers).
 """
 
 import argparse
-import json
 import os
 import platform
 import shutil
 import signal
-import sys
 import tempfile
 import time
 from importlib.metadata import version
 from pathlib import Path
 
-from common import MIB, cpu_model, filesystem_of, log, proc_status_kib  # first: puts the repository on sys.path
+from common import finish, run_main, MIB, cpu_model, filesystem_of, log, proc_status_kib  # first: puts the repository on sys.path
 from intake import age
 from web.load import run_submissions, verify_submissions
 from web.report import TARGET_SUBMISSIONS_PER_S, evaluate, report
@@ -179,13 +177,8 @@ def main(argv=None) -> int:
     result["total_seconds"] = time.monotonic() - started
     evaluate(result, args)
     report(result, args)
-    if args.json:
-        print(json.dumps(result, indent=1))
-    return 1 if args.strict and result["result"] != "PASS" else 0
+    return finish(result, args)
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        sys.exit(130)
+    run_main(main)

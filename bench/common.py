@@ -4,6 +4,7 @@ Importing this module puts the repository root on sys.path (after bench/), so a 
 import `intake` from the checkout and `tests.live_server` for the answers the tests use.
 """
 
+import json
 import platform
 import sys
 from pathlib import Path
@@ -51,3 +52,28 @@ def cpu_model() -> str:
     except OSError:
         pass
     return platform.processor() or "?"
+
+
+def log_checks(result: dict) -> None:
+    """The PASS/FAIL lines, the result and the total time, as every benchmark ends."""
+    log()
+    log("Checks:")
+    for name, c in result["checks"].items():
+        log(f"  {'PASS' if c['pass'] else 'FAIL'}  {name}: {c['value']} (target {c['target']})")
+    missed = [n for n, c in result["checks"].items() if not c["pass"]]
+    log(f"Result: {result['result']}" + (f" (missed: {', '.join(missed)})" if missed else ""))
+    log(f"Total time: {result['total_seconds']:.0f} s")
+
+
+def finish(result: dict, args) -> int:
+    """Print the JSON if asked, and the exit status (1 only with --strict and a missed target)."""
+    if args.json:
+        print(json.dumps(result, indent=1))
+    return 1 if args.strict and result["result"] != "PASS" else 0
+
+
+def run_main(main) -> None:
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -63,9 +63,8 @@ def collect_to_directory(store: Store, dest: Path, *, keep: bool = False) -> Col
     result = CollectResult()
     for source in store.submission_paths():
         target = dest / source.name
-        source_hash, source_size = _sha256(source)
         if target.exists():
-            if _sha256(target) != (source_hash, source_size):
+            if _sha256(target) != _sha256(source):
                 raise UserError(f"{target} exists with different content; nothing was deleted for it",
                                 hint="move it aside and run collect again")
             result.already_there += 1
@@ -78,7 +77,7 @@ def collect_to_directory(store: Store, dest: Path, *, keep: bool = False) -> Col
                                 "every submission not yet verified there is still on the server",
                                 hint="free space or use another stick, then run collect again") from None
             # Read back what landed on the destination: the copy is trusted only once verified.
-            if copied_hash != source_hash or _sha256(target) != (source_hash, source_size):
+            if _sha256(target) != (copied_hash, source.stat().st_size):
                 raise UserError(f"verification failed for {target}; it stays on the server")
             fsync_dir(dest)
             result.moved += 1

@@ -137,7 +137,7 @@ class AttachmentSink:
         self.closed = True
         if self._entry is not None:
             self._entry.close()
-            self._envelope._record(
+            self._envelope.attachments.append(
                 AttachmentRecord(self._name, self.original_name, self.declared_type, self.size, self._hash.hexdigest())
             )
 
@@ -149,20 +149,26 @@ class Envelope:
         # The pid lets the server remove a crashed worker's leftovers (gunicorn_conf.child_exit).
         self.temp_path = Path(temp_dir) / f"{os.getpid()}-{secrets.token_hex(16)}.part"
         fd = os.open(self.temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        self._file = os.fdopen(fd, "wb", buffering=1 << 20)
-        self._age = age.encrypt(recipients, self._file)
+        # A 64 KiB buffer: whole ciphertext chunks (64 KiB + tag) then go to the file uncopied.
+        self._file = os.fdopen(fd, "wb", buffering=1 << 16)
+        try:
+            self._age = age.encrypt(recipients, self._file)
+        except BaseException:  # e.g. a full disk while writing the header: leave nothing behind
+            self._file.close()
+            os.unlink(self.temp_path)
+            raise
         self._out = _CountingWriter(self._age)
         self._zip = zipfile.ZipFile(self._out, "w", compression=zipfile.ZIP_STORED)
-        self._sinks: list[AttachmentSink] = []
+        self._sink: AttachmentSink | None = None
         self.attachments: list[AttachmentRecord] = []
         self._max_attachments = max_attachments
-        self.sealed = False
+        self.sealed = False  # the age file is complete (the caller then publishes it)
+        self._discarded = False
 
     def attachment_sink(self, original_name: str, declared_type: str) -> AttachmentSink:
-        self._close_sinks()  # parts arrive one after another; the previous one is complete
-        sink = AttachmentSink(self, clean_original_name(original_name or ""), (declared_type or "")[:100])
-        self._sinks.append(sink)
-        return sink
+        self._close_sink()  # parts arrive one after another; the previous one is complete
+        self._sink = AttachmentSink(self, clean_original_name(original_name or ""), (declared_type or "")[:100])
+        return self._sink
 
     def _open_entry(self, original_name: str):
         index = len(self.attachments) + 1
@@ -172,17 +178,14 @@ class Envelope:
         info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
         return name, self._zip.open(info, "w", force_zip64=True)
 
-    def _record(self, record: AttachmentRecord) -> None:
-        self.attachments.append(record)
-
-    def _close_sinks(self) -> None:
-        for sink in self._sinks:
-            sink.close()
-        self._sinks.clear()
+    def _close_sink(self) -> None:
+        if self._sink is not None:
+            self._sink.close()
+            self._sink = None
 
     def seal(self, report: dict) -> Path:
         """Add report.json and padding, finish the age file and fsync it. Returns the temp path."""
-        self._close_sinks()
+        self._close_sink()
         report = dict(report, attachments=[asdict(a) for a in self.attachments])
         self._zip.writestr(_info(REPORT_ENTRY), json.dumps(report, ensure_ascii=False, indent=1).encode())
         self._write_padding()
@@ -239,25 +242,23 @@ class Envelope:
         return local + central + end
 
     def discard(self) -> None:
-        """Remove the pending ciphertext. Safe to call at any point, and more than once."""
-        if self.sealed:
+        """Remove the temp file, whatever happened: unfinished, or sealed but never published
+        (a failed publish), or already published (the temp name is then gone). Idempotent."""
+        if self._discarded:
             return
-        # Let zipfile finish its bookkeeping into nothing, so it never writes again later.
-        self._out.discarding = True
-        try:
-            self._close_sinks()
-            self._zip.close()
-        except (OSError, ValueError):
-            pass
-        try:
-            self._file.close()
-        except (OSError, ValueError):
-            pass
+        self._discarded = True
+        if not self.sealed:
+            # Let zipfile finish its bookkeeping into nothing, so it never writes again later.
+            self._out.discarding = True
+            for close in (self._close_sink, self._zip.close, self._file.close):
+                try:
+                    close()
+                except (OSError, ValueError):
+                    pass
         try:
             os.unlink(self.temp_path)
         except FileNotFoundError:
             pass
-        self.sealed = True  # nothing left to seal
 
 
 def _info(name: str) -> zipfile.ZipInfo:

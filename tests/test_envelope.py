@@ -1,7 +1,6 @@
 """The submission envelope: streamed ZIP inside age, safe names, exact Padmé padding."""
 
 import io
-import os
 import zipfile
 from unittest import mock
 
@@ -98,3 +97,18 @@ def test_pending_file_is_ciphertext_from_the_first_byte(identity, tmp_path):
     data = pending.read_bytes()
     assert data.startswith(b"age-encryption.org/v1\n") and b"PLAINTEXT-MARKER" not in data
     envelope.discard()
+
+
+def test_a_sealed_envelope_that_was_never_published_is_removed(identity, tmp_path):
+    """A publish that fails after sealing (e.g. the rename) must not leave ciphertext in tmp/."""
+    envelope = Envelope([identity.recipient()], tmp_path)
+    envelope.seal({"schema": "test"})
+    assert list(tmp_path.iterdir())
+    envelope.discard()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failure_while_starting_the_envelope_leaves_nothing(tmp_path):
+    with pytest.raises(ValueError):
+        Envelope([], tmp_path)  # no recipients: age refuses before any byte is written
+    assert list(tmp_path.iterdir()) == []

@@ -1,6 +1,6 @@
 """The desk benchmark's checks against the targets, and its text report (stderr)."""
 
-from common import log
+from common import log_checks, log
 
 TARGET_LIST_SECONDS = 5.0  # "list 10,000 cases in a few seconds": wall time of the whole command
 TARGET_LIST_PEAK_MIB = 500  # peak RSS of `list` at the largest size, less than
@@ -114,10 +114,4 @@ def report(result: dict) -> None:
         log("  top functions by own time:")
         for f in prof["top_by_own_time"]:
             log(f"    {f['tottime']:>7.2f} s own {f['cumtime']:>7.2f} s cum {f['calls']:>10}  {f['function']}")
-    log()
-    log("Checks:")
-    for name, c in result["checks"].items():
-        log(f"  {'PASS' if c['pass'] else 'FAIL'}  {name}: {c['value']} (target {c['target']})")
-    log(f"Result: {result['result']}" + ("" if result["result"] == "PASS" else
-        " (missed: " + ", ".join(n for n, c in result["checks"].items() if not c["pass"]) + ")"))
-    log(f"Total time: {result['total_seconds']:.0f} s")
+    log_checks(result)

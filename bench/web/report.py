@@ -2,7 +2,7 @@
 
 import statistics
 
-from common import log
+from common import log_checks, log
 
 # Targets from the issue.
 TARGET_SUBMISSIONS_PER_S = 200  # "hundreds per second on 2 cores", at every concurrency level
@@ -144,10 +144,4 @@ def report(result: dict, args) -> None:
                 log(f"  [{where}] {line}")
             if len(lines) > 5:
                 log(f"  [{where}] ... {len(lines) - 5} more")
-    log()
-    log("Checks:")
-    for name, c in result["checks"].items():
-        log(f"  {'PASS' if c['pass'] else 'FAIL'}  {name}: {c['value']} (target {c['target']})")
-    log(f"Result: {result['result']}" + ("" if result["result"] == "PASS" else
-        " (missed: " + ", ".join(n for n, c in result["checks"].items() if not c["pass"]) + ")"))
-    log(f"Total time: {result['total_seconds']:.0f} s")
+    log_checks(result)

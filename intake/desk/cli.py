@@ -5,15 +5,14 @@ Common options: --vault DIR (or INTAKE_VAULT), -i IDENTITY_FILE (or INTAKE_IDENT
 Data for scripts goes to stdout (--format json); progress and warnings go to stderr.
 """
 
-import datetime
 import functools
 import json
 import os
-import sys
 
 import click
 
 from .errors import DeskError
+from .state import STATUSES, now_utc
 
 ENV_IDENTITY = "INTAKE_IDENTITY"
 
@@ -60,10 +59,6 @@ def _session(vault_dir, identity_files, passphrase_file) -> _Session:
     return _Session(Vault(vault_dir), identity_files, passphrase_file)
 
 
-def _now() -> datetime.datetime:
-    return datetime.datetime.now(datetime.timezone.utc)
-
-
 @click.command("import")
 @vault_options
 @click.option("--recipients", "recipients_file", metavar="FILE", help="For a new vault: encrypt its state to these recipients (default: the identity's own).")
@@ -107,7 +102,7 @@ def _create_vault(vault, identities, recipients_file) -> None:
 
 @click.command("list")
 @vault_options
-@click.option("--status", type=click.Choice(["new", "reviewing", "needs-info", "ready", "forwarded", "closed"]))
+@click.option("--status", type=click.Choice(STATUSES))
 @click.option("--urgent", is_flag=True, help="Only cases flagged urgent (by the rules or by staff).")
 @click.option("--mandate", metavar="CODE", help="Only cases suggested or confirmed for this mandate (e.g. WGAD).")
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
@@ -115,7 +110,7 @@ def list_(session, status, urgent, mandate, output_format):
     """One row per case: urgent first, then oldest first."""
     from .views import cache_key, format_table, select_rows
 
-    vault, now = session.vault.require(), _now()
+    vault, now = session.vault.require(), now_utc()
     state = vault.reading_state(session.identities)
     key = cache_key(now)
     stale = {c.id for c in state.cases.values() if c.triage_cache.get("key") != key}
@@ -152,7 +147,7 @@ def show(session, output_format, case_id):
 
     state = session.vault.require().reading_state(session.identities)
     case = state.cases[resolve(case_id, state.cases)]
-    doc = case_document(case, state, _attachments(session, case), _now())
+    doc = case_document(case, state, _attachments(session, case), now_utc())
     click.echo(json.dumps(doc, ensure_ascii=False, indent=1) if output_format == "json" else format_case(doc))
 
 
@@ -187,7 +182,7 @@ def attachment(session, output, case_id, name):
 
 @click.command()
 @vault_options
-@click.option("--status", type=click.Choice(["new", "reviewing", "needs-info", "ready", "forwarded", "closed"]))
+@click.option("--status", type=click.Choice(STATUSES))
 @click.option("--mandate", "mandate_changes", multiple=True, metavar="+CODE|-CODE", help="Confirm (+) or remove (-) a mandate (repeatable).")
 @click.option("--urgent", type=click.Choice(["yes", "no", "auto"]), help="Staff decision on urgency (auto: follow the rules).")
 @click.option("--note", metavar="TEXT", help="Add a note to the case.")

@@ -1,17 +1,15 @@
 """`intake export`: anonymised cases for UN special procedures, the reprisals report, statistics."""
 
-import datetime
-
 import click
 
 from .cli import vault_options
 
-PROFILES = ("un-sp", "reprisals-report", "stats")  # as in export.py, which loads only when used
+from .state import EXPORT_PROFILES, now_utc
 
 
 @click.command()
 @vault_options
-@click.option("--profile", type=click.Choice(PROFILES), required=True, help="What the export is for (docs/exports.md).")
+@click.option("--profile", type=click.Choice(EXPORT_PROFILES), required=True, help="What the export is for (docs/exports.md).")
 @click.option("--out", "out_dir", required=True, metavar="DIR", help="A new folder for the export (never overwritten).")
 @click.option("--to", "recipient_text", metavar="RECIPIENT", help="Encrypt the export to a partner's age recipient instead of writing plaintext.")
 @click.option("--force", is_flag=True, help="Export even with unreviewed redaction proposals (they are applied as if accepted).")
@@ -30,7 +28,7 @@ def export(session, profile, out_dir, recipient_text, force, include_other, case
             recipient = age.parse_recipient(recipient_text)
         except age.KeyFormatError as exc:
             raise DeskError(f"invalid --to recipient: {exc}") from None
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = now_utc()
     with session.vault.require().changing_state(session.identities) as state:
         resolved = [resolve(c, state.cases) for c in case_ids]
         plan = plan_export(session.vault, session.identities, state, resolved, profile, now, force=force, include_other=include_other)

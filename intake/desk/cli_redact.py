@@ -6,7 +6,7 @@ import click
 
 from .cli import vault_options
 
-PROFILE_NAMES = ("un-sp", "reprisals-report", "stats")
+from .state import EXPORT_PROFILES
 
 
 def _split(text: str, usage: str) -> list[str]:
@@ -16,13 +16,13 @@ def _split(text: str, usage: str) -> list[str]:
     parts = usage.count(":") + 1
     pieces = [p.strip() for p in text.split(":", parts - 1)]
     if len(pieces) != parts or not all(pieces):
-        raise DeskError(f"expected {usage}, got {text!r}")
+        raise DeskError(f"expected {usage}")  # never echo it: it may be a name
     return pieces
 
 
 @click.command()
 @vault_options
-@click.option("--profile", type=click.Choice(PROFILE_NAMES), default="un-sp", show_default=True, help="The export the review is for.")
+@click.option("--profile", type=click.Choice(EXPORT_PROFILES), default="un-sp", show_default=True, help="The export the review is for.")
 @click.option("--accept", "accept_ids", multiple=True, metavar="ID", help="Accept a proposal (id or unique prefix; repeatable).")
 @click.option("--reject", "reject_ids", multiple=True, metavar="ID", help="Reject a proposal (repeatable).")
 @click.option("--accept-all", is_flag=True, help="Accept every proposal not yet decided (after reading the preview).")

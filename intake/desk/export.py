@@ -30,11 +30,11 @@ from .errors import DeskError
 from .export_attachments import UnsupportedAttachment, clean_attachment
 from .export_formats import STATS_COLUMNS, events_document, reprisals_entry, stats_row, submission_draft
 from .review import redacted_report
-from .state import Case, VaultState
+from .state import EXPORT_PROFILES, Case, VaultState
 from .submission import Submission
 from .views import list_row
 
-PROFILES = ("un-sp", "reprisals-report", "stats")
+PROFILES = EXPORT_PROFILES
 
 
 @dataclass

@@ -41,7 +41,7 @@ def _rejection(exc: Exception) -> str:
     for cls in type(exc).__mro__:
         if cls in REJECTIONS:
             return REJECTIONS[cls]
-    return str(exc)
+    return exc.__class__.__name__  # never an unexpected message: it could quote the file
 
 
 def _check(path: Path, identities) -> dict:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, fields
 
 SCHEMA = "intake.vault-state/1"
 STATUSES = ("new", "reviewing", "needs-info", "ready", "forwarded", "closed")
+EXPORT_PROFILES = ("un-sp", "reprisals-report", "stats")  # as in redaction/profiles.py
 
 
 def now_utc() -> datetime.datetime:

@@ -49,7 +49,7 @@ class Vault:
         with AtomicFile(self.meta_path, mode=0o600) as f:
             f.write(json.dumps(meta, indent=1).encode() + b"\n")
         with self.locked():
-            self._write_state(VaultState())
+            self.write_state(VaultState())
 
     def require(self) -> "Vault":
         if not self.exists():
@@ -104,9 +104,6 @@ class Vault:
 
     def write_state(self, state: VaultState) -> None:
         """Encrypt and atomically replace the state, keeping the previous one. Lock held."""
-        self._write_state(state)
-
-    def _write_state(self, state: VaultState) -> None:
         plaintext = json.dumps(state.to_json(), ensure_ascii=False, separators=(",", ":")).encode()
         if self.state_path.exists():
             with AtomicFile(self.previous_state_path, overwrite=True) as f, open(self.state_path, "rb") as old:
@@ -122,7 +119,7 @@ class Vault:
         with self.locked(exclusive=True):
             state = self.read_state(identities)
             yield state
-            self._write_state(state)
+            self.write_state(state)
 
     def reading_state(self, identities) -> VaultState:
         with self.locked(exclusive=False):
@@ -134,7 +131,7 @@ class Vault:
         with self.locked(exclusive=True):
             if self._stamp() != getattr(self, "read_stamp", None):
                 return False
-            self._write_state(state)
+            self.write_state(state)
             return True
 
     def submission_path(self, case_id: str) -> Path:

@@ -2,7 +2,7 @@
 
 from flask import current_app, render_template
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException
 
 from ..envelope import TooManyAttachments
 from .limits import Limited
@@ -20,18 +20,18 @@ def _page(status: int, kind: str, **context):
     return render_template("error.html", status=status, kind=kind, **context), status
 
 
+# Exceptions whose page differs from what their HTTP status alone would give.
+_KINDS = {CSRFError: (400, "expired"), TooManyAttachments: (413, "too_many_files")}
+_KINDS_BY_STATUS = {404: "not_found", 405: "bad_request", 413: "too_large"}
+
+
 def init_app(app) -> None:
-    @app.errorhandler(CSRFError)
-    def csrf_error(exc):
-        return _page(400, "expired")
+    def known(exc):
+        status, kind = _KINDS[type(exc)]
+        return _page(status, kind)
 
-    @app.errorhandler(RequestEntityTooLarge)
-    def too_large(exc):
-        return _page(413, "too_large")
-
-    @app.errorhandler(TooManyAttachments)
-    def too_many_files(exc):
-        return _page(413, "too_many_files")
+    for exception in _KINDS:
+        app.register_error_handler(exception, known)
 
     @app.errorhandler(Limited)
     def limited(exc):
@@ -43,15 +43,10 @@ def init_app(app) -> None:
         current_app.logger.error("storage failure: %s", describe_exception(exc))
         return _page(503, "not_saved")
 
-    @app.errorhandler(NotSaved)
-    def not_saved(exc):
-        return _page(503, "not_saved")
-
     @app.errorhandler(HTTPException)
-    def http_error(exc):
+    def http_error(exc):  # 413 (too large) and NotSaved (503) included
         status = exc.code or 500
-        kind = {404: "not_found", 405: "bad_request", 413: "too_large"}.get(status, "bad_request" if status < 500 else "not_saved")
-        return _page(status, kind)
+        return _page(status, _KINDS_BY_STATUS.get(status, "bad_request" if status < 500 else "not_saved"))
 
     @app.errorhandler(Exception)
     def unexpected(exc):

@@ -56,8 +56,10 @@ RETENTION_INTERVAL = 3600  # seconds between retention runs
 def when_ready(server) -> None:
     """In the master: apply INTAKE_RETENTION_DAYS now and every hour (if it is set)."""
     import threading
+    import time
 
     from ..retention import expire, retention_days
+    from .security import describe_exception
 
     days = retention_days()
     if days is None:
@@ -65,9 +67,13 @@ def when_ready(server) -> None:
 
     def run() -> None:
         while True:
-            deleted = expire(_store(), days)
-            if deleted:
-                server.log.info("retention: deleted %d uncollected submission(s) older than %d days", deleted, days)
-            threading.Event().wait(RETENTION_INTERVAL)
+            try:
+                deleted = expire(_store(), days)
+            except Exception as exc:  # keep running; log without the message (it names files)
+                server.log.error("retention failed: %s", describe_exception(exc))
+            else:
+                if deleted:
+                    server.log.info("retention: deleted %d uncollected submission(s) older than %d days", deleted, days)
+            time.sleep(RETENTION_INTERVAL)
 
     threading.Thread(target=run, name="retention", daemon=True).start()

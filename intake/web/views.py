@@ -30,7 +30,7 @@ def _store_submission(report: dict) -> None:
     count_session(session, time.time())
 
 
-def _uploads_lost(form) -> bool:
+def _uploads_lost() -> bool:
     """Whether the reporter had chosen files that are now gone (the form must be shown again)."""
     return any(f.filename for f in request.files.getlist("attachments")) if request.method == "POST" else False
 
@@ -44,7 +44,7 @@ def report():
         _store_submission(build_report(form, receipt=receipt, language=i18n.current().code))
         return render_template("thanks.html", receipt=receipt)
     status = 400 if request.method == "POST" else 200
-    return render_template("report.html", form=form, uploads_lost=_uploads_lost(form)), status
+    return render_template("report.html", form=form, uploads_lost=_uploads_lost()), status
 
 
 @bp.route("/follow-up", methods=["GET", "POST"])
@@ -56,7 +56,7 @@ def follow_up():
         _store_submission(build_follow_up(form, receipt=receipt, language=i18n.current().code))
         return render_template("thanks.html", receipt=receipt, follow_up=True)
     status = 400 if request.method == "POST" else 200
-    return render_template("follow_up.html", form=form, uploads_lost=_uploads_lost(form)), status
+    return render_template("follow_up.html", form=form, uploads_lost=_uploads_lost()), status
 
 
 @bp.route("/safety")

@@ -182,5 +182,5 @@ def _manual_spans(report: dict, item: Mapping[str, str]) -> list[tuple[str, int,
                 spans.append((field, at, at + len(term)))
                 at = text.find(term, at + 1)
     if not spans:
-        raise RedactionError(f"manual replacement: {term!r} not found in {path}", hint="check the field path and the text")
+        raise RedactionError(f"manual replacement: the text was not found in {path}", hint="check the field path and the text")
     return spans

@@ -86,7 +86,7 @@ class Register:
     def _checked(spelling: str) -> str:
         spelling = spelling.strip()
         if not usable_key(match_key(spelling)):
-            raise RedactionError(f"{spelling!r} is too short to search for safely",
+            raise RedactionError("a spelling is too short to search for safely",
                                  hint="give at least 2 Hanzi or 3 letters, e.g. the full name")
         return spelling
 
