@@ -156,15 +156,38 @@ def attach(driver, path: Path) -> None:
     _by(driver, "input#attachments").send_keys(str(path))
 
 
+# What chromedriver answers when asked about a node of a document that has been replaced: the
+# WebDriver "stale element" error, or, while the old document is being torn down, a raw DevTools
+# error about the node id (seen on CI with chromium 156).
+GONE_NODE_ERRORS = ("does not belong to the document", "No node with given id")
+
+
+def page_replaced(old_page):
+    """A wait condition: true once `old_page` (the previous <html> element) has left the browser."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    def replaced(_driver) -> bool:
+        try:
+            old_page.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if any(sign in (error.msg or "") for sign in GONE_NODE_ERRORS):
+                return True
+            raise
+        return False
+
+    return replaced
+
+
 def follow(driver, element) -> None:
     """Click a link or button that loads a new page, and wait until the old page is gone
     (a slow upload under load must not let the next lookup find the previous page)."""
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.wait import WebDriverWait
 
     old_page = _by(driver, "html")
     element.click()
-    WebDriverWait(driver, PAGE_TIMEOUT).until(expected_conditions.staleness_of(old_page))
+    WebDriverWait(driver, PAGE_TIMEOUT).until(page_replaced(old_page))
 
 
 def submit(driver) -> None:
