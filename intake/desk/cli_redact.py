@@ -45,12 +45,12 @@ def redact(session, profile, accept_ids, reject_ids, accept_all, terms, aliases,
                 add_term(state, case, *_split(term, "KIND:ROLE:SPELLING"))
             for alias in aliases:
                 add_alias(state, case, *_split(alias, "ENTRY:SPELLING"))
-            proposals = proposals_for(case, profile)
+            proposals = proposals_for(state, case, profile)
             decide(state, case, profile, proposals, accept=accept_ids, reject=reject_ids, accept_all=accept_all)
     else:
         state = vault.reading_state(session.identities)
         case = state.cases[resolve(case_id, state.cases)]
-        proposals = proposals_for(case, profile)
+        proposals = proposals_for(state, case, profile)
     decisions = decisions_for(case, profile)
     rows = [{"id": p.id, "decision": decisions.get(p.id, "unreviewed"), "path": p.path, "kind": p.kind,
              "original": p.original, "replacement": p.replacement, "context": p.context, "detector": p.detector}

@@ -9,6 +9,7 @@ time stamps, export ids in case order, tar entries sorted and dated 0.
 
 Profiles (see docs/exports.md):
     un-sp             per case: one Markdown draft per mandate, case.json (Events-style), cleaned attachments
+                      (the case's follow-ups included: their text as updates, their attachments numbered on)
     reprisals-report  reprisals-report.json: one entry per case whose consent allows it
     stats             stats.csv: codes only, never free text
 """
@@ -29,7 +30,7 @@ from ..atomic import AtomicFile, fsync_dir
 from .errors import DeskError
 from .export_attachments import UnsupportedAttachment, clean_attachment
 from .export_formats import STATS_COLUMNS, events_document, reprisals_entry, stats_row, submission_draft
-from .review import redacted_report
+from .review import follow_ups_of, redacted_report
 from .state import EXPORT_PROFILES, Case, VaultState
 from .submission import Submission
 from .views import list_row
@@ -54,27 +55,35 @@ def _json(data) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode() + b"\n"
 
 
-def _attachments(vault, identities, case: Case, export_id: str, include_other: bool, plan: ExportPlan) -> list[dict]:
+def _attachments(vault, identities, sources: list[tuple[Case, str]], export_id: str, include_other: bool,
+                 plan: ExportPlan) -> list[dict]:
+    """Clean the attachments of each (case, "report" | "update N") in turn, numbered on from 1."""
     listed = []
-    with Submission(vault.submission_path(case.id), identities) as submission:
-        for number, info in enumerate(case.report.get("attachments", []), 1):
-            original = io.BytesIO()
-            digest = submission.copy_attachment(info["entry"], original)
-            record = {"number": number, "original_sha256": digest}
-            try:
-                cleaned = clean_attachment(original.getvalue(), info.get("declared_type", ""), info.get("original_name", ""),
-                                           include_other=include_other)
-            except UnsupportedAttachment as exc:
-                record["left_out"] = str(exc)
-                plan.warnings.append(f"{export_id} attachment {number} left out: {exc}")
-            else:
-                name = f"{export_id}/attachments/{number:02d}{cleaned.extension}"
-                plan.files[name] = cleaned.data
-                record.update(file=name, sha256=hashlib.sha256(cleaned.data).hexdigest(), removed=cleaned.removed,
-                              warnings=cleaned.warnings)
-                plan.warnings += [f"{name}: {w}" for w in cleaned.warnings]
-            listed.append(record)
+    for case, source in sources:
+        with Submission(vault.submission_path(case.id), identities) as submission:
+            for info in case.report.get("attachments", []):
+                listed.append(_attachment(submission, info, len(listed) + 1, source, export_id, include_other, plan))
     return listed
+
+
+def _attachment(submission, info: dict, number: int, source: str, export_id: str, include_other: bool,
+                plan: ExportPlan) -> dict:
+    original = io.BytesIO()
+    digest = submission.copy_attachment(info["entry"], original)
+    record = {"number": number, "from": source, "original_sha256": digest}
+    try:
+        cleaned = clean_attachment(original.getvalue(), info.get("declared_type", ""), info.get("original_name", ""),
+                                   include_other=include_other)
+    except UnsupportedAttachment as exc:
+        record["left_out"] = str(exc)
+        plan.warnings.append(f"{export_id} attachment {number} left out: {exc}")
+        return record
+    name = f"{export_id}/attachments/{number:02d}{cleaned.extension}"
+    plan.files[name] = cleaned.data
+    record.update(file=name, sha256=hashlib.sha256(cleaned.data).hexdigest(), removed=cleaned.removed,
+                  warnings=cleaned.warnings)
+    plan.warnings += [f"{name}: {w}" for w in cleaned.warnings]
+    return record
 
 
 def plan_export(vault, identities, state: VaultState, case_ids: list[str], profile: str, now, *,
@@ -90,7 +99,7 @@ def plan_export(vault, identities, state: VaultState, case_ids: list[str], profi
     for number, case in enumerate(cases, 1):
         export_id = f"CASE-{number:03d}"
         view = _case_view(case, export_id, now)
-        redacted = redacted_report(case, profile, force=force)
+        redacted = redacted_report(state, case, profile, force=force)
         record = {"export_id": export_id}
         try:
             if profile == "un-sp":
@@ -98,7 +107,8 @@ def plan_export(vault, identities, state: VaultState, case_ids: list[str], profi
                 for mandate in [m for m in view["mandates"] or view["suggested_mandates"] if m != "ASG-REPRISALS"]:
                     plan.files[f"{export_id}/{mandate}.md"] = submission_draft(view, redacted, mandate).encode()
                 plan.files[f"{export_id}/case.json"] = _json(events_document(view, redacted))
-                record["attachments"] = _attachments(vault, identities, case, export_id, include_other, plan)
+                sources = [(case, "report")] + [(f, f"update {n}") for n, f in enumerate(follow_ups_of(state, case), 1)]
+                record["attachments"] = _attachments(vault, identities, sources, export_id, include_other, plan)
             elif profile == "reprisals-report":
                 entry = reprisals_entry(view, redacted)
                 if entry is None:

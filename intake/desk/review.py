@@ -6,13 +6,45 @@ What staff decided is stored on the case (`Case.redaction`):
      "aliases":   [{"entry", "spelling"}],           extra spellings of register entries
      "decisions": {profile: {proposal id: "accept" | "reject"}}}
 
-Proposals are recomputed from the report and these additions whenever needed (they are a pure
+What is reviewed and exported is the case document: the report, plus the text of the follow-ups
+linked to it as `updates` (oldest first, each with its month and attachment count). A follow-up
+that arrives after the review brings new, unreviewed proposals, so the export waits for them; the
+report's own proposals keep their ids, because `updates` is walked last (redaction/paths.py).
+
+Proposals are recomputed from the document and these additions whenever needed (they are a pure
 function of them), so only decisions are stored. Whether the victim's name may stay is decided by
-the consent recorded in the report, per profile (redaction.profiles.names_allowed).
+the consent recorded in the first report, per profile (redaction.profiles.names_allowed): a
+follow-up is the same reporter adding to it, under the same consents.
 """
 
 from .redaction import PROFILES, Register, apply, names_allowed, propose, seed_register, unreviewed
 from .state import Case, VaultState
+
+
+def follow_ups_of(state: VaultState, case: Case) -> list[Case]:
+    """Every follow-up that adds to `case`, also through a follow-up's own receipt; oldest first
+    (times are to the second, so within one second a follow-up of a follow-up comes after it)."""
+    depth: dict[str, int] = {}
+    level, waiting = 1, list(case.follow_ups)
+    while waiting:
+        later = []
+        for case_id in waiting:
+            if case_id not in depth and case_id != case.id and case_id in state.cases:
+                depth[case_id] = level
+                later += state.cases[case_id].follow_ups
+        level, waiting = level + 1, later
+    return sorted((state.cases[i] for i in depth), key=lambda c: (c.received, depth[c.id], c.id))
+
+
+def case_document(state: VaultState, case: Case) -> dict:
+    """The report with its follow-ups as `updates`; the report itself when there are none."""
+    follow_ups = follow_ups_of(state, case)
+    if not follow_ups:
+        return case.report
+    # The month only: when a follow-up arrived says something about the reporter, not the events.
+    updates = [{"received": f.received[:7], "message": f.report.get("message", ""),
+                "attachment_count": len(f.report.get("attachments") or [])} for f in follow_ups]
+    return {**case.report, "updates": updates}
 
 
 def register_for(case: Case) -> Register:
@@ -28,8 +60,8 @@ def keep_names(case: Case, profile: str) -> bool:
     return names_allowed(case.report, PROFILES[profile])
 
 
-def proposals_for(case: Case, profile: str):
-    return propose(case.report, register_for(case), profile, keep_names=keep_names(case, profile))
+def proposals_for(state: VaultState, case: Case, profile: str):
+    return propose(case_document(state, case), register_for(case), profile, keep_names=keep_names(case, profile))
 
 
 def decisions_for(case: Case, profile: str) -> dict:
@@ -75,7 +107,7 @@ def decide(state: VaultState, case: Case, profile: str, proposals, *, accept=(),
     return counts
 
 
-def redacted_report(case: Case, profile: str, *, force: bool = False) -> dict:
-    """The report as it may leave the organisation under `profile`; raises on unreviewed proposals."""
-    proposals = proposals_for(case, profile)
-    return apply(case.report, proposals, decisions_for(case, profile), force=force)
+def redacted_report(state: VaultState, case: Case, profile: str, *, force: bool = False) -> dict:
+    """The case document as it may leave the organisation under `profile`; raises on unreviewed proposals."""
+    proposals = proposals_for(state, case, profile)
+    return apply(case_document(state, case), proposals, decisions_for(case, profile), force=force)

@@ -54,6 +54,17 @@ def incidents(report: dict) -> list[tuple[int, dict]]:
     return [(n, i) for n, i in enumerate(report.get("incidents") or [], 1) if isinstance(i, dict)]
 
 
+def updates(report: dict) -> list[tuple[int, dict]]:
+    """(number from 1, update) for each follow-up the desk added to the report (review.case_document)."""
+    return [(n, u) for n, u in enumerate(report.get("updates") or [], 1) if isinstance(u, dict)]
+
+
+def attachment_count(report: dict) -> int:
+    """The report's attachments and those sent with its follow-ups."""
+    later = sum(u.get("attachment_count") or 0 for _, u in updates(report) if isinstance(u.get("attachment_count"), int))
+    return len(report.get("attachments") or []) + later
+
+
 def violation_codes(incident: dict) -> list[str]:
     return [c for c in dict.fromkeys(incident.get("violations") or []) if isinstance(c, str)]
 

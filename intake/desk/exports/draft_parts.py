@@ -7,7 +7,7 @@ line, an empty optional one is left out. Long answers are quoted line by line, a
 from dataclasses import dataclass, field
 
 from . import vocab
-from .common import relevant_incidents, text, victim_label, violation_codes
+from .common import attachment_count, relevant_incidents, text, updates, victim_label, violation_codes
 
 
 @dataclass
@@ -133,8 +133,9 @@ def perpetrators(d: Draft, c: Case, missing: str = "the alleged perpetrators (St
 
 
 def attachments(report: dict) -> str:
-    count = len(report.get("attachments") or [])
-    return f"{count} attachment(s) with the report: staff check them" if count else ""
+    count = attachment_count(report)
+    later = " and its updates" if count > len(report.get("attachments") or []) else ""
+    return f"{count} attachment(s) with the report{later}: staff check them" if count else ""
 
 
 def submitter(d: Draft, c: Case, title: str = "Submitter") -> None:
@@ -162,3 +163,14 @@ def steps(d: Draft, c: Case, missing: str) -> None:
     d.quote("Others informed", others)
     if not (domestic or others):
         d.missing(missing)
+
+
+def later_information(d: Draft, c: Case) -> None:
+    """The follow-ups, in the order they came, each in the reporter's words as redacted."""
+    found = updates(c.report)
+    if not found:
+        return
+    d.section("Later information from the source")
+    for n, update in found:
+        d.quote(f"Update {n}, received {text(update, 'received') or 'on an unknown date'}", text(update, "message"),
+                f"the text of update {n}")

@@ -3,7 +3,7 @@
 The order and the elements follow un-procedures.md: WGAD §2.1 (model questionnaire I-VI), WGEID
 §2.2 (the six elements), SR torture §2.3, SR HRD §2.4, SR FoE §2.5, other mandates §1.3 plus the
 §2.6 facts, the ASG §4.2. Every element is filled from the redacted report; where the report has
-nothing, a "- MISSING: …" line says what staff must add. No dates, no randomness: the same input
+nothing, a "- MISSING: …" line says what staff must add. Follow-ups come last, as updates. No dates, no randomness: the same input
 gives the same text.
 """
 
@@ -11,7 +11,7 @@ from ..rules import MANDATES
 from . import vocab
 from .common import check_mandate, check_names, check_report, confirmed, export_id, names_consented
 from .draft_mandates import BUILDERS, general
-from .draft_parts import Case, Draft
+from .draft_parts import Case, Draft, later_information
 
 NOTE = ("> CONFIDENTIAL DRAFT, for staff to complete and check; not a submission yet. It was built from\n"
         "> the redacted report only: names, places and identifiers may be pseudonyms (\"Person A (victim)\",\n"
@@ -31,6 +31,7 @@ def submission_draft(case_view: dict, redacted: dict, mandate: str) -> str:
     d = Draft()
     _header(d, case)
     BUILDERS.get(mandate, general)(d, case)
+    later_information(d, case)
     _checklist(d, case)
     return "\n".join(d.lines).strip("\n") + "\n"
 

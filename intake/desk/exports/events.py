@@ -8,13 +8,15 @@ fields with their labels beside them (vocab.py says where they come from); our o
 
 Confidentiality per record: "confidential", except the victim's person record and the event and
 acts, which are "public-ok" only when consent.name_public is "yes". The source's information and
-person records are always confidential (§1.3).
+person records are always confidential (§1.3). The case's follow-ups are `updates`: the month each
+came, its text as redacted, how many attachments it brought; confidential too, like the source's
+information.
 """
 
 from ..rules import load_rules
 from . import vocab
 from .common import (age_band_of, check_names, check_report, date_type, export_id, incidents, names_consented,
-                     precision, text, victim_label, violation_codes)
+                     precision, text, updates, victim_label, violation_codes)
 
 SCHEMA = "intake.events/1"
 
@@ -63,7 +65,8 @@ def events_document(case_view: dict, redacted: dict) -> dict:
         "involvements": involvements,
         "informations": [_information(redacted, source_id)],
         "interventions": _interventions(redacted),
-        "chain_of_events": [],  # follow-ups would link here; none are passed in
+        "chain_of_events": [],  # links between events: one event per case, so none
+        "updates": [_update(n, u) for n, u in updates(redacted)],
     }
 
 
@@ -183,3 +186,10 @@ def _interventions(report: dict) -> list:
     return [{"id": "I1", "event_id": "E1", "victim_id": "P1", "type": "domestic_remedies",
              "type_label": "Domestic remedies sought (complaints, petitions, court action), as reported",
              "description": domestic, "confidentiality": "confidential"}]
+
+
+def _update(n: int, update: dict) -> dict:
+    count = update.get("attachment_count")
+    return {"id": f"U{n}", "event_id": "E1", "information_id": "INF1", "received_month": text(update, "received") or None,
+            "description": text(update, "message"), "attachments": count if isinstance(count, int) else 0,
+            "confidentiality": "confidential"}

@@ -2,7 +2,8 @@
 
 The walk visits keys in sorted order and list items by index, so the order (and with it the
 numbering of pseudonyms by first appearance) depends on the report's content only, never on the
-order in which its keys were written.
+order in which its keys were written. `updates` (the follow-ups the desk adds to a case's report)
+comes last, so a follow-up arriving later never renumbers the labels of the report before it.
 """
 
 import re
@@ -10,6 +11,11 @@ from collections.abc import Iterator
 from typing import Any
 
 _STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+WALKED_LAST = frozenset({"updates"})
+
+
+def _key_order(key) -> tuple[bool, str]:
+    return key in WALKED_LAST, str(key)
 
 
 def walk_strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
@@ -17,7 +23,7 @@ def walk_strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
     if isinstance(value, str):
         yield path, value
     elif isinstance(value, dict):
-        for key in sorted(value, key=str):
+        for key in sorted(value, key=_key_order):
             yield from walk_strings(value[key], f"{path}.{key}" if path else str(key))
     elif isinstance(value, list):
         for i, item in enumerate(value):
