@@ -24,6 +24,7 @@ LAWYER_PHONE = "13912345678"
 DOCTOR_PHONE = "13698765432"
 UPDATE = f"{VICTIM}昨天被转到临沂监狱。律师的电话{LAWYER_PHONE}一直被监听。"
 SECOND_UPDATE = "The family was told to stop talking to foreigners."
+QUOTING = "About my report {receipt}: "  # reporters quote their code; it must not leave
 
 
 def intake(*args, env):
@@ -70,13 +71,13 @@ def desk(tmp_path_factory):
     assert intake("export", case["id"], "--profile", "un-sp", "--out", root / "before", env=env).returncode == 0
 
     second_receipt = client.follow_up(receipt, UPDATE, files=[("prison.jpg", jpeg_with_camera(), "image/jpeg")])
-    client.follow_up(second_receipt, SECOND_UPDATE)
+    client.follow_up(second_receipt, QUOTING.format(receipt=receipt) + SECOND_UPDATE)
     assert intake("import", client.data_dir / "submissions", env=env).returncode == 0
-    return root, env, case["id"], before
+    return root, env, case["id"], before, receipt
 
 
 def test_a_new_follow_up_waits_for_review_and_keeps_the_decisions_on_the_report(desk):
-    root, env, case, before = desk
+    root, env, case, before, _ = desk
     blocked = intake("export", case, "--profile", "un-sp", "--out", root / "blocked", env=env)
     assert blocked.returncode == 1 and "have no decision yet" in blocked.stderr.decode()
     assert not (root / "blocked").exists()
@@ -86,9 +87,10 @@ def test_a_new_follow_up_waits_for_review_and_keeps_the_decisions_on_the_report(
     on_updates = [p for p in proposals if p["path"].startswith("updates")]
     assert on_report.keys() == before.keys(), "a follow-up changed the report's proposals (and undid decisions)"
     assert all(p["decision"] == "accept" for p in on_report.values())
-    assert {p["path"] for p in on_updates} == {"updates[0].message"}
+    assert {p["path"] for p in on_updates} == {"updates[0].message", "updates[1].message"}
     assert all(p["decision"] == "unreviewed" for p in on_updates)
     assert any(p["original"] == LAWYER_PHONE and p["kind"] == "phone" for p in on_updates)
+    assert any(p["path"] == "updates[1].message" and p["kind"] == "receipt" for p in on_updates)
     # Consent to share with the UN lets the un-sp profile keep the victim's name, in the update too;
     # where a profile withholds it, the update gets the report's pseudonym.
     assert not any(p["original"] == VICTIM for p in on_updates)
@@ -100,19 +102,20 @@ def test_a_new_follow_up_waits_for_review_and_keeps_the_decisions_on_the_report(
 
 
 def test_the_export_carries_the_updates_redacted_and_their_attachments_cleaned(desk):
-    root, env, case, _ = desk
+    root, env, case, _, receipt = desk
     redact(case, env, "--accept-all")
     out = root / "after"
     result = intake("export", case, "--profile", "un-sp", "--out", out, env=env)
     assert result.returncode == 0, result.stderr
     files = files_in(out)
     blob = b"\n".join(files.values())
-    for secret in (LAWYER_PHONE, DOCTOR_PHONE, "CameraOfTheFamily"):
+    for secret in (LAWYER_PHONE, DOCTOR_PHONE, "CameraOfTheFamily", receipt):
         assert secret.encode() not in blob, f"{secret!r} leaked into the export"
 
     draft = files["CASE-001/WGAD.md"].decode()
     later = draft[draft.index("Later information from the source"):draft.index("## Checklist")]
     assert f"{VICTIM}昨天被转到临沂监狱" in later and SECOND_UPDATE in later  # the name: consent to share with the UN
+    assert QUOTING.format(receipt="[receipt code withheld]") + SECOND_UPDATE in later
     assert "Phone 2" in later and "Phone 1" in draft[:draft.index("Later information")]  # the report's come first
     assert later.index("Update 1") < later.index("临沂监狱") < later.index("Update 2") < later.index(SECOND_UPDATE)
     assert "- Evidence: 2 attachment(s) with the report and its updates" in files["CASE-001/SR-TORTURE.md"].decode()
@@ -122,7 +125,7 @@ def test_the_export_carries_the_updates_redacted_and_their_attachments_cleaned(d
     assert [u["id"] for u in updates] == ["U1", "U2"]
     assert [u["received_month"] for u in updates] == follow_up_months(env)
     assert [u["attachments"] for u in updates] == [1, 0]
-    assert "临沂监狱" in updates[0]["description"] and updates[1]["description"] == SECOND_UPDATE
+    assert "临沂监狱" in updates[0]["description"] and updates[1]["description"].endswith(SECOND_UPDATE)
     assert all(u["confidentiality"] == "confidential" for u in updates)
 
     records = json.loads(files["manifest.json"])["cases"][0]["attachments"]
@@ -132,7 +135,7 @@ def test_the_export_carries_the_updates_redacted_and_their_attachments_cleaned(d
 
 
 def test_the_report_part_of_the_export_is_unchanged_by_follow_ups(desk):
-    root, _, _, _ = desk
+    root, _, _, _, _ = desk
     before, after = files_in(root / "before"), files_in(root / "after")
     old, new = before["CASE-001/WGAD.md"].decode(), after["CASE-001/WGAD.md"].decode()
     assert "Later information" not in old
@@ -143,7 +146,7 @@ def test_the_report_part_of_the_export_is_unchanged_by_follow_ups(desk):
 
 
 def test_a_follow_up_is_never_exported_on_its_own(desk):
-    root, env, case, _ = desk
+    root, env, case, _, _ = desk
     listed = json.loads(intake("list", "--format", "json", env=env).stdout)
     follow_ups = [row["id"] for row in listed if row["follow_up_of"]]
     assert len(follow_ups) == 2

@@ -150,3 +150,16 @@ def test_places_generalise_to_the_province_where_the_profile_says_so():
         ("成都市", "四川"), ("阿坝县", "四川"), ("格尔登寺", "a place in China"), ("Drapchi Prison", "a place in China")]
     assert labels(text, "un-sp") == []
     assert labels("他在城市和社区里被关进监狱，这个村的工作", "reprisals-report") == []
+
+
+def test_receipt_codes_quoted_in_free_text_are_withheld():
+    from intake.receipt import new_receipt
+
+    code = new_receipt()
+    assert labels(f"关于我的报告（回执{code}）：他被转移了。") == [(code, "[receipt code withheld]")]
+    assert labels(f"my code is {code.lower().replace('-', ' ')}.") == [(code.lower().replace("-", " "), "[receipt code withheld]")]
+    assert found("ABCDE-12345-FGH1K-MNPQR and 7Q2XK9M4RT8W3ZP6B1NV") == [("receipt", "ABCDE-12345-FGH1K-MNPQR"),
+                                                                          ("receipt", "7Q2XK9M4RT8W3ZP6B1NV")]
+    # Twenty letters run together are a word, not a code; a code never has a U.
+    assert found("internationalisation") == []
+    assert found("ABCDE-12345-FGH1K-MNPQU") == []

@@ -106,7 +106,7 @@ def detect(text: str, profile: Profile, phone_regions: tuple[str, ...] = contact
     found: list[Iterable[Finding]] = [ids.resident_ids(text), ids.regional_ids(text), ids.documents(text),
                                       ids.devices(text), ids.accounts(text), contacts.phones(text, phone_regions),
                                       contacts.messaging(text), contacts.addresses(text), plates(text),
-                                      case_numbers(text), scripts(text)]
+                                      case_numbers(text), scripts(text), ids.receipts(text)]
     if profile.dates != "keep":
         found.append(dates(text))
     if profile.places != "keep":

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from stdnum import iban, imei, luhn
 from stdnum.cn import ric
 
+from ...receipt import normalize_receipt
 from .finding import AFTER, BEFORE, Finding, context_before
 
 _DATE = r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
@@ -34,6 +35,9 @@ CARD_WORDS = ("卡号", "卡號", "银行卡", "銀行卡", "账号", "帳號", 
 IBAN = re.compile(BEFORE + r"[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?" + AFTER)
 IMEI = re.compile(BEFORE + r"[0-9]{2}[ -]?[0-9]{6}[ -]?[0-9]{6}[ -]?[0-9]" + AFTER)
 IMEI_WORDS = ("imei", "meid", "串号", "串號", "设备号", "設備號")
+# Our receipt codes (intake/receipt.py), as the thanks page shows them or typed back without
+# separators: a reporter may quote one in a follow-up, and it must not leave with the export.
+RECEIPT = re.compile(BEFORE + r"[0-9A-Za-z]{5}(?:[ -]?[0-9A-Za-z]{5}){3}" + AFTER)
 # Catch-all: licence, prisoner, account numbers, IDs with a wrong check digit (A123456788).
 LONG_NUMBER = re.compile(BEFORE + r"[A-Z]{0,2}[0-9]{7,}" + AFTER)
 
@@ -102,10 +106,19 @@ def devices(text: str) -> Iterator[Finding]:
             yield Finding(m.start(), m.end(), "imei", _digits(m.group()), "imei")
 
 
+def receipts(text: str) -> Iterator[Finding]:
+    for m in RECEIPT.finditer(text):
+        code = normalize_receipt(m.group())
+        grouped = re.fullmatch(r"[0-9A-Za-z]{5}([ -])[0-9A-Za-z]{5}\1[0-9A-Za-z]{5}\1[0-9A-Za-z]{5}", m.group())
+        # Run together, it needs a digit: "internationalisation" has twenty letters too.
+        if code and (grouped or any(c.isdigit() for c in m.group())):
+            yield Finding(m.start(), m.end(), "receipt", code, "receipt_code", "[receipt code withheld]")
+
+
 def long_numbers(text: str) -> Iterator[Finding]:
     """7 or more digits (after up to 2 capitals) that no other detector explained: worth a look."""
     for m in LONG_NUMBER.finditer(text):
         yield Finding(m.start(), m.end(), "number", m.group(), "long_number")
 
 
-DETECTORS = (resident_ids, regional_ids, documents, accounts, devices, long_numbers)
+DETECTORS = (resident_ids, regional_ids, documents, accounts, devices, receipts, long_numbers)
