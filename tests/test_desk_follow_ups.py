@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 from PIL import Image
@@ -79,7 +80,7 @@ def desk(tmp_path_factory):
 def test_a_new_follow_up_waits_for_review_and_keeps_the_decisions_on_the_report(desk):
     root, env, case, before, _ = desk
     blocked = intake("export", case, "--profile", "un-sp", "--out", root / "blocked", env=env)
-    assert blocked.returncode == 1 and "have no decision yet" in blocked.stderr.decode()
+    assert blocked.returncode == 1 and "follow-ups not yet read for un-sp" in blocked.stderr.decode()
     assert not (root / "blocked").exists()
 
     proposals = redact(case, env)
@@ -91,14 +92,19 @@ def test_a_new_follow_up_waits_for_review_and_keeps_the_decisions_on_the_report(
     assert all(p["decision"] == "unreviewed" for p in on_updates)
     assert any(p["original"] == LAWYER_PHONE and p["kind"] == "phone" for p in on_updates)
     assert any(p["path"] == "updates[1].message" and p["kind"] == "receipt" for p in on_updates)
-    # Consent to share with the UN lets the un-sp profile keep the victim's name, in the update too;
-    # where a profile withholds it, the update gets the report's pseudonym.
+    # Consent to share with the UN lets the un-sp profile keep the victim's name, in the update too.
     assert not any(p["original"] == VICTIM for p in on_updates)
-    withheld = redact(case, env, profile="reprisals-report")
-    victim_label = next(p["replacement"] for p in withheld if p["path"] == "victim.name")
-    assert victim_label == "Person A (victim)"
-    assert any(p["path"] == "updates[0].message" and p["original"] == VICTIM and p["replacement"] == victim_label
-               for p in withheld)
+
+
+def test_where_the_name_is_withheld_an_update_gets_the_reports_pseudonym():
+    from intake.desk.redaction import propose, seed_register
+
+    report = {"kind": "report", "victim": {"name": VICTIM, "name_other_spellings": VICTIM_LATIN},
+              "incidents": [{"narrative": f"{VICTIM_LATIN} was taken."}], "consent": {"share_with_un": "no"}}
+    document = {**report, "updates": [{"received": "2026-11", "message": UPDATE}]}
+    proposals = propose(document, seed_register(report), "un-sp")
+    label = {p.path: p.replacement for p in proposals if p.original in (VICTIM, VICTIM_LATIN)}
+    assert label["victim.name"] == label["incidents[0].narrative"] == label["updates[0].message"] == "Person A (victim)"
 
 
 def test_the_export_carries_the_updates_redacted_and_their_attachments_cleaned(desk):
@@ -159,3 +165,113 @@ def follow_up_months(env) -> list[str]:
     """The month each follow-up arrived, as the desk lists it, oldest first."""
     listed = json.loads(intake("list", "--format", "json", env=env).stdout)
     return sorted(row["received"][:7] for row in listed if row["follow_up_of"])
+
+
+# --- Each on its own vault ---------------------------------------------------------------------
+
+def new_desk(tmp_path):
+    identity = age.HybridIdentity.generate()
+    (tmp_path / "staff.txt").write_text(age.identity_file_text([identity]))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INTAKE_")}
+    env.update(INTAKE_VAULT=str(tmp_path / "vault"), INTAKE_IDENTITY=str(tmp_path / "staff.txt"))
+    return identity, env
+
+
+def first_case(env) -> str:
+    return next(row["id"] for row in json.loads(intake("list", "--format", "json", env=env).stdout) if not row["follow_up_of"])
+
+
+def test_a_follow_up_nobody_has_read_does_not_leave_even_without_proposals(tmp_path):
+    identity, env = new_desk(tmp_path)
+    client = IntakeClient(tmp_path / "server", [identity.recipient()])
+    receipt = client.report()
+    unseen = "我是他妻子，附上他在看守所的照片。"  # names nobody registered: no detector fires
+    client.follow_up(receipt, unseen, files=[("p.jpg", jpeg_with_camera(), "image/jpeg")])
+    assert intake("import", client.data_dir / "submissions", env=env).returncode == 0
+    case = first_case(env)
+    preview = json.loads(intake("redact", case, "--format", "json", env=env).stdout)
+    assert not [p for p in preview["proposals"] if p["path"].startswith("updates")]
+    (update,) = preview["updates"]
+    assert update["read"] is False
+    # Decisions on every proposal are not enough: the follow-up itself must be read.
+    proposal_ids = [p["id"] for p in preview["proposals"]]
+    assert intake("redact", case, *[a for pid in proposal_ids for a in ("--accept", pid)], env=env).returncode == 0
+    blocked = intake("export", case, "--profile", "un-sp", "--out", tmp_path / "blocked", env=env)
+    assert blocked.returncode == 1 and "follow-ups not yet read for un-sp" in blocked.stderr.decode()
+    assert not (tmp_path / "blocked").exists()
+    # --force withholds more, never less: the unread follow-up and its photo stay behind.
+    forced = intake("export", case, "--profile", "un-sp", "--force", "--out", tmp_path / "forced", env=env)
+    assert forced.returncode == 0 and "left out: not yet read" in forced.stderr.decode()
+    files = files_in(tmp_path / "forced")
+    assert unseen.encode() not in b"\n".join(files.values())
+    assert [a["from"] for a in json.loads(files["manifest.json"])["cases"][0]["attachments"]] == []
+    # Once read, it goes out, and the audit log of the follow-up says where.
+    assert intake("redact", case, "--updates-read", env=env).returncode == 0
+    assert intake("export", case, "--profile", "un-sp", "--out", tmp_path / "read", env=env).returncode == 0
+    assert unseen.encode() in b"\n".join(files_in(tmp_path / "read").values())
+    shown = json.loads(intake("show", update["case"], "--format", "json", env=env).stdout)
+    assert any(h["action"] == "export" and "un-sp CASE-001 update 1" in json.dumps(h, ensure_ascii=False)
+               for h in shown["history"])
+
+
+def test_a_full_report_quoting_an_earlier_receipt_keeps_its_own_consent(tmp_path):
+    identity, env = new_desk(tmp_path)
+    client = IntakeClient(tmp_path / "server", [identity.recipient()])
+    receipt = client.report()
+    client.report({"follow_up_of": receipt, "consent_share_un": "no", "incidents-0-narrative": "Do not send this to the UN."},
+                  files=[("brother.jpg", jpeg_with_camera(), "image/jpeg")])
+    assert intake("import", client.data_dir / "submissions", env=env).returncode == 0
+    case = first_case(env)
+    assert json.loads(intake("redact", case, "--format", "json", env=env).stdout)["updates"] == []
+    assert intake("redact", case, "--accept-all", env=env).returncode == 0
+    assert intake("export", case, "--profile", "un-sp", "--out", tmp_path / "out", env=env).returncode == 0
+    files = files_in(tmp_path / "out")
+    assert b"Do not send this" not in b"\n".join(files.values())
+    assert json.loads(files["manifest.json"])["cases"][0]["attachments"] == []  # the photo was the other report's
+
+
+def test_a_late_follow_up_never_inherits_a_decision_made_on_other_words(tmp_path):
+    """An earlier follow-up imported later renumbers the updates; a "keep it" decision on one
+    phone number must not pass to another number that now sits at the same place."""
+    identity, env = new_desk(tmp_path)
+    first_stick = IntakeClient(tmp_path / "server-a", [identity.recipient()])
+    later_stick = IntakeClient(tmp_path / "server-b", [identity.recipient()])
+    receipt = first_stick.report()
+    private, office = "13698765432", "13812345678"
+    later_stick.follow_up(receipt, f"Call {private} (mine, private).")
+    time.sleep(1.1)  # received a second later, but imported first
+    first_stick.follow_up(receipt, f"Call {office} (police station).")
+    assert intake("import", first_stick.data_dir / "submissions", env=env).returncode == 0
+    case = first_case(env)
+    (public,) = [p for p in redact(case, env) if p["original"] == office]
+    assert intake("redact", case, "--reject", public["id"], env=env).returncode == 0
+    assert intake("redact", case, "--accept-all", env=env).returncode == 0
+
+    assert intake("import", later_stick.data_dir / "submissions", env=env).returncode == 0
+    proposals = [p for p in redact(case, env) if p["path"].startswith("updates")]
+    assert {p["original"]: p["decision"] for p in proposals} == {private: "unreviewed", office: "unreviewed"}
+    assert intake("redact", case, "--accept-all", env=env).returncode == 0
+    assert intake("export", case, "--profile", "un-sp", "--out", tmp_path / "out", env=env).returncode == 0
+    assert private.encode() not in b"\n".join(files_in(tmp_path / "out").values())
+
+
+def test_exports_without_free_text_do_not_wait_for_follow_ups(tmp_path):
+    identity, env = new_desk(tmp_path)
+    client = IntakeClient(tmp_path / "server", [identity.recipient()])
+    receipt = client.report()
+    for profile in ("stats", "reprisals-report"):
+        assert intake("redact", first_case_after_import(client, env), "--profile", profile, "--accept-all", env=env).returncode == 0
+    client.follow_up(receipt, f"His phone {LAWYER_PHONE} is tapped.")
+    assert intake("import", client.data_dir / "submissions", env=env).returncode == 0
+    case = first_case(env)
+    for profile in ("stats", "reprisals-report"):
+        preview = json.loads(intake("redact", case, "--profile", profile, "--format", "json", env=env).stdout)
+        assert preview["updates"] == [] and not [p for p in preview["proposals"] if p["path"].startswith("updates")]
+        result = intake("export", case, "--profile", profile, "--out", tmp_path / profile, env=env)
+        assert result.returncode == 0, result.stderr
+        assert LAWYER_PHONE.encode() not in b"\n".join(files_in(tmp_path / profile).values())
+
+
+def first_case_after_import(client, env) -> str:
+    assert intake("import", client.data_dir / "submissions", env=env).returncode == 0
+    return first_case(env)

@@ -160,6 +160,9 @@ def test_receipt_codes_quoted_in_free_text_are_withheld():
     assert labels(f"my code is {code.lower().replace('-', ' ')}.") == [(code.lower().replace("-", " "), "[receipt code withheld]")]
     assert found("ABCDE-12345-FGH1K-MNPQR and 7Q2XK9M4RT8W3ZP6B1NV") == [("receipt", "ABCDE-12345-FGH1K-MNPQR"),
                                                                           ("receipt", "7Q2XK9M4RT8W3ZP6B1NV")]
-    # Twenty letters run together are a word, not a code; a code never has a U.
+    assert found("ABCDE–12345–FGH1K–MNPQR") == [("receipt", "ABCDE–12345–FGH1K–MNPQR")]  # en dashes
+    # Words are not codes: twenty letters run together, or four five-letter words in a row; nor is
+    # anything with a U, which a code never has.
     assert found("internationalisation") == []
+    assert found("He was held there after three weeks. These other state media first trial began early.") == []
     assert found("ABCDE-12345-FGH1K-MNPQU") == []

@@ -12,7 +12,7 @@ from .state import EXPORT_PROFILES, now_utc
 @click.option("--profile", type=click.Choice(EXPORT_PROFILES), required=True, help="What the export is for (docs/exports.md).")
 @click.option("--out", "out_dir", required=True, metavar="DIR", help="A new folder for the export (never overwritten).")
 @click.option("--to", "recipient_text", metavar="RECIPIENT", help="Encrypt the export to a partner's age recipient instead of writing plaintext.")
-@click.option("--force", is_flag=True, help="Export even with unreviewed redaction proposals (they are applied as if accepted).")
+@click.option("--force", is_flag=True, help="Export even with unreviewed redaction proposals (they are applied as if accepted); follow-ups not yet read are left out.")
 @click.option("--include-other", is_flag=True, help="Include attachments that cannot be cleaned (not images or PDFs), as they are.")
 @click.argument("case_ids", nargs=-1, required=True, metavar="CASE...")
 def export(session, profile, out_dir, recipient_text, force, include_other, case_ids):

@@ -26,17 +26,18 @@ def _split(text: str, usage: str) -> list[str]:
 @click.option("--accept", "accept_ids", multiple=True, metavar="ID", help="Accept a proposal (id or unique prefix; repeatable).")
 @click.option("--reject", "reject_ids", multiple=True, metavar="ID", help="Reject a proposal (repeatable).")
 @click.option("--accept-all", is_flag=True, help="Accept every proposal not yet decided (after reading the preview).")
+@click.option("--updates-read", is_flag=True, help="Mark the case's follow-ups as read for this profile (--accept-all does too).")
 @click.option("--add", "terms", multiple=True, metavar="KIND:ROLE:SPELLING", help="Register a name only found in free text, e.g. person:victim's brother:王小明.")
 @click.option("--alias", "aliases", multiple=True, metavar="ENTRY:SPELLING", help="Another spelling of a register entry, e.g. person-1:bKra shis.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.argument("case_id", metavar="CASE")
-def redact(session, profile, accept_ids, reject_ids, accept_all, terms, aliases, output_format, case_id):
+def redact(session, profile, accept_ids, reject_ids, accept_all, updates_read, terms, aliases, output_format, case_id):
     """Show every proposed replacement in context; accept, reject or add. Decisions are stored
     in the encrypted case state with an audit entry."""
     from .case_ids import resolve
-    from .review import add_alias, add_term, decide, decisions_for, proposals_for, register_for
+    from .review import add_alias, add_term, decide, decisions_for, proposals_for, register_for, unread_updates, updates_for
 
-    changing = bool(accept_ids or reject_ids or accept_all or terms or aliases)
+    changing = bool(accept_ids or reject_ids or accept_all or updates_read or terms or aliases)
     vault = session.vault.require()
     if changing:
         with vault.changing_state(session.identities) as state:
@@ -46,23 +47,31 @@ def redact(session, profile, accept_ids, reject_ids, accept_all, terms, aliases,
             for alias in aliases:
                 add_alias(state, case, *_split(alias, "ENTRY:SPELLING"))
             proposals = proposals_for(state, case, profile)
-            decide(state, case, profile, proposals, accept=accept_ids, reject=reject_ids, accept_all=accept_all)
+            decide(state, case, profile, proposals, accept=accept_ids, reject=reject_ids, accept_all=accept_all,
+                   updates_read=updates_read)
     else:
         state = vault.reading_state(session.identities)
         case = state.cases[resolve(case_id, state.cases)]
         proposals = proposals_for(state, case, profile)
     decisions = decisions_for(case, profile)
+    unread = {f.id for f in unread_updates(state, case, profile)}
+    updates = [{"update": n, "case": f.id, "received": f.received[:7], "read": f.id not in unread}
+               for n, f in enumerate(updates_for(state, case, profile), 1)]
     rows = [{"id": p.id, "decision": decisions.get(p.id, "unreviewed"), "path": p.path, "kind": p.kind,
              "original": p.original, "replacement": p.replacement, "context": p.context, "detector": p.detector}
             for p in proposals]
     if output_format == "json":
         entries = [{"id": e.id, "kind": e.kind, "role": e.role, "spellings": list(e.spellings)} for e in register_for(case).entries]
-        click.echo(json.dumps({"case": case.id, "profile": profile, "proposals": rows, "register": entries}, ensure_ascii=False, indent=1))
+        click.echo(json.dumps({"case": case.id, "profile": profile, "proposals": rows, "register": entries, "updates": updates},
+                              ensure_ascii=False, indent=1))
         return
     for row in rows:
         context = " ".join(row["context"].split())
         click.echo(f"[{row['decision']:<10}] {row['id']}  {row['path']}  {row['kind']}: "
                    f"{row['original']!r} -> {row['replacement']!r}\n             …{context}…")
+    for update in updates:
+        state_text = "read" if update["read"] else "NOT READ: read it with 'intake show {}'".format(update["case"])
+        click.echo(f"[update {update['update']}] follow-up {update['case']}, received {update['received']}: {state_text}")
     open_count = sum(r["decision"] == "unreviewed" for r in rows)
     click.echo(f"intake: {len(rows)} proposal(s) for {profile}: "
                f"{sum(r['decision'] == 'accept' for r in rows)} accepted, {sum(r['decision'] == 'reject' for r in rows)} rejected, "

@@ -30,7 +30,7 @@ from ..atomic import AtomicFile, fsync_dir
 from .errors import DeskError
 from .export_attachments import UnsupportedAttachment, clean_attachment
 from .export_formats import STATS_COLUMNS, events_document, reprisals_entry, stats_row, submission_draft
-from .review import follow_ups_of, redacted_report
+from .review import redacted_report, unread_updates, updates_for
 from .state import EXPORT_PROFILES, Case, VaultState
 from .submission import Submission
 from .views import list_row
@@ -92,6 +92,11 @@ def plan_export(vault, identities, state: VaultState, case_ids: list[str], profi
     cases = sorted((state.cases[c] for c in dict.fromkeys(case_ids)), key=lambda c: (c.received, c.id))
     problems = [f"{c.id} is a follow-up; export the case it adds to ({c.follow_up_of or 'not linked'})"
                 for c in cases if c.report.get("kind") == "follow-up"]
+    unread = {c.id: [f.id for f in unread_updates(state, c, profile)] for c in cases}
+    if not force:
+        problems += [f"{case_id} has follow-ups not yet read for {profile}: {', '.join(ids)}; read them "
+                     f"('intake show ID'), then 'intake redact {case_id} --profile {profile} --updates-read'"
+                     for case_id, ids in unread.items() if ids]
     if problems:
         raise DeskError("; ".join(problems))
     plan = ExportPlan(manifest={"schema": "intake.export/1", "profile": profile, "cases": []})
@@ -99,7 +104,11 @@ def plan_export(vault, identities, state: VaultState, case_ids: list[str], profi
     for number, case in enumerate(cases, 1):
         export_id = f"CASE-{number:03d}"
         view = _case_view(case, export_id, now)
-        redacted = redacted_report(state, case, profile, force=force)
+        # --force withholds more, never less: follow-ups nobody has read stay behind.
+        leave_out = frozenset(unread[case.id])
+        plan.warnings += [f"{export_id}: follow-up {f} left out: not yet read for {profile}" for f in unread[case.id]]
+        updates = [f for f in updates_for(state, case, profile) if f.id not in leave_out]
+        redacted = redacted_report(state, case, profile, force=force, leave_out=leave_out)
         record = {"export_id": export_id}
         try:
             if profile == "un-sp":
@@ -107,7 +116,7 @@ def plan_export(vault, identities, state: VaultState, case_ids: list[str], profi
                 for mandate in [m for m in view["mandates"] or view["suggested_mandates"] if m != "ASG-REPRISALS"]:
                     plan.files[f"{export_id}/{mandate}.md"] = submission_draft(view, redacted, mandate).encode()
                 plan.files[f"{export_id}/case.json"] = _json(events_document(view, redacted))
-                sources = [(case, "report")] + [(f, f"update {n}") for n, f in enumerate(follow_ups_of(state, case), 1)]
+                sources = [(case, "report")] + [(f, f"update {n}") for n, f in enumerate(updates, 1)]
                 record["attachments"] = _attachments(vault, identities, sources, export_id, include_other, plan)
             elif profile == "reprisals-report":
                 entry = reprisals_entry(view, redacted)
@@ -122,6 +131,8 @@ def plan_export(vault, identities, state: VaultState, case_ids: list[str], profi
             raise DeskError(f"case {case.id} cannot be exported as {profile}: {exc}") from None
         plan.manifest["cases"].append(record)
         state.record(case.id, "export", {"export": [None, f"{profile} {export_id}"]})
+        for n, follow_up in enumerate(updates, 1):
+            state.record(follow_up.id, "export", {"export": [None, f"{profile} {export_id} update {n}"]})
     if profile == "reprisals-report":
         plan.files["reprisals-report.json"] = _json(entries)
     if profile == "stats":

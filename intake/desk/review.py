@@ -2,23 +2,30 @@
 
 What staff decided is stored on the case (`Case.redaction`):
 
-    {"terms":     [{"kind", "role", "spellings"}],  added to the register seeded from the answers
-     "aliases":   [{"entry", "spelling"}],           extra spellings of register entries
-     "decisions": {profile: {proposal id: "accept" | "reject"}}}
+    {"terms":        [{"kind", "role", "spellings"}],  added to the register seeded from the answers
+     "aliases":      [{"entry", "spelling"}],           extra spellings of register entries
+     "decisions":    {profile: {proposal id: "accept" | "reject"}},
+     "updates_read": {profile: [follow-up case ids]}}   the follow-ups staff have read
 
-What is reviewed and exported is the case document: the report, plus the text of the follow-ups
-linked to it as `updates` (oldest first, each with its month and attachment count). A follow-up
-that arrives after the review brings new, unreviewed proposals, so the export waits for them; the
-report's own proposals keep their ids, because `updates` is walked last (redaction/paths.py).
+What is reviewed and exported is the case document: the report, plus, for the profiles whose
+exports carry free text (un-sp), the text of the follow-ups as `updates` (each with its month
+and attachment count). A follow-up goes out only once staff have read it for that profile: no
+detector can vouch for a text nobody looked at. A follow-up arriving after the review also brings
+new proposals; the report's own keep their ids, because `updates` is walked last
+(redaction/paths.py), and a proposal's id covers the text it was made on, so a decision never
+moves to other words when the updates are renumbered.
 
 Proposals are recomputed from the document and these additions whenever needed (they are a pure
 function of them), so only decisions are stored. Whether the victim's name may stay is decided by
 the consent recorded in the first report, per profile (redaction.profiles.names_allowed): a
-follow-up is the same reporter adding to it, under the same consents.
+follow-up is the same reporter adding to it, under the same consents. A full report that quotes
+an earlier receipt is not a follow-up: it has its own consents and is exported on its own.
 """
 
 from .redaction import PROFILES, Register, apply, names_allowed, propose, seed_register, unreviewed
 from .state import Case, VaultState
+
+PROFILES_WITH_UPDATES = frozenset({"un-sp"})  # the others export codes and short answers only
 
 
 def follow_ups_of(state: VaultState, case: Case) -> list[Case]:
@@ -29,18 +36,28 @@ def follow_ups_of(state: VaultState, case: Case) -> list[Case]:
     while waiting:
         later = []
         for case_id in waiting:
-            if case_id not in depth and case_id != case.id and case_id in state.cases:
-                depth[case_id] = level
-                later += state.cases[case_id].follow_ups
+            found = state.cases.get(case_id)
+            if found is None or case_id in depth or case_id == case.id or found.report.get("kind") != "follow-up":
+                continue
+            depth[case_id] = level
+            later += found.follow_ups
         level, waiting = level + 1, later
     return sorted((state.cases[i] for i in depth), key=lambda c: (c.received, depth[c.id], c.id))
 
 
-def case_document(state: VaultState, case: Case) -> dict:
-    """The report with its follow-ups as `updates`; the report itself when there are none."""
-    follow_ups = follow_ups_of(state, case)
-    if not follow_ups:
-        return case.report
+def updates_for(state: VaultState, case: Case, profile: str) -> list[Case]:
+    """The follow-ups whose text the `profile` export of `case` carries."""
+    return follow_ups_of(state, case) if profile in PROFILES_WITH_UPDATES else []
+
+
+def unread_updates(state: VaultState, case: Case, profile: str) -> list[Case]:
+    read = set(case.redaction.get("updates_read", {}).get(profile, []))
+    return [f for f in updates_for(state, case, profile) if f.id not in read]
+
+
+def case_document(state: VaultState, case: Case, profile: str, *, leave_out: frozenset = frozenset()) -> dict:
+    """The report with the follow-ups `profile` exports as `updates` (any `updates` of its own replaced)."""
+    follow_ups = [f for f in updates_for(state, case, profile) if f.id not in leave_out]
     # The month only: when a follow-up arrived says something about the reporter, not the events.
     updates = [{"received": f.received[:7], "message": f.report.get("message", ""),
                 "attachment_count": len(f.report.get("attachments") or [])} for f in follow_ups]
@@ -60,8 +77,9 @@ def keep_names(case: Case, profile: str) -> bool:
     return names_allowed(case.report, PROFILES[profile])
 
 
-def proposals_for(state: VaultState, case: Case, profile: str):
-    return propose(case_document(state, case), register_for(case), profile, keep_names=keep_names(case, profile))
+def proposals_for(state: VaultState, case: Case, profile: str, *, leave_out: frozenset = frozenset()):
+    document = case_document(state, case, profile, leave_out=leave_out)
+    return propose(document, register_for(case), profile, keep_names=keep_names(case, profile))
 
 
 def decisions_for(case: Case, profile: str) -> dict:
@@ -80,8 +98,12 @@ def add_alias(state: VaultState, case: Case, entry: str, spelling: str) -> None:
     state.record(case.id, "redact", {"alias": [None, entry]}, "spelling added")
 
 
-def decide(state: VaultState, case: Case, profile: str, proposals, *, accept=(), reject=(), accept_all=False) -> dict:
-    """Record decisions (ids may be unique prefixes); returns {"accept": n, "reject": n}."""
+def decide(state: VaultState, case: Case, profile: str, proposals, *, accept=(), reject=(), accept_all=False,
+           updates_read=False) -> dict:
+    """Record decisions (ids may be unique prefixes); returns {"accept": n, "reject": n, "read": n}.
+
+    `updates_read` (implied by `accept_all`, which is given after reading the whole preview) marks
+    every follow-up the profile exports as read by staff."""
     by_id = {p.id: p for p in proposals}
 
     def resolve(prefix: str) -> str:
@@ -104,10 +126,19 @@ def decide(state: VaultState, case: Case, profile: str, proposals, *, accept=(),
     if chosen:
         state.record(case.id, "redact", {"decisions": [None, f"{profile}: {counts['accept']} accepted, {counts['reject']} rejected"]},
                      "accept all" if accept_all else "review")
+    newly_read = [f.id for f in unread_updates(state, case, profile)] if (updates_read or accept_all) else []
+    if newly_read:
+        read = case.redaction.setdefault("updates_read", {}).setdefault(profile, [])
+        read += newly_read
+        state.record(case.id, "redact", {"updates_read": [None, f"{profile}: {', '.join(newly_read)}"]}, "follow-ups read")
+    counts["read"] = len(newly_read)
     return counts
 
 
-def redacted_report(state: VaultState, case: Case, profile: str, *, force: bool = False) -> dict:
-    """The case document as it may leave the organisation under `profile`; raises on unreviewed proposals."""
-    proposals = proposals_for(state, case, profile)
-    return apply(case_document(state, case), proposals, decisions_for(case, profile), force=force)
+def redacted_report(state: VaultState, case: Case, profile: str, *, force: bool = False,
+                    leave_out: frozenset = frozenset()) -> dict:
+    """The case document as it may leave the organisation under `profile`, without the follow-ups
+    in `leave_out`; raises on unreviewed proposals."""
+    proposals = proposals_for(state, case, profile, leave_out=leave_out)
+    document = case_document(state, case, profile, leave_out=leave_out)
+    return apply(document, proposals, decisions_for(case, profile), force=force)

@@ -86,8 +86,6 @@ def minutes_to_wait(seconds: float) -> int:
     return max(1, int(seconds // 60) + (1 if seconds % 60 else 0))
 
 
-
-
 SESSION_WINDOW = 3600  # the per-session count starts again after an hour
 
 

@@ -7,8 +7,8 @@
 
 Pure functions over the decrypted report: no files, no network, no printing. Every string in the
 report is searched (free text, names, codes, attachment names). A proposal's id is a hash of its
-path, span and replacement, so the same report, register and profile give the same ids, and a
-decision stays attached to the proposal it was made on.
+path, span, original text and replacement, so the same report, register and profile give the same
+ids, and a decision stays attached to the proposal it was made on.
 """
 
 import copy
@@ -51,7 +51,8 @@ class Proposal:
 
 
 def _proposal(path: str, text: str, start: int, end: int, replacement: str, kind: str, detector: str) -> Proposal:
-    digest = hashlib.sha256("\x1f".join((path, str(start), str(end), replacement)).encode()).hexdigest()[:16]
+    # The original text is part of the id: a decision can never move to other words.
+    digest = hashlib.sha256("\x1f".join((path, str(start), str(end), text[start:end], replacement)).encode()).hexdigest()[:16]
     context = text[max(0, start - CONTEXT):end + CONTEXT]
     return Proposal(digest, path, start, end, text[start:end], replacement, kind, context, detector)
 
