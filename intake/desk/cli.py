@@ -108,12 +108,17 @@ def _create_vault(vault, identities, recipients_file) -> None:
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def list_(session, status, urgent, mandate, output_format):
     """One row per case: urgent first, then oldest first."""
-    from .views import cache_key, format_table, select_rows
+    from .progress import Progress
+    from .views import cache_key, format_table, select_rows, suggestions
 
     vault, now = session.vault.require(), now_utc()
     state = vault.reading_state(session.identities)
     key = cache_key(now)
-    stale = {c.id for c in state.cases.values() if c.triage_cache.get("key") != key}
+    stale = [c for c in state.cases.values() if c.triage_cache.get("key") != key]
+    with Progress(len(stale), "applying the rules") as bar:  # the first list of a day, or new rules
+        for case in stale:
+            suggestions(case, now)
+            bar.advance()
     rows = select_rows(state, now, status=status, urgent=urgent, mandate=mandate.upper() if mandate else None)
     if stale:
         # Save what the rules computed, so the next list today reads it instead. A cache only:

@@ -30,6 +30,7 @@ from ..atomic import AtomicFile, fsync_dir
 from .errors import DeskError
 from .export_attachments import UnsupportedAttachment, clean_attachment
 from .export_formats import STATS_COLUMNS, events_document, reprisals_entry, stats_row, submission_draft
+from .progress import Progress
 from .review import redacted_report, unread_updates, updates_for
 from .state import EXPORT_PROFILES, Case, VaultState
 from .submission import Submission
@@ -87,8 +88,14 @@ def _attachment(submission, info: dict, number: int, source: str, export_id: str
 
 
 def plan_export(vault, identities, state: VaultState, case_ids: list[str], profile: str, now, *,
-                force: bool = False, include_other: bool = False) -> ExportPlan:
+                force: bool = False, include_other: bool = False, progress_stream=None) -> ExportPlan:
     """Everything the export will write, or DeskError before anything is written."""
+    with Progress(len(dict.fromkeys(case_ids)), "exporting", progress_stream) as bar:
+        return _plan(vault, identities, state, case_ids, profile, now, force, include_other, bar)
+
+
+def _plan(vault, identities, state: VaultState, case_ids: list[str], profile: str, now, force: bool,
+          include_other: bool, bar: Progress) -> ExportPlan:
     cases = sorted((state.cases[c] for c in dict.fromkeys(case_ids)), key=lambda c: (c.received, c.id))
     problems = [f"{c.id} is a follow-up; export the case it adds to ({c.follow_up_of or 'not linked'})"
                 for c in cases if c.report.get("kind") == "follow-up"]
@@ -133,6 +140,7 @@ def plan_export(vault, identities, state: VaultState, case_ids: list[str], profi
         state.record(case.id, "export", {"export": [None, f"{profile} {export_id}"]})
         for n, follow_up in enumerate(updates, 1):
             state.record(follow_up.id, "export", {"export": [None, f"{profile} {export_id} update {n}"]})
+        bar.advance()
     if profile == "reprisals-report":
         plan.files["reprisals-report.json"] = _json(entries)
     if profile == "stats":
