@@ -51,6 +51,15 @@ def redact(case, env, *extra, profile="un-sp"):
     return json.loads(result.stdout)["proposals"] if not extra else None
 
 
+def read_updates(case, env) -> list[str]:
+    """What staff do after reading every follow-up in the preview: record each by its id."""
+    preview = json.loads(intake("redact", case, "--format", "json", env=env).stdout)
+    ids = [u["case"] for u in preview["updates"] if not u["read"]]
+    result = intake("redact", case, *[a for i in ids for a in ("--read", i)], env=env)
+    assert result.returncode == 0, result.stderr
+    return ids
+
+
 @pytest.fixture(scope="module")
 def desk(tmp_path_factory):
     """A reviewed report, then two follow-ups (one sent with the first follow-up's receipt)."""
@@ -110,6 +119,7 @@ def test_where_the_name_is_withheld_an_update_gets_the_reports_pseudonym():
 def test_the_export_carries_the_updates_redacted_and_their_attachments_cleaned(desk):
     root, env, case, _, receipt = desk
     redact(case, env, "--accept-all")
+    assert len(read_updates(case, env)) == 2
     out = root / "after"
     result = intake("export", case, "--profile", "un-sp", "--out", out, env=env)
     assert result.returncode == 0, result.stderr
@@ -205,8 +215,16 @@ def test_a_follow_up_nobody_has_read_does_not_leave_even_without_proposals(tmp_p
     files = files_in(tmp_path / "forced")
     assert unseen.encode() not in b"\n".join(files.values())
     assert [a["from"] for a in json.loads(files["manifest.json"])["cases"][0]["attachments"]] == []
+    # The preview shows the whole text; --accept-all decides proposals but reads nothing.
+    shown = intake("redact", case, env=env).stdout.decode()
+    assert unseen in shown and f"NOT READ: when you have read it, --read {update['case']}" in shown
+    assert intake("redact", case, "--accept-all", env=env).returncode == 0
+    assert intake("export", case, "--profile", "un-sp", "--out", tmp_path / "still", env=env).returncode == 1
+    # A follow-up is reviewed with its case, not on its own.
+    alone = intake("redact", update["case"], "--read", update["case"], env=env)
+    assert alone.returncode == 1 and f"review it with the case it adds to ({case})" in alone.stderr.decode()
     # Once read, it goes out, and the audit log of the follow-up says where.
-    assert intake("redact", case, "--updates-read", env=env).returncode == 0
+    assert read_updates(case, env) == [update["case"]]
     assert intake("export", case, "--profile", "un-sp", "--out", tmp_path / "read", env=env).returncode == 0
     assert unseen.encode() in b"\n".join(files_in(tmp_path / "read").values())
     shown = json.loads(intake("show", update["case"], "--format", "json", env=env).stdout)
@@ -244,15 +262,24 @@ def test_a_late_follow_up_never_inherits_a_decision_made_on_other_words(tmp_path
     assert intake("import", first_stick.data_dir / "submissions", env=env).returncode == 0
     case = first_case(env)
     (public,) = [p for p in redact(case, env) if p["original"] == office]
+    assert public["path"] == "updates[0].message"
     assert intake("redact", case, "--reject", public["id"], env=env).returncode == 0
     assert intake("redact", case, "--accept-all", env=env).returncode == 0
+    read_updates(case, env)
 
     assert intake("import", later_stick.data_dir / "submissions", env=env).returncode == 0
     proposals = [p for p in redact(case, env) if p["path"].startswith("updates")]
-    assert {p["original"]: p["decision"] for p in proposals} == {private: "unreviewed", office: "unreviewed"}
-    assert intake("redact", case, "--accept-all", env=env).returncode == 0
+    # The office number moved to updates[1] and is "Phone 2" now: a new proposal, to decide again.
+    # The private number, now where the office number was, inherits nothing.
+    assert {p["original"]: (p["path"], p["decision"]) for p in proposals} == {
+        private: ("updates[0].message", "unreviewed"), office: ("updates[1].message", "unreviewed")}
+    (public,) = [p for p in proposals if p["original"] == office]
+    assert intake("redact", case, "--reject", public["id"], "--accept-all", env=env).returncode == 0
+    assert intake("export", case, "--profile", "un-sp", "--out", tmp_path / "blocked", env=env).returncode == 1
+    read_updates(case, env)
     assert intake("export", case, "--profile", "un-sp", "--out", tmp_path / "out", env=env).returncode == 0
-    assert private.encode() not in b"\n".join(files_in(tmp_path / "out").values())
+    exported = b"\n".join(files_in(tmp_path / "out").values())
+    assert private.encode() not in exported and office.encode() in exported
 
 
 def test_exports_without_free_text_do_not_wait_for_follow_ups(tmp_path):
@@ -275,3 +302,20 @@ def test_exports_without_free_text_do_not_wait_for_follow_ups(tmp_path):
 def first_case_after_import(client, env) -> str:
     assert intake("import", client.data_dir / "submissions", env=env).returncode == 0
     return first_case(env)
+
+
+def test_a_follow_up_imported_after_the_preview_is_never_marked_read_unseen(tmp_path):
+    identity, env = new_desk(tmp_path)
+    client = IntakeClient(tmp_path / "server", [identity.recipient()])
+    receipt = client.report()
+    client.follow_up(receipt, "He was moved.")
+    case = first_case_after_import(client, env)
+    (seen,) = json.loads(intake("redact", case, "--format", "json", env=env).stdout)["updates"]
+    client.follow_up(receipt, "Written while staff read the first one.")  # imported before staff confirm
+    assert intake("import", client.data_dir / "submissions", env=env).returncode == 0
+    assert intake("redact", case, "--accept-all", "--read", seen["case"], env=env).returncode == 0
+    result = intake("export", case, "--profile", "un-sp", "--out", tmp_path / "out", env=env)
+    assert result.returncode == 1 and "follow-ups not yet read" in result.stderr.decode()
+    assert seen["case"] not in result.stderr.decode()  # only the new one is waiting
+    wrong = intake("redact", case, "--read", case, env=env)  # the case itself is not one of its follow-ups
+    assert wrong.returncode == 1 and "no follow-up of this case matches" in wrong.stderr.decode()

@@ -161,6 +161,7 @@ def test_receipt_codes_quoted_in_free_text_are_withheld():
     assert found("ABCDE-12345-FGH1K-MNPQR and 7Q2XK9M4RT8W3ZP6B1NV") == [("receipt", "ABCDE-12345-FGH1K-MNPQR"),
                                                                           ("receipt", "7Q2XK9M4RT8W3ZP6B1NV")]
     assert found("ABCDE–12345–FGH1K–MNPQR") == [("receipt", "ABCDE–12345–FGH1K–MNPQR")]  # en dashes
+    assert found("code ABCDE-FGHJK-MNPQR-STVWX") == [("receipt", "ABCDE-FGHJK-MNPQR-STVWX")]  # no digit, but dashed
     # Words are not codes: twenty letters run together, or four five-letter words in a row; nor is
     # anything with a U, which a code never has.
     assert found("internationalisation") == []

@@ -20,42 +20,54 @@ def _split(text: str, usage: str) -> list[str]:
     return pieces
 
 
+def _reviewable(state, case_id: str):
+    """The case, unless it is a follow-up: those are reviewed with the case they add to."""
+    from .errors import DeskError
+    from .review import follow_up_refusal
+
+    case = state.cases[case_id]
+    if case.report.get("kind") == "follow-up":
+        raise DeskError(follow_up_refusal(state, case, "review it with"))
+    return case
+
+
 @click.command()
 @vault_options
 @click.option("--profile", type=click.Choice(EXPORT_PROFILES), default="un-sp", show_default=True, help="The export the review is for.")
 @click.option("--accept", "accept_ids", multiple=True, metavar="ID", help="Accept a proposal (id or unique prefix; repeatable).")
 @click.option("--reject", "reject_ids", multiple=True, metavar="ID", help="Reject a proposal (repeatable).")
 @click.option("--accept-all", is_flag=True, help="Accept every proposal not yet decided (after reading the preview).")
-@click.option("--updates-read", is_flag=True, help="Mark the case's follow-ups as read for this profile (--accept-all does too).")
+@click.option("--read", "read_ids", multiple=True, metavar="FOLLOW-UP", help="Record that you read this follow-up (its id, as the preview shows; repeatable).")
 @click.option("--add", "terms", multiple=True, metavar="KIND:ROLE:SPELLING", help="Register a name only found in free text, e.g. person:victim's brother:王小明.")
 @click.option("--alias", "aliases", multiple=True, metavar="ENTRY:SPELLING", help="Another spelling of a register entry, e.g. person-1:bKra shis.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.argument("case_id", metavar="CASE")
-def redact(session, profile, accept_ids, reject_ids, accept_all, updates_read, terms, aliases, output_format, case_id):
+def redact(session, profile, accept_ids, reject_ids, accept_all, read_ids, terms, aliases, output_format, case_id):
     """Show every proposed replacement in context; accept, reject or add. Decisions are stored
     in the encrypted case state with an audit entry."""
     from .case_ids import resolve
-    from .review import add_alias, add_term, decide, decisions_for, proposals_for, register_for, unread_updates, updates_for
+    from .review import add_alias, add_term, decide, decisions_for, mark_read, proposals_for, register_for, unread_updates, updates_for
 
-    changing = bool(accept_ids or reject_ids or accept_all or updates_read or terms or aliases)
+    changing = bool(accept_ids or reject_ids or accept_all or read_ids or terms or aliases)
     vault = session.vault.require()
     if changing:
         with vault.changing_state(session.identities) as state:
-            case = state.cases[resolve(case_id, state.cases)]
+            case = _reviewable(state, resolve(case_id, state.cases))
             for term in terms:
                 add_term(state, case, *_split(term, "KIND:ROLE:SPELLING"))
             for alias in aliases:
                 add_alias(state, case, *_split(alias, "ENTRY:SPELLING"))
             proposals = proposals_for(state, case, profile)
-            decide(state, case, profile, proposals, accept=accept_ids, reject=reject_ids, accept_all=accept_all,
-                   updates_read=updates_read)
+            decide(state, case, profile, proposals, accept=accept_ids, reject=reject_ids, accept_all=accept_all)
+            mark_read(state, case, profile, read_ids)
     else:
         state = vault.reading_state(session.identities)
-        case = state.cases[resolve(case_id, state.cases)]
+        case = _reviewable(state, resolve(case_id, state.cases))
         proposals = proposals_for(state, case, profile)
     decisions = decisions_for(case, profile)
     unread = {f.id for f in unread_updates(state, case, profile)}
-    updates = [{"update": n, "case": f.id, "received": f.received[:7], "read": f.id not in unread}
+    updates = [{"update": n, "case": f.id, "received": f.received[:7], "read": f.id not in unread,
+                "message": f.report.get("message", ""), "attachments": len(f.report.get("attachments") or [])}
                for n, f in enumerate(updates_for(state, case, profile), 1)]
     rows = [{"id": p.id, "decision": decisions.get(p.id, "unreviewed"), "path": p.path, "kind": p.kind,
              "original": p.original, "replacement": p.replacement, "context": p.context, "detector": p.detector}
@@ -69,9 +81,11 @@ def redact(session, profile, accept_ids, reject_ids, accept_all, updates_read, t
         context = " ".join(row["context"].split())
         click.echo(f"[{row['decision']:<10}] {row['id']}  {row['path']}  {row['kind']}: "
                    f"{row['original']!r} -> {row['replacement']!r}\n             …{context}…")
-    for update in updates:
-        state_text = "read" if update["read"] else "NOT READ: read it with 'intake show {}'".format(update["case"])
-        click.echo(f"[update {update['update']}] follow-up {update['case']}, received {update['received']}: {state_text}")
+    for update in updates:  # the whole text: a follow-up goes out only once someone has read it
+        mark = "read" if update["read"] else f"NOT READ: when you have read it, --read {update['case']}"
+        attached = f", {update['attachments']} attachment(s): see 'intake show {update['case']}'" if update["attachments"] else ""
+        click.echo(f"[update {update['update']}] follow-up {update['case']}, received {update['received']}{attached} ({mark})")
+        click.echo("\n".join(f"             | {line}" for line in update["message"].splitlines() or [""]))
     open_count = sum(r["decision"] == "unreviewed" for r in rows)
     click.echo(f"intake: {len(rows)} proposal(s) for {profile}: "
                f"{sum(r['decision'] == 'accept' for r in rows)} accepted, {sum(r['decision'] == 'reject' for r in rows)} rejected, "

@@ -31,7 +31,7 @@ from .errors import DeskError
 from .export_attachments import UnsupportedAttachment, clean_attachment
 from .export_formats import STATS_COLUMNS, events_document, reprisals_entry, stats_row, submission_draft
 from .progress import Progress
-from .review import redacted_report, unread_updates, updates_for
+from .review import follow_up_refusal, redacted_report, unread_updates, updates_for
 from .state import EXPORT_PROFILES, Case, VaultState
 from .submission import Submission
 from .views import list_row
@@ -97,12 +97,11 @@ def plan_export(vault, identities, state: VaultState, case_ids: list[str], profi
 def _plan(vault, identities, state: VaultState, case_ids: list[str], profile: str, now, force: bool,
           include_other: bool, bar: Progress) -> ExportPlan:
     cases = sorted((state.cases[c] for c in dict.fromkeys(case_ids)), key=lambda c: (c.received, c.id))
-    problems = [f"{c.id} is a follow-up; export the case it adds to ({c.follow_up_of or 'not linked'})"
-                for c in cases if c.report.get("kind") == "follow-up"]
+    problems = [follow_up_refusal(state, c, "export") for c in cases if c.report.get("kind") == "follow-up"]
     unread = {c.id: [f.id for f in unread_updates(state, c, profile)] for c in cases}
     if not force:
-        problems += [f"{case_id} has follow-ups not yet read for {profile}: {', '.join(ids)}; read them "
-                     f"('intake show ID'), then 'intake redact {case_id} --profile {profile} --updates-read'"
+        problems += [f"{case_id} has follow-ups not yet read for {profile}: {', '.join(ids)}; read them in "
+                     f"'intake redact {case_id} --profile {profile}', then add --read ID for each"
                      for case_id, ids in unread.items() if ids]
     if problems:
         raise DeskError("; ".join(problems))
@@ -113,7 +112,9 @@ def _plan(vault, identities, state: VaultState, case_ids: list[str], profile: st
         view = _case_view(case, export_id, now)
         # --force withholds more, never less: follow-ups nobody has read stay behind.
         leave_out = frozenset(unread[case.id])
-        plan.warnings += [f"{export_id}: follow-up {f} left out: not yet read for {profile}" for f in unread[case.id]]
+        for follow_up in unread[case.id]:
+            plan.warnings.append(f"{export_id}: follow-up {follow_up} left out: not yet read for {profile}")
+            state.record(follow_up, "export", {"left_out": [None, f"{profile} {export_id}: not read"]})
         updates = [f for f in updates_for(state, case, profile) if f.id not in leave_out]
         redacted = redacted_report(state, case, profile, force=force, leave_out=leave_out)
         record = {"export_id": export_id}

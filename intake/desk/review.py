@@ -9,11 +9,12 @@ What staff decided is stored on the case (`Case.redaction`):
 
 What is reviewed and exported is the case document: the report, plus, for the profiles whose
 exports carry free text (un-sp), the text of the follow-ups as `updates` (each with its month
-and attachment count). A follow-up goes out only once staff have read it for that profile: no
-detector can vouch for a text nobody looked at. A follow-up arriving after the review also brings
-new proposals; the report's own keep their ids, because `updates` is walked last
-(redaction/paths.py), and a proposal's id covers the text it was made on, so a decision never
-moves to other words when the updates are renumbered.
+and attachment count). A follow-up goes out only once staff have read it and said so by its id
+(`intake redact CASE --read ID`): no detector can vouch for a text nobody looked at, and naming
+it means a follow-up imported in the meantime is never marked read unseen. A follow-up arriving
+after the review also brings new proposals. The report's own keep their ids, because `updates`
+is walked last (redaction/paths.py); an update's proposals are named by the follow-up's case id,
+not its position, so a decision stays with the follow-up it was made on.
 
 Proposals are recomputed from the document and these additions whenever needed (they are a pure
 function of them), so only decisions are stored. Whether the victim's name may stay is decided by
@@ -55,13 +56,30 @@ def unread_updates(state: VaultState, case: Case, profile: str) -> list[Case]:
     return [f for f in updates_for(state, case, profile) if f.id not in read]
 
 
-def case_document(state: VaultState, case: Case, profile: str, *, leave_out: frozenset = frozenset()) -> dict:
-    """The report with the follow-ups `profile` exports as `updates` (any `updates` of its own replaced)."""
+def first_report(state: VaultState, follow_up: Case) -> Case | None:
+    """The report a follow-up adds to, through follow-ups of follow-ups; None if not imported (yet)."""
+    case, seen = follow_up, set()
+    while case.report.get("kind") == "follow-up" and case.follow_up_of in state.cases and case.id not in seen:
+        seen.add(case.id)
+        case = state.cases[case.follow_up_of]
+    return case if case.report.get("kind") != "follow-up" else None
+
+
+def follow_up_refusal(state: VaultState, follow_up: Case, action: str) -> str:
+    """Why a follow-up is not reviewed or exported on its own, and which case to use instead."""
+    first = first_report(state, follow_up)
+    return f"{follow_up.id} is a follow-up; {action} the case it adds to ({first.id if first else 'not imported yet'})"
+
+
+def _document(state: VaultState, case: Case, profile: str, leave_out: frozenset) -> tuple[dict, dict]:
+    """The case document: the report with the follow-ups `profile` exports as `updates` (any
+    `updates` of its own replaced), and the path_keys naming each update by its follow-up's id."""
     follow_ups = [f for f in updates_for(state, case, profile) if f.id not in leave_out]
     # The month only: when a follow-up arrived says something about the reporter, not the events.
     updates = [{"received": f.received[:7], "message": f.report.get("message", ""),
                 "attachment_count": len(f.report.get("attachments") or [])} for f in follow_ups]
-    return {**case.report, "updates": updates}
+    keys = {f"updates[{n}]": f"updates[{f.id}]" for n, f in enumerate(follow_ups)}
+    return {**case.report, "updates": updates}, keys
 
 
 def register_for(case: Case) -> Register:
@@ -78,8 +96,8 @@ def keep_names(case: Case, profile: str) -> bool:
 
 
 def proposals_for(state: VaultState, case: Case, profile: str, *, leave_out: frozenset = frozenset()):
-    document = case_document(state, case, profile, leave_out=leave_out)
-    return propose(document, register_for(case), profile, keep_names=keep_names(case, profile))
+    document, keys = _document(state, case, profile, leave_out)
+    return propose(document, register_for(case), profile, keep_names=keep_names(case, profile), path_keys=keys)
 
 
 def decisions_for(case: Case, profile: str) -> dict:
@@ -98,41 +116,49 @@ def add_alias(state: VaultState, case: Case, entry: str, spelling: str) -> None:
     state.record(case.id, "redact", {"alias": [None, entry]}, "spelling added")
 
 
-def decide(state: VaultState, case: Case, profile: str, proposals, *, accept=(), reject=(), accept_all=False,
-           updates_read=False) -> dict:
-    """Record decisions (ids may be unique prefixes); returns {"accept": n, "reject": n, "read": n}.
-
-    `updates_read` (implied by `accept_all`, which is given after reading the whole preview) marks
-    every follow-up the profile exports as read by staff."""
+def decide(state: VaultState, case: Case, profile: str, proposals, *, accept=(), reject=(), accept_all=False) -> dict:
+    """Record decisions (ids may be unique prefixes); returns {"accept": n, "reject": n}."""
     by_id = {p.id: p for p in proposals}
-
-    def resolve(prefix: str) -> str:
-        matches = [pid for pid in by_id if pid.startswith(prefix.lower())]
-        if len(matches) != 1:
-            from .errors import DeskError
-
-            raise DeskError(f"{'no' if not matches else 'more than one'} proposal matches {prefix!r}", hint="see 'intake redact CASE'")
-        return matches[0]
-
     decisions = decisions_for(case, profile)
     chosen = {}
     if accept_all:
         chosen.update({p.id: "accept" for p in unreviewed(proposals, decisions)})
-    chosen.update({resolve(pid): "accept" for pid in accept})
-    chosen.update({resolve(pid): "reject" for pid in reject})
+    chosen.update({_resolve(pid, by_id, "proposal"): "accept" for pid in accept})
+    chosen.update({_resolve(pid, by_id, "proposal"): "reject" for pid in reject})
     decisions.update(chosen)
     case.redaction.setdefault("decisions", {})[profile] = decisions
     counts = {kind: sum(1 for d in chosen.values() if d == kind) for kind in ("accept", "reject")}
     if chosen:
         state.record(case.id, "redact", {"decisions": [None, f"{profile}: {counts['accept']} accepted, {counts['reject']} rejected"]},
                      "accept all" if accept_all else "review")
-    newly_read = [f.id for f in unread_updates(state, case, profile)] if (updates_read or accept_all) else []
-    if newly_read:
-        read = case.redaction.setdefault("updates_read", {}).setdefault(profile, [])
-        read += newly_read
-        state.record(case.id, "redact", {"updates_read": [None, f"{profile}: {', '.join(newly_read)}"]}, "follow-ups read")
-    counts["read"] = len(newly_read)
     return counts
+
+
+def mark_read(state: VaultState, case: Case, profile: str, follow_up_ids) -> list[str]:
+    """Record that staff read these follow-ups (ids or unique prefixes) for `profile`; returns their ids."""
+    updates = {f.id: f for f in updates_for(state, case, profile)}
+    if follow_up_ids and not updates:
+        from .errors import DeskError
+
+        raise DeskError(f"{case.id} has no follow-ups that a {profile} export carries", hint="only un-sp exports carry them")
+    read = case.redaction.setdefault("updates_read", {}).setdefault(profile, [])
+    marked = []
+    for follow_up_id in dict.fromkeys(_resolve(f, updates, "follow-up of this case") for f in follow_up_ids):
+        if follow_up_id not in read:
+            read.append(follow_up_id)
+            marked.append(follow_up_id)
+            state.record(case.id, "redact", {"updates_read": [None, f"{profile}: {follow_up_id}"]}, "follow-up read")
+            state.record(follow_up_id, "redact", {"read": [None, f"{profile} (with {case.id})"]}, "follow-up read")
+    return marked
+
+
+def _resolve(prefix: str, known, what: str) -> str:
+    matches = [key for key in known if key.startswith(prefix.lower())]
+    if len(matches) != 1:
+        from .errors import DeskError
+
+        raise DeskError(f"{'no' if not matches else 'more than one'} {what} matches {prefix!r}", hint="see 'intake redact CASE'")
+    return matches[0]
 
 
 def redacted_report(state: VaultState, case: Case, profile: str, *, force: bool = False,
@@ -140,5 +166,5 @@ def redacted_report(state: VaultState, case: Case, profile: str, *, force: bool 
     """The case document as it may leave the organisation under `profile`, without the follow-ups
     in `leave_out`; raises on unreviewed proposals."""
     proposals = proposals_for(state, case, profile, leave_out=leave_out)
-    document = case_document(state, case, profile, leave_out=leave_out)
+    document, _ = _document(state, case, profile, leave_out)
     return apply(document, proposals, decisions_for(case, profile), force=force)

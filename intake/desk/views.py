@@ -124,7 +124,9 @@ def format_case(doc: dict) -> str:
         if missing:
             out.append(f"  missing for {code}: {'; '.join(missing)}")
     if case["follow_up_of"]:
-        out.append(f"  follow-up of: {case['follow_up_of']}")
+        # A full report that quotes a receipt is its own case (own consents, own export).
+        relation = "follow-up of" if report.get("kind") == "follow-up" else "a new report quoting the receipt of"
+        out.append(f"  {relation}: {case['follow_up_of']}")
     if case["follow_ups"]:
         out.append(f"  follow-ups: {', '.join(case['follow_ups'])}")
     if case["links"]:

@@ -7,8 +7,10 @@
 
 Pure functions over the decrypted report: no files, no network, no printing. Every string in the
 report is searched (free text, names, codes, attachment names). A proposal's id is a hash of its
-path, span, original text and replacement, so the same report, register and profile give the same
-ids, and a decision stays attached to the proposal it was made on.
+path, span and replacement, so the same report, register and profile give the same ids, and a
+decision stays attached to the proposal it was made on. Where list items may change places (the
+follow-ups the desk adds as `updates`), `path_keys` names each item for the id ("updates[0]" ->
+"updates[<its case id>]"), so a decision stays with its item, not with a position.
 """
 
 import copy
@@ -50,15 +52,16 @@ class Proposal:
         return self.start, self.end
 
 
-def _proposal(path: str, text: str, start: int, end: int, replacement: str, kind: str, detector: str) -> Proposal:
-    # The original text is part of the id: a decision can never move to other words.
-    digest = hashlib.sha256("\x1f".join((path, str(start), str(end), text[start:end], replacement)).encode()).hexdigest()[:16]
+def _proposal(path: str, text: str, start: int, end: int, replacement: str, kind: str, detector: str,
+              path_keys: Mapping[str, str]) -> Proposal:
+    digest = hashlib.sha256("\x1f".join((_stable(path, path_keys), str(start), str(end), replacement)).encode()).hexdigest()[:16]
     context = text[max(0, start - CONTEXT):end + CONTEXT]
     return Proposal(digest, path, start, end, text[start:end], replacement, kind, context, detector)
 
 
 def propose(report: dict, register: Register, profile: str | Profile = "reprisals-report", *,
-            keep_names: bool = False, phone_regions: tuple[str, ...] = PHONE_REGIONS) -> list[Proposal]:
+            keep_names: bool = False, phone_regions: tuple[str, ...] = PHONE_REGIONS,
+            path_keys: Mapping[str, str] | None = None) -> list[Proposal]:
     """Every redaction the profile calls for, in report order. Spans may overlap (apply resolves)."""
     prof = get_profile(profile)
     check_keep_names(report, prof, keep_names)
@@ -88,8 +91,16 @@ def propose(report: dict, register: Register, profile: str | Profile = "reprisal
             found.setdefault(span, (label or _finding_label(f, labeller, matched), f.kind, f.detector))
         for (start, end), (replacement, kind, detector) in sorted(found.items()):
             if replacement != text[start:end]:
-                proposals.append(_proposal(path, text, start, end, replacement, kind, detector))
+                proposals.append(_proposal(path, text, start, end, replacement, kind, detector, path_keys or {}))
     return proposals
+
+
+def _stable(path: str, path_keys: Mapping[str, str]) -> str:
+    """The path with a list item's position replaced by its stable name, if `path_keys` has one."""
+    for prefix, key in path_keys.items():
+        if path.startswith(prefix) and path[len(prefix):len(prefix) + 1] in ("", ".", "["):
+            return key + path[len(prefix):]
+    return path
 
 
 def _entry_label(entry: Entry, profile: Profile, keep_names: bool, labeller: Labeller, matched: str) -> str | None:

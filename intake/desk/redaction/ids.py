@@ -109,9 +109,11 @@ def devices(text: str) -> Iterator[Finding]:
 def receipts(text: str) -> Iterator[Finding]:
     for m in RECEIPT.finditer(text):
         code = normalize_receipt(re.sub(r"[–—]", "-", m.group()))
-        # A digit is required: four five-letter words in a row ("there after three weeks") are not
-        # a code, and a code without a digit comes up once in about 1,800.
-        if code and any(c.isdigit() for c in m.group()):
+        # Grouped with dashes, as the thanks page shows it, it is a code. Otherwise a digit is
+        # required: four five-letter words ("there after three weeks") are not a code, and a code
+        # without a digit comes up once in about 1,800.
+        dashed = re.fullmatch(r"[0-9A-Za-z]{5}(?:[-–—][0-9A-Za-z]{5}){3}", m.group())
+        if code and (dashed or any(c.isdigit() for c in m.group())):
             yield Finding(m.start(), m.end(), "receipt", code, "receipt_code", "[receipt code withheld]")
 
 
