@@ -106,12 +106,14 @@ def test_a_new_follow_up_waits_for_review_and_keeps_the_decisions_on_the_report(
 
 
 def test_where_the_name_is_withheld_an_update_gets_the_reports_pseudonym():
-    from intake.desk.redaction import propose, seed_register
+    from intake.desk.redaction import RedactionError, propose, seed_register
 
     report = {"kind": "report", "victim": {"name": VICTIM, "name_other_spellings": VICTIM_LATIN},
               "incidents": [{"narrative": f"{VICTIM_LATIN} was taken."}], "consent": {"share_with_un": "no"}}
     document = {**report, "updates": [{"received": "2026-11", "message": UPDATE}]}
-    proposals = propose(document, seed_register(report), "un-sp")
+    with pytest.raises(RedactionError, match="stable name"):  # ids by position could move decisions
+        propose(document, seed_register(report), "un-sp")
+    proposals = propose(document, seed_register(report), "un-sp", path_keys={"updates[0]": "updates[f1]"})
     label = {p.path: p.replacement for p in proposals if p.original in (VICTIM, VICTIM_LATIN)}
     assert label["victim.name"] == label["incidents[0].narrative"] == label["updates[0].message"] == "Person A (victim)"
 
@@ -317,5 +319,22 @@ def test_a_follow_up_imported_after_the_preview_is_never_marked_read_unseen(tmp_
     result = intake("export", case, "--profile", "un-sp", "--out", tmp_path / "out", env=env)
     assert result.returncode == 1 and "follow-ups not yet read" in result.stderr.decode()
     assert seen["case"] not in result.stderr.decode()  # only the new one is waiting
-    wrong = intake("redact", case, "--read", case, env=env)  # the case itself is not one of its follow-ups
-    assert wrong.returncode == 1 and "no follow-up of this case matches" in wrong.stderr.decode()
+    pending = json.loads(intake("redact", case, "--format", "json", env=env).stdout)["updates"]
+    (new,) = [u["case"] for u in pending if not u["read"]]
+    for wrong in (case, new[:6]):  # the case itself; a prefix, which could name what nobody saw
+        refused = intake("redact", case, "--read", wrong, env=env)
+        assert refused.returncode == 1 and "not the id of a follow-up" in refused.stderr.decode()
+
+
+def test_text_that_could_hide_itself_on_a_terminal_is_shown_escaped(tmp_path):
+    identity, env = new_desk(tmp_path)
+    client = IntakeClient(tmp_path / "server", [identity.recipient()])
+    receipt = client.report()
+    client.follow_up(receipt, "before \u009b8mHIDDEN\u009b0m \u202eesrever after")
+    case = first_case_after_import(client, env)
+    for args in (["redact", case], ["redact", case, "--format", "json"], ["list"], ["list", "--format", "json"]):
+        shown = intake(*args, env=env).stdout.decode()
+        assert "\u009b" not in shown and "\u202e" not in shown
+        assert "\\u009b8mHIDDEN" in shown or "HIDDEN" not in shown, args
+    preview = json.loads(intake("redact", case, "--format", "json", env=env).stdout)
+    assert preview["updates"][0]["message"] == "before \u009b8mHIDDEN\u009b0m \u202eesrever after"  # JSON keeps the text

@@ -13,6 +13,7 @@ import click
 
 from .errors import DeskError
 from .state import STATUSES, now_utc
+from .terminal import visible
 
 ENV_IDENTITY = "INTAKE_IDENTITY"
 
@@ -125,9 +126,9 @@ def list_(session, status, urgent, mandate, output_format):
         # if another command changed the state meanwhile, the next list refreshes it.
         vault.save_if_unchanged(state)
     if output_format == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        click.echo(visible(json.dumps(rows, ensure_ascii=False, indent=1)))
     else:
-        click.echo(format_table(rows))
+        click.echo(visible(format_table(rows)))
 
 
 def _attachments(session, case) -> list[dict]:
@@ -153,7 +154,7 @@ def show(session, output_format, case_id):
     state = session.vault.require().reading_state(session.identities)
     case = state.cases[resolve(case_id, state.cases)]
     doc = case_document(case, state, _attachments(session, case), now_utc())
-    click.echo(json.dumps(doc, ensure_ascii=False, indent=1) if output_format == "json" else format_case(doc))
+    click.echo(visible(json.dumps(doc, ensure_ascii=False, indent=1) if output_format == "json" else format_case(doc)))
 
 
 @click.command()

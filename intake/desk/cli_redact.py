@@ -7,6 +7,7 @@ import click
 from .cli import vault_options
 
 from .state import EXPORT_PROFILES
+from .terminal import visible
 
 
 def _split(text: str, usage: str) -> list[str]:
@@ -66,26 +67,26 @@ def redact(session, profile, accept_ids, reject_ids, accept_all, read_ids, terms
         proposals = proposals_for(state, case, profile)
     decisions = decisions_for(case, profile)
     unread = {f.id for f in unread_updates(state, case, profile)}
-    updates = [{"update": n, "case": f.id, "received": f.received[:7], "read": f.id not in unread,
+    updates = [{"path": f"updates[{n}]", "case": f.id, "received": f.received[:7], "read": f.id not in unread,
                 "message": f.report.get("message", ""), "attachments": len(f.report.get("attachments") or [])}
-               for n, f in enumerate(updates_for(state, case, profile), 1)]
+               for n, f in enumerate(updates_for(state, case, profile))]
     rows = [{"id": p.id, "decision": decisions.get(p.id, "unreviewed"), "path": p.path, "kind": p.kind,
              "original": p.original, "replacement": p.replacement, "context": p.context, "detector": p.detector}
             for p in proposals]
     if output_format == "json":
         entries = [{"id": e.id, "kind": e.kind, "role": e.role, "spellings": list(e.spellings)} for e in register_for(case).entries]
-        click.echo(json.dumps({"case": case.id, "profile": profile, "proposals": rows, "register": entries, "updates": updates},
-                              ensure_ascii=False, indent=1))
+        click.echo(visible(json.dumps({"case": case.id, "profile": profile, "proposals": rows, "register": entries,
+                                       "updates": updates}, ensure_ascii=False, indent=1)))
         return
     for row in rows:
         context = " ".join(row["context"].split())
-        click.echo(f"[{row['decision']:<10}] {row['id']}  {row['path']}  {row['kind']}: "
-                   f"{row['original']!r} -> {row['replacement']!r}\n             …{context}…")
+        click.echo(visible(f"[{row['decision']:<10}] {row['id']}  {row['path']}  {row['kind']}: "
+                           f"{row['original']!r} -> {row['replacement']!r}\n             …{context}…"))
     for update in updates:  # the whole text: a follow-up goes out only once someone has read it
         mark = "read" if update["read"] else f"NOT READ: when you have read it, --read {update['case']}"
         attached = f", {update['attachments']} attachment(s): see 'intake show {update['case']}'" if update["attachments"] else ""
-        click.echo(f"[update {update['update']}] follow-up {update['case']}, received {update['received']}{attached} ({mark})")
-        click.echo("\n".join(f"             | {line}" for line in update["message"].splitlines() or [""]))
+        click.echo(f"[{update['path']}] follow-up {update['case']}, received {update['received']}{attached} ({mark})")
+        click.echo(visible("\n".join(f"             | {line}" for line in update["message"].split("\n"))))
     open_count = sum(r["decision"] == "unreviewed" for r in rows)
     click.echo(f"intake: {len(rows)} proposal(s) for {profile}: "
                f"{sum(r['decision'] == 'accept' for r in rows)} accepted, {sum(r['decision'] == 'reject' for r in rows)} rejected, "

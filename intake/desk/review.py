@@ -68,7 +68,8 @@ def first_report(state: VaultState, follow_up: Case) -> Case | None:
 def follow_up_refusal(state: VaultState, follow_up: Case, action: str) -> str:
     """Why a follow-up is not reviewed or exported on its own, and which case to use instead."""
     first = first_report(state, follow_up)
-    return f"{follow_up.id} is a follow-up; {action} the case it adds to ({first.id if first else 'not imported yet'})"
+    where = first.id if first else "not linked: its first report is not in the vault"
+    return f"{follow_up.id} is a follow-up; {action} the case it adds to ({where})"
 
 
 def _document(state: VaultState, case: Case, profile: str, leave_out: frozenset) -> tuple[dict, dict]:
@@ -123,8 +124,8 @@ def decide(state: VaultState, case: Case, profile: str, proposals, *, accept=(),
     chosen = {}
     if accept_all:
         chosen.update({p.id: "accept" for p in unreviewed(proposals, decisions)})
-    chosen.update({_resolve(pid, by_id, "proposal"): "accept" for pid in accept})
-    chosen.update({_resolve(pid, by_id, "proposal"): "reject" for pid in reject})
+    chosen.update({_proposal_id(pid, by_id): "accept" for pid in accept})
+    chosen.update({_proposal_id(pid, by_id): "reject" for pid in reject})
     decisions.update(chosen)
     case.redaction.setdefault("decisions", {})[profile] = decisions
     counts = {kind: sum(1 for d in chosen.values() if d == kind) for kind in ("accept", "reject")}
@@ -135,15 +136,23 @@ def decide(state: VaultState, case: Case, profile: str, proposals, *, accept=(),
 
 
 def mark_read(state: VaultState, case: Case, profile: str, follow_up_ids) -> list[str]:
-    """Record that staff read these follow-ups (ids or unique prefixes) for `profile`; returns their ids."""
-    updates = {f.id: f for f in updates_for(state, case, profile)}
-    if follow_up_ids and not updates:
-        from .errors import DeskError
+    """Record that staff read these follow-ups (full ids, as the preview shows them) for `profile`."""
+    from .errors import DeskError
 
-        raise DeskError(f"{case.id} has no follow-ups that a {profile} export carries", hint="only un-sp exports carry them")
+    if not follow_up_ids:
+        return []
+    updates = {f.id for f in updates_for(state, case, profile)}
+    if not updates:
+        hint = "only un-sp exports carry follow-ups" if profile not in PROFILES_WITH_UPDATES else None
+        raise DeskError(f"{case.id} has no follow-ups that a {profile} export carries", hint=hint)
+    # The whole id, never a prefix: a prefix could name a follow-up that arrived after the preview.
+    unknown = [f for f in follow_up_ids if f.lower() not in updates]
+    if unknown:
+        raise DeskError(f"{len(unknown)} --read value(s) are not the id of a follow-up of {case.id}",
+                        hint="give each follow-up's whole id, as 'intake redact CASE' shows it")
     read = case.redaction.setdefault("updates_read", {}).setdefault(profile, [])
     marked = []
-    for follow_up_id in dict.fromkeys(_resolve(f, updates, "follow-up of this case") for f in follow_up_ids):
+    for follow_up_id in dict.fromkeys(f.lower() for f in follow_up_ids):
         if follow_up_id not in read:
             read.append(follow_up_id)
             marked.append(follow_up_id)
@@ -152,12 +161,12 @@ def mark_read(state: VaultState, case: Case, profile: str, follow_up_ids) -> lis
     return marked
 
 
-def _resolve(prefix: str, known, what: str) -> str:
-    matches = [key for key in known if key.startswith(prefix.lower())]
+def _proposal_id(prefix: str, by_id) -> str:
+    matches = [key for key in by_id if key.startswith(prefix.lower())]
     if len(matches) != 1:
         from .errors import DeskError
 
-        raise DeskError(f"{'no' if not matches else 'more than one'} {what} matches {prefix!r}", hint="see 'intake redact CASE'")
+        raise DeskError(f"{'no' if not matches else 'more than one'} proposal matches {prefix!r}", hint="see 'intake redact CASE'")
     return matches[0]
 
 

@@ -98,6 +98,8 @@ def case_document(case: Case, state: VaultState, attachments: list[dict], now) -
         "case": {k: v for k, v in list_row(case, now).items() if k != "summary"} | {
             "sha256": case.sha256, "imported": case.imported, "notes": case.notes, "links": case.links,
             "urgent_decision": case.urgent,
+            # New full reports that quote this one's receipt: linked, but their own cases.
+            "quoted_by_reports": [i for i in case.follow_ups if i in state.cases and state.cases[i].report.get("kind") != "follow-up"],
         },
         "suggestions": result.to_json(),
         "report": case.report,
@@ -127,8 +129,11 @@ def format_case(doc: dict) -> str:
         # A full report that quotes a receipt is its own case (own consents, own export).
         relation = "follow-up of" if report.get("kind") == "follow-up" else "a new report quoting the receipt of"
         out.append(f"  {relation}: {case['follow_up_of']}")
-    if case["follow_ups"]:
-        out.append(f"  follow-ups: {', '.join(case['follow_ups'])}")
+    follow_ups = [i for i in case["follow_ups"] if i not in case["quoted_by_reports"]]
+    if follow_ups:
+        out.append(f"  follow-ups: {', '.join(follow_ups)}")
+    if case["quoted_by_reports"]:
+        out.append(f"  new reports quoting its receipt: {', '.join(case['quoted_by_reports'])}")
     if case["links"]:
         out.append(f"  linked cases: {', '.join(case['links'])}")
     out.append(f"  form language: {case['language'] or '-'}   receipt: {report.get('receipt', '-')}")

@@ -65,6 +65,10 @@ def propose(report: dict, register: Register, profile: str | Profile = "reprisal
     """Every redaction the profile calls for, in report order. Spans may overlap (apply resolves)."""
     prof = get_profile(profile)
     check_keep_names(report, prof, keep_names)
+    updates = report.get("updates") or []
+    if any(f"updates[{i}]" not in (path_keys or {}) for i in range(len(updates))):
+        # Their order can change as follow-ups arrive: ids by position could carry a decision to other words.
+        raise RedactionError("every item of 'updates' needs a stable name in path_keys")
     labeller = Labeller(register, prof)
     matcher = register.matcher()
     proposals: list[Proposal] = []
