@@ -3,10 +3,7 @@
 import hashlib
 import io
 import json
-import os
 import re
-import subprocess
-import sys
 import tarfile
 
 import pikepdf
@@ -16,6 +13,7 @@ from stdnum.cn import ric
 
 from intake import age
 from intake_client import IntakeClient
+from staff_vault import files_in, intake, new_vault
 
 VICTIM = "伊力哈木·土赫提"
 VICTIM_LATIN = "Ilham Tohti"
@@ -48,15 +46,10 @@ def pdf_with_author() -> bytes:
     return out.getvalue()
 
 
-def intake(*args, env):
-    return subprocess.run([sys.executable, "-m", "intake", *map(str, args)], capture_output=True, env=env, input=b"", timeout=120)
-
-
 @pytest.fixture(scope="module")
 def desk(tmp_path_factory):
     root = tmp_path_factory.mktemp("export")
-    identity = age.HybridIdentity.generate()
-    (root / "staff.txt").write_text(age.identity_file_text([identity]))
+    identity, env = new_vault(root)
     client = IntakeClient(root / "server", [identity.recipient()])
     narrative = (f"2024年3月，{VICTIM}（{VICTIM_LATIN}）在乌鲁木齐被国保带走。他的妻子{WIFE}的手机{PHONE}被监控，"
                  f"身份证号{resident_id()}被登记。")
@@ -65,17 +58,11 @@ def desk(tmp_path_factory):
                    "incidents-0-province": "Xinjiang", "incidents-0-place": "乌鲁木齐", "consent_sg_report": "anonymised"},
                   files=[("gps.jpg", photo, "image/jpeg"), ("letter.pdf", paper, "application/pdf")])
     client.report({"consent_sg_report": "no", "incidents-0-narrative": "Passport taken at the airport."})
-    env = {k: v for k, v in os.environ.items() if not k.startswith("INTAKE_")}
-    env.update(INTAKE_VAULT=str(root / "vault"), INTAKE_IDENTITY=str(root / "staff.txt"))
     assert intake("import", client.data_dir / "submissions", env=env).returncode == 0
     cases = json.loads(intake("list", "--format", "json", env=env).stdout)
     uyghur = next(c["id"] for c in cases if "Xinjiang" in c["summary"])
     other = next(c["id"] for c in cases if c["id"] != uyghur)
     return root, env, uyghur, other, photo, paper
-
-
-def exported_bytes(folder) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_unreviewed_proposals_block_the_export(desk):
@@ -97,7 +84,7 @@ def test_reviewed_export_leaks_no_name_or_number_and_keeps_the_structure(desk):
     out = root / "reprisals"
     result = intake("export", uyghur, other, "--profile", "reprisals-report", "--out", out, env=env)
     assert result.returncode == 0, result.stderr
-    files = exported_bytes(out)
+    files = files_in(out)
     blob = b"\n".join(files.values()).decode()
     for secret in (VICTIM, "伊力哈木", "土赫提", VICTIM_LATIN, "Ilham Toxti", WIFE, PHONE, resident_id()):
         assert secret not in blob, f"{secret!r} leaked into the export"
@@ -114,7 +101,7 @@ def test_un_sp_export_cleans_attachments_and_leaves_originals(desk):
     out = root / "un-sp"
     result = intake("export", uyghur, "--profile", "un-sp", "--out", out, env=env)
     assert result.returncode == 0, result.stderr
-    files = exported_bytes(out)
+    files = files_in(out)
     assert "CASE-001/WGAD.md" in files and "CASE-001/case.json" in files
     image_name = next(n for n in files if n.startswith("CASE-001/attachments/01"))
     cleaned = Image.open(io.BytesIO(files[image_name]))
@@ -138,7 +125,7 @@ def test_exports_are_deterministic(desk):
     runs = []
     for name in ("stats-a", "stats-b"):
         assert intake("export", uyghur, other, "--profile", "stats", "--out", root / name, env=env).returncode == 0
-        runs.append(exported_bytes(root / name))
+        runs.append(files_in(root / name))
     assert runs[0] == runs[1]
     rows = runs[0]["stats.csv"].decode().splitlines()
     assert len(rows) == 3 and "Passport taken" not in runs[0]["stats.csv"].decode()

@@ -8,16 +8,13 @@ update, redacted with the same register (the same "Person A (victim)"), and the 
 
 import io
 import json
-import os
-import subprocess
-import sys
 import time
 
 import pytest
 from PIL import Image
 
-from intake import age
 from intake_client import IntakeClient
+from staff_vault import files_in, intake, new_vault
 
 VICTIM = "王全璋"
 VICTIM_LATIN = "Wang Quanzhang"
@@ -28,10 +25,6 @@ SECOND_UPDATE = "The family was told to stop talking to foreigners."
 QUOTING = "About my report {receipt}: "  # reporters quote their code; it must not leave
 
 
-def intake(*args, env):
-    return subprocess.run([sys.executable, "-m", "intake", *map(str, args)], capture_output=True, env=env, input=b"", timeout=120)
-
-
 def jpeg_with_camera() -> bytes:
     image = Image.new("RGB", (40, 30), (10, 120, 200))
     exif = Image.Exif()
@@ -39,10 +32,6 @@ def jpeg_with_camera() -> bytes:
     out = io.BytesIO()
     image.save(out, "JPEG", exif=exif)
     return out.getvalue()
-
-
-def files_in(folder) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def redact(case, env, *extra, profile="un-sp"):
@@ -64,11 +53,8 @@ def read_updates(case, env) -> list[str]:
 def desk(tmp_path_factory):
     """A reviewed report, then two follow-ups (one sent with the first follow-up's receipt)."""
     root = tmp_path_factory.mktemp("follow-ups")
-    identity = age.HybridIdentity.generate()
-    (root / "staff.txt").write_text(age.identity_file_text([identity]))
+    identity, env = new_vault(root)
     client = IntakeClient(root / "server", [identity.recipient()])
-    env = {k: v for k, v in os.environ.items() if not k.startswith("INTAKE_")}
-    env.update(INTAKE_VAULT=str(root / "vault"), INTAKE_IDENTITY=str(root / "staff.txt"))
 
     receipt = client.report({"victim_name": VICTIM, "victim_name_other": VICTIM_LATIN,
                              "incidents-0-narrative": f"{VICTIM} was taken by state security in Beijing.",
@@ -181,12 +167,11 @@ def follow_up_months(env) -> list[str]:
 
 # --- Each on its own vault ---------------------------------------------------------------------
 
-def new_desk(tmp_path):
-    identity = age.HybridIdentity.generate()
-    (tmp_path / "staff.txt").write_text(age.identity_file_text([identity]))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("INTAKE_")}
-    env.update(INTAKE_VAULT=str(tmp_path / "vault"), INTAKE_IDENTITY=str(tmp_path / "staff.txt"))
-    return identity, env
+def reported(tmp_path):
+    """A vault, and a web intake that has taken one report: (client, env, receipt)."""
+    identity, env = new_vault(tmp_path)
+    client = IntakeClient(tmp_path / "server", [identity.recipient()])
+    return client, env, client.report()
 
 
 def first_case(env) -> str:
@@ -194,9 +179,7 @@ def first_case(env) -> str:
 
 
 def test_a_follow_up_nobody_has_read_does_not_leave_even_without_proposals(tmp_path):
-    identity, env = new_desk(tmp_path)
-    client = IntakeClient(tmp_path / "server", [identity.recipient()])
-    receipt = client.report()
+    client, env, receipt = reported(tmp_path)
     unseen = "我是他妻子，附上他在看守所的照片。"  # names nobody registered: no detector fires
     client.follow_up(receipt, unseen, files=[("p.jpg", jpeg_with_camera(), "image/jpeg")])
     assert intake("import", client.data_dir / "submissions", env=env).returncode == 0
@@ -235,9 +218,7 @@ def test_a_follow_up_nobody_has_read_does_not_leave_even_without_proposals(tmp_p
 
 
 def test_a_full_report_quoting_an_earlier_receipt_keeps_its_own_consent(tmp_path):
-    identity, env = new_desk(tmp_path)
-    client = IntakeClient(tmp_path / "server", [identity.recipient()])
-    receipt = client.report()
+    client, env, receipt = reported(tmp_path)
     client.report({"follow_up_of": receipt, "consent_share_un": "no", "incidents-0-narrative": "Do not send this to the UN."},
                   files=[("brother.jpg", jpeg_with_camera(), "image/jpeg")])
     assert intake("import", client.data_dir / "submissions", env=env).returncode == 0
@@ -253,7 +234,7 @@ def test_a_full_report_quoting_an_earlier_receipt_keeps_its_own_consent(tmp_path
 def test_a_late_follow_up_never_inherits_a_decision_made_on_other_words(tmp_path):
     """An earlier follow-up imported later renumbers the updates; a "keep it" decision on one
     phone number must not pass to another number that now sits at the same place."""
-    identity, env = new_desk(tmp_path)
+    identity, env = new_vault(tmp_path)
     first_stick = IntakeClient(tmp_path / "server-a", [identity.recipient()])
     later_stick = IntakeClient(tmp_path / "server-b", [identity.recipient()])
     receipt = first_stick.report()
@@ -285,9 +266,7 @@ def test_a_late_follow_up_never_inherits_a_decision_made_on_other_words(tmp_path
 
 
 def test_exports_without_free_text_do_not_wait_for_follow_ups(tmp_path):
-    identity, env = new_desk(tmp_path)
-    client = IntakeClient(tmp_path / "server", [identity.recipient()])
-    receipt = client.report()
+    client, env, receipt = reported(tmp_path)
     for profile in ("stats", "reprisals-report"):
         assert intake("redact", first_case_after_import(client, env), "--profile", profile, "--accept-all", env=env).returncode == 0
     client.follow_up(receipt, f"His phone {LAWYER_PHONE} is tapped.")
@@ -307,9 +286,7 @@ def first_case_after_import(client, env) -> str:
 
 
 def test_a_follow_up_imported_after_the_preview_is_never_marked_read_unseen(tmp_path):
-    identity, env = new_desk(tmp_path)
-    client = IntakeClient(tmp_path / "server", [identity.recipient()])
-    receipt = client.report()
+    client, env, receipt = reported(tmp_path)
     client.follow_up(receipt, "He was moved.")
     case = first_case_after_import(client, env)
     (seen,) = json.loads(intake("redact", case, "--format", "json", env=env).stdout)["updates"]
@@ -327,9 +304,7 @@ def test_a_follow_up_imported_after_the_preview_is_never_marked_read_unseen(tmp_
 
 
 def test_text_that_could_hide_itself_on_a_terminal_is_shown_escaped(tmp_path):
-    identity, env = new_desk(tmp_path)
-    client = IntakeClient(tmp_path / "server", [identity.recipient()])
-    receipt = client.report()
+    client, env, receipt = reported(tmp_path)
     client.follow_up(receipt, "before \u009b8mHIDDEN\u009b0m \u202eesrever after")
     case = first_case_after_import(client, env)
     for args in (["redact", case], ["redact", case, "--format", "json"], ["list"], ["list", "--format", "json"]):

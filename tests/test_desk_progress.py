@@ -7,8 +7,8 @@ import select
 import subprocess
 import sys
 
-from intake import age
 from intake_client import IntakeClient
+from staff_vault import intake, new_vault
 
 
 def run_with_terminal_stderr(args, env) -> tuple[bytes, bytes, int]:
@@ -38,10 +38,7 @@ def run_with_terminal_stderr(args, env) -> tuple[bytes, bytes, int]:
 
 
 def test_import_list_and_export_draw_progress_on_the_terminal_only(tmp_path):
-    identity = age.HybridIdentity.generate()
-    (tmp_path / "staff.txt").write_text(age.identity_file_text([identity]))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("INTAKE_")}
-    env.update(INTAKE_VAULT=str(tmp_path / "vault"), INTAKE_IDENTITY=str(tmp_path / "staff.txt"))
+    identity, env = new_vault(tmp_path)
     client = IntakeClient(tmp_path / "server", [identity.recipient()])
     for n in range(3):
         client.report(marker=f"m{n}")
@@ -63,6 +60,5 @@ def test_import_list_and_export_draw_progress_on_the_terminal_only(tmp_path):
     assert b"exporting" not in stdout and (tmp_path / "stats" / "stats.csv").exists()
 
     # Without a terminal (a script reading stderr through a pipe), no bar is drawn.
-    piped = subprocess.run([sys.executable, "-m", "intake", "export", *cases, "--profile", "stats", "--force", "--out",
-                            tmp_path / "again"], env=env, capture_output=True)
+    piped = intake("export", *cases, "--profile", "stats", "--force", "--out", tmp_path / "again", env=env)
     assert piped.returncode == 0 and b"exporting [" not in piped.stderr

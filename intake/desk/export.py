@@ -90,13 +90,14 @@ def _attachment(submission, info: dict, number: int, source: str, export_id: str
 def plan_export(vault, identities, state: VaultState, case_ids: list[str], profile: str, now, *,
                 force: bool = False, include_other: bool = False, progress_stream=None) -> ExportPlan:
     """Everything the export will write, or DeskError before anything is written."""
-    with Progress(len(dict.fromkeys(case_ids)), "exporting", progress_stream) as bar:
-        return _plan(vault, identities, state, case_ids, profile, now, force, include_other, bar)
+    unique = list(dict.fromkeys(case_ids))
+    with Progress(len(unique), "exporting", progress_stream) as bar:
+        return _plan(vault, identities, state, unique, profile, now, force, include_other, bar)
 
 
 def _plan(vault, identities, state: VaultState, case_ids: list[str], profile: str, now, force: bool,
           include_other: bool, bar: Progress) -> ExportPlan:
-    cases = sorted((state.cases[c] for c in dict.fromkeys(case_ids)), key=lambda c: (c.received, c.id))
+    cases = sorted((state.cases[c] for c in case_ids), key=lambda c: (c.received, c.id))
     problems = [follow_up_refusal(state, c, "export") for c in cases if c.report.get("kind") == "follow-up"]
     unread = {c.id: [f.id for f in unread_updates(state, c, profile)] for c in cases}
     if not force:

@@ -96,8 +96,11 @@ def keep_names(case: Case, profile: str) -> bool:
     return names_allowed(case.report, PROFILES[profile])
 
 
-def proposals_for(state: VaultState, case: Case, profile: str, *, leave_out: frozenset = frozenset()):
-    document, keys = _document(state, case, profile, leave_out)
+def proposals_for(state: VaultState, case: Case, profile: str):
+    return _proposals(case, profile, *_document(state, case, profile, frozenset()))
+
+
+def _proposals(case: Case, profile: str, document: dict, keys: dict):
     return propose(document, register_for(case), profile, keep_names=keep_names(case, profile), path_keys=keys)
 
 
@@ -174,6 +177,5 @@ def redacted_report(state: VaultState, case: Case, profile: str, *, force: bool 
                     leave_out: frozenset = frozenset()) -> dict:
     """The case document as it may leave the organisation under `profile`, without the follow-ups
     in `leave_out`; raises on unreviewed proposals."""
-    proposals = proposals_for(state, case, profile, leave_out=leave_out)
-    document, _ = _document(state, case, profile, leave_out)
-    return apply(document, proposals, decisions_for(case, profile), force=force)
+    document, keys = _document(state, case, profile, leave_out)
+    return apply(document, _proposals(case, profile, document, keys), decisions_for(case, profile), force=force)
