@@ -47,7 +47,7 @@ from desk.report import TARGET_LIST_SECONDS, evaluate, report
 from intake import age
 from intake.desk.case_ids import case_id_for, file_digest
 
-IMPORT_SUMMARY = re.compile(r"intake: (\d+) imported, (\d+) already in the vault, (\d+) rejected")
+IMPORT_SUMMARY = re.compile(r"intake: (\d+) imported, (\d+) already in the vault, (\d+) quarantined")
 
 
 def summarise(runs: list[dict]) -> dict:
@@ -62,10 +62,10 @@ def summarise(runs: list[dict]) -> dict:
 def run_import(work: Path, key: Path, vault: Path, source: Path, batch: int, files: int, cases_before: int) -> dict:
     r = measure.run(measure.intake("import", "--vault", vault, "-i", key, source), work / f"import-{batch}.out")
     match = IMPORT_SUMMARY.search("\n".join(r["stderr_tail"]))
-    imported, duplicate, rejected = (int(x) for x in match.groups()) if match else (0, 0, -1)
+    imported, duplicate, quarantined = (int(x) for x in match.groups()) if match else (0, 0, -1)
     return {"batch": batch, "files": files, "cases_before": cases_before, "seconds": r["seconds"],
             "per_second": files / r["seconds"], "peak_mib": r["peak_mib"], "cpu_s": r["cpu_user_s"] + r["cpu_system_s"],
-            "returncode": r["returncode"], "imported": imported, "duplicate": duplicate, "rejected": rejected,
+            "returncode": r["returncode"], "imported": imported, "duplicate": duplicate, "quarantined": quarantined,
             "stderr_tail": r["stderr_tail"]}
 
 
@@ -225,7 +225,7 @@ def main(argv=None) -> int:
             log(f"  importing {files} files ({source.name}) ...")
             imp = run_import(work, key, vault, source, n, files, sum(i.batch < n - 1 for i in items))
             result["imports"].append(imp)
-            log(f"    {imp['seconds']:.1f} s, {imp['imported']} imported, {imp['rejected']} rejected")
+            log(f"    {imp['seconds']:.1f} s, {imp['imported']} imported, {imp['quarantined']} quarantined")
             log(f"  intake --help, baseline, list --format json, list{', show' if last else ''}: up to {args.repeat} runs each ...")
             size = measure_size(work, key, vault, items, case_ids, args.repeat, args.budget, show if last else None)
             result["sizes"].append(size)

@@ -159,7 +159,7 @@ def test_a_tar_member_that_does_not_match_its_manifest_is_rejected(tmp_path, ser
     result = intake("import", "--vault", tmp_path / "vault", "-i", key, "--format", "json", bad)
     assert result.returncode == 1
     outcomes = json.loads(result.stdout)
-    assert [o["reason"] for o in outcomes if o["result"] == "rejected"] == ["does not match the collect manifest (damaged in transit?)"]
+    assert [o["reason"] for o in outcomes if o["result"] == "quarantined"] == ["does not match the collect manifest (damaged in transit?)"]
     assert sum(o["result"] == "imported" for o in outcomes) == 4
 
 

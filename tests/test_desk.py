@@ -115,7 +115,7 @@ def test_importing_again_skips_duplicates(vault, keys, usb):
     assert len(rows(vault, key)) == 3
 
 
-def test_tampered_and_foreign_files_are_rejected_and_the_rest_imported(tmp_path, keys, usb):
+def test_tampered_and_foreign_files_are_quarantined_and_the_rest_imported(tmp_path, keys, usb):
     identity, key = keys
     stick, _ = usb
     mixed = tmp_path / "mixed"
@@ -131,12 +131,12 @@ def test_tampered_and_foreign_files_are_rejected_and_the_rest_imported(tmp_path,
     result = intake("import", "--vault", tmp_path / "vault", "-i", key, "--format", "json", mixed)
     assert result.returncode == 1
     outcomes = {os.path.basename(o["source"]): o for o in json.loads(result.stdout)}
-    assert outcomes[victim.name]["result"] == "rejected" and "corrupted" in outcomes[victim.name]["reason"]
-    assert outcomes["foreign.age"]["result"] == "rejected" and "not encrypted to this vault" in outcomes["foreign.age"]["reason"]
-    assert outcomes["notes.age"]["result"] == "rejected"
+    assert outcomes[victim.name]["result"] == "quarantined" and "corrupted" in outcomes[victim.name]["reason"]
+    assert outcomes["foreign.age"]["result"] == "quarantined" and "not encrypted to this vault" in outcomes["foreign.age"]["reason"]
+    assert outcomes["notes.age"]["result"] == "quarantined"
     assert sum(o["result"] == "imported" for o in outcomes.values()) == 2
-    assert "1 file(s) were rejected" not in result.stderr.decode()  # three were
-    assert "3 file(s) were rejected" in result.stderr.decode()
+    assert "1 file(s) were not imported" not in result.stderr.decode()  # three were
+    assert "3 file(s) were not imported" in result.stderr.decode()
 
 
 def test_an_interrupted_import_is_finished_by_a_rerun(tmp_path, keys, usb):

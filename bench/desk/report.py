@@ -10,10 +10,10 @@ def evaluate(result: dict) -> None:
     checks = {}
     gen = result["generate"]
     for imp in result["imports"]:
-        ok = imp["returncode"] == 0 and imp["imported"] == imp["files"] and imp["rejected"] == 0
+        ok = imp["returncode"] == 0 and imp["imported"] == imp["files"] and imp["quarantined"] == 0
         checks[f"import_batch{imp['batch']}"] = {
-            "value": f"{imp['imported']}/{imp['files']} imported, {imp['rejected']} rejected, exit {imp['returncode']}",
-            "target": "every file imported, none rejected", "pass": ok}
+            "value": f"{imp['imported']}/{imp['files']} imported, {imp['quarantined']} quarantined, exit {imp['returncode']}",
+            "target": "every file imported, none quarantined", "pass": ok}
     for size in result["sizes"]:
         v = size["verify"]
         ok = (v["rows"] == v["expected_rows"] and v["unknown_ids"] == 0 and v["missing_ids"] == 0
@@ -65,7 +65,7 @@ def report(result: dict) -> None:
     for imp in result["imports"]:
         log(f"  batch {imp['batch']}: {imp['files']} files into a vault of {imp['cases_before']}: {imp['seconds']:.1f} s "
             f"({imp['per_second']:.0f} files/s), peak {imp['peak_mib']:.1f} MiB, CPU {imp['cpu_s']:.1f} s; "
-            f"{imp['imported']} imported, {imp['duplicate']} duplicate, {imp['rejected']} rejected")
+            f"{imp['imported']} imported, {imp['duplicate']} duplicate, {imp['quarantined']} quarantined")
     for size in result["sizes"]:
         log()
         st = size["state"]

@@ -17,6 +17,7 @@ from .collect import collect
 from .web import demo, serve
 from ..desk.cli import COMMANDS as DESK_COMMANDS
 from ..desk.cli_export import export
+from ..desk.cli_quarantine import COMMANDS as QUARANTINE_COMMANDS
 from ..desk.cli_redact import redact
 
 _AGE_ERROR_TEXT = {
@@ -36,7 +37,7 @@ def cli():
     """Secure intake of reprisal reports: age encryption, the web form and the staff desk."""
 
 
-for command in (keygen, recipient, encrypt, decrypt, serve, demo, collect, *DESK_COMMANDS, redact, export):
+for command in (keygen, recipient, encrypt, decrypt, serve, demo, collect, *DESK_COMMANDS, redact, export, *QUARANTINE_COMMANDS):
     cli.add_command(command)
 
 

@@ -79,11 +79,14 @@ def import_(session, recipients_file, output_format, sources):
         click.echo(json.dumps([o.__dict__ for o in outcomes], indent=1))
     else:
         for o in outcomes:
-            click.echo(f"{o.result:<9} {o.case or '-':<12}  {o.source}" + (f": {o.reason}" if o.reason else ""))
-    counts = {kind: sum(o.result == kind for o in outcomes) for kind in ("imported", "duplicate", "rejected")}
-    click.echo(f"intake: {counts['imported']} imported, {counts['duplicate']} already in the vault, {counts['rejected']} rejected", err=True)
-    if counts["rejected"]:
-        raise DeskError(f"{counts['rejected']} file(s) were rejected and not imported", hint="see the lines marked 'rejected'")
+            click.echo(visible(f"{o.result:<11} {o.case or '-':<12}  {o.source}" + (f": {o.reason}" if o.reason else "")))
+    counts = {kind: sum(o.result == kind for o in outcomes) for kind in ("imported", "duplicate", "quarantined", "unreadable")}
+    click.echo(f"intake: {counts['imported']} imported, {counts['duplicate']} already in the vault, "
+               f"{counts['quarantined']} quarantined" + (f", {counts['unreadable']} unreadable" if counts["unreadable"] else ""),
+               err=True)
+    if counts["quarantined"] or counts["unreadable"]:
+        raise DeskError(f"{counts['quarantined'] + counts['unreadable']} file(s) were not imported",
+                        hint="see the lines marked 'quarantined' and 'intake quarantine list'")
 
 
 def _create_vault(vault, identities, recipients_file) -> None:
@@ -121,6 +124,9 @@ def list_(session, status, urgent, mandate, output_format):
             suggestions(case, now)
             bar.advance()
     rows = select_rows(state, now, status=status, urgent=urgent, mandate=mandate.upper() if mandate else None)
+    if state.damaged:
+        click.echo(f"intake: warning: {len(state.damaged)} case(s) are damaged and cannot be used: see the rows marked "
+                   "'damaged'; 'intake remove CASE' sets one aside", err=True)
     if stale:
         # Save what the rules computed, so the next list today reads it instead. A cache only:
         # if another command changed the state meanwhile, the next list refreshes it.
@@ -137,9 +143,20 @@ def _attachments(session, case) -> list[dict]:
     path = session.vault.submission_path(case.id)
     try:
         with Submission(path, session.identities) as submission:
-            return submission.attachment_info(case.report)
+            return submission.attachment_info()
     except FileNotFoundError:
         raise DeskError(f"the submission file of case {case.id} is missing from the vault") from None
+
+
+def usable_case(state, prefix: str):
+    """The case a prefix names; a damaged one is refused with its reason and the way out."""
+    from .case_ids import resolve
+
+    case_id = resolve(prefix, state.known_ids())
+    if case_id in state.damaged:
+        raise DeskError(f"case {case_id} is damaged and cannot be used: {state.damaged[case_id].reason}",
+                        hint=f"'intake remove {case_id}' sets it aside in the quarantine (its ciphertext is kept)")
+    return state.cases[case_id]
 
 
 @click.command()
@@ -148,11 +165,10 @@ def _attachments(session, case) -> list[dict]:
 @click.argument("case_id", metavar="CASE")
 def show(session, output_format, case_id):
     """The whole case: triage, every answer, attachments, history."""
-    from .case_ids import resolve
     from .views import case_document, format_case
 
     state = session.vault.require().reading_state(session.identities)
-    case = state.cases[resolve(case_id, state.cases)]
+    case = usable_case(state, case_id)
     doc = case_document(case, state, _attachments(session, case), now_utc())
     click.echo(visible(json.dumps(doc, ensure_ascii=False, indent=1) if output_format == "json" else format_case(doc)))
 
@@ -165,12 +181,11 @@ def show(session, output_format, case_id):
 def attachment(session, output, case_id, name):
     """Extract one original attachment (NAME: its number, entry name or original name)."""
     from ..atomic import AtomicFile
-    from .case_ids import resolve
     from .submission import Submission
 
     state = session.vault.require().reading_state(session.identities)
-    case = state.cases[resolve(case_id, state.cases)]
-    entries = case.report.get("attachments", [])
+    case = usable_case(state, case_id)
+    entries = case.report["attachments"]
     chosen = [a for n, a in enumerate(entries, 1) if name in (str(n), a["entry"], a["entry"].split("/", 1)[-1], a["original_name"])]
     if len(chosen) != 1:
         raise DeskError(f"case {case.id} has {'no' if not chosen else 'more than one'} attachment called {name!r}",
@@ -178,9 +193,8 @@ def attachment(session, output, case_id, name):
     entry = chosen[0]
     try:
         with Submission(session.vault.submission_path(case.id), session.identities) as submission, AtomicFile(output) as out:
-            digest = submission.copy_attachment(entry["entry"], out)
-            if digest != entry["sha256"]:
-                raise DeskError("the attachment does not match the hash in its report; nothing was written")
+            # Checks the size and SHA-256 against the report; on a mismatch nothing is published.
+            submission.copy_attachment(entry["entry"], out)
     except FileExistsError:
         raise DeskError(f"{output} already exists; refusing to overwrite it") from None
     click.echo(f"intake: warning: {output} now holds an original attachment in plaintext; keep it on an encrypted disk and delete it when done", err=True)
@@ -197,13 +211,12 @@ def attachment(session, output, case_id, name):
 @click.argument("case_id", metavar="CASE")
 def triage(session, status, mandate_changes, urgent, note, link, reason, case_id):
     """Record staff decisions on a case; every change goes to the encrypted audit log."""
-    from .case_ids import resolve
     from .rules import MANDATES
     from .triage import KEEP, apply_triage
 
     urgent_value = {"yes": True, "no": False, "auto": None}.get(urgent, KEEP)
     with session.vault.require().changing_state(session.identities) as state:
-        resolved = resolve(case_id, state.cases)
+        resolved = usable_case(state, case_id).id
         changes = apply_triage(state, resolved, known_mandates=MANDATES, status=status, mandate_changes=mandate_changes,
                                urgent=urgent_value, note=note, link=link, reason=reason or "")
     for field, (old, new) in changes.items():

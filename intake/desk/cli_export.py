@@ -2,7 +2,7 @@
 
 import click
 
-from .cli import vault_options
+from .cli import usable_case, vault_options
 
 from .state import EXPORT_PROFILES, now_utc
 
@@ -18,7 +18,6 @@ from .state import EXPORT_PROFILES, now_utc
 def export(session, profile, out_dir, recipient_text, force, include_other, case_ids):
     """Export reviewed cases, redacted by the profile, with attachments cleaned of metadata."""
     from .. import age
-    from .case_ids import resolve
     from .errors import DeskError
     from .export import plan_export, write_export
 
@@ -30,7 +29,7 @@ def export(session, profile, out_dir, recipient_text, force, include_other, case
             raise DeskError(f"invalid --to recipient: {exc}") from None
     now = now_utc()
     with session.vault.require().changing_state(session.identities) as state:
-        resolved = [resolve(c, state.cases) for c in case_ids]
+        resolved = [usable_case(state, c).id for c in case_ids]
         plan = plan_export(session.vault, session.identities, state, resolved, profile, now, force=force, include_other=include_other)
         written = write_export(plan, out_dir, recipient)
     for path in written:

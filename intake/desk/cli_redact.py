@@ -4,7 +4,7 @@ import json
 
 import click
 
-from .cli import vault_options
+from .cli import usable_case, vault_options
 
 from .state import EXPORT_PROFILES
 from .terminal import visible
@@ -46,14 +46,13 @@ def _reviewable(state, case_id: str):
 def redact(session, profile, accept_ids, reject_ids, accept_all, read_ids, terms, aliases, output_format, case_id):
     """Show every proposed replacement in context; accept, reject or add. Decisions are stored
     in the encrypted case state with an audit entry."""
-    from .case_ids import resolve
     from .review import add_alias, add_term, decide, decisions_for, mark_read, proposals_for, register_for, unread_updates, updates_for
 
     changing = bool(accept_ids or reject_ids or accept_all or read_ids or terms or aliases)
     vault = session.vault.require()
     if changing:
         with vault.changing_state(session.identities) as state:
-            case = _reviewable(state, resolve(case_id, state.cases))
+            case = _reviewable(state, usable_case(state, case_id).id)
             for term in terms:
                 add_term(state, case, *_split(term, "KIND:ROLE:SPELLING"))
             for alias in aliases:
@@ -63,7 +62,7 @@ def redact(session, profile, accept_ids, reject_ids, accept_all, read_ids, terms
             mark_read(state, case, profile, read_ids)
     else:
         state = vault.reading_state(session.identities)
-        case = _reviewable(state, resolve(case_id, state.cases))
+        case = _reviewable(state, usable_case(state, case_id).id)
         proposals = proposals_for(state, case, profile)
     decisions = decisions_for(case, profile)
     unread = {f.id for f in unread_updates(state, case, profile)}

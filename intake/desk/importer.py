@@ -1,17 +1,22 @@
 """`intake import`: bring submission files into the vault, verified, once each.
 
 Each file is authenticated in full with the vault identity (header, MAC and every payload
-chunk) and must hold an intake report; then it is copied in atomically and its case created.
-A tampered or foreign file is reported and skipped, the others are imported. The state is saved
-every few hundred files and at the end; a rerun after an interruption finishes the job (files
-already copied are recognised by their hash).
+chunk), then read by the strict submission reader (intake.submission: ZIP structure, caps,
+schema); only then is it copied in and its case created. Any file that fails, for whatever
+reason, is quarantined (quarantine.py: ciphertext kept, reason recorded) and the batch goes on:
+one hostile file never stops the others. The state is saved every few hundred files and when
+the batch ends, however it ends; a rerun after an interruption finishes the job (files already
+copied are recognised by their hash).
 """
 
 import hmac
-from pathlib import Path
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from .. import age
+from ..submission import caps
+from . import quarantine
 from .case_ids import case_id_for, file_digest
 from .errors import DeskError
 from .progress import Progress
@@ -20,6 +25,8 @@ from .state import Case, VaultState, timestamp
 from .submission import Submission, verify_whole_file
 
 SAVE_EVERY = 500
+# An age file adds a header and 16 bytes per 64 KiB chunk to the archive it holds.
+MAX_FILE_BYTES = caps.MAX_ARCHIVE_BYTES + caps.MAX_ARCHIVE_BYTES // 4096 + (1 << 20)
 REJECTIONS = {
     age.NoIdentityMatchError: "not encrypted to this vault's identity (another organisation's file, or the wrong key)",
     age.HMACError: "its header was modified after encryption (tampered)",
@@ -32,8 +39,8 @@ REJECTIONS = {
 @dataclass
 class ImportOutcome:
     source: str
-    result: str  # imported | duplicate | rejected
-    case: str | None = None
+    result: str  # imported | duplicate | quarantined | unreadable (left in place)
+    case: str | None = None  # the case id, or the quarantine id
     reason: str = ""
 
 
@@ -41,11 +48,16 @@ def _rejection(exc: Exception) -> str:
     for cls in type(exc).__mro__:
         if cls in REJECTIONS:
             return REJECTIONS[cls]
-    return exc.__class__.__name__  # never an unexpected message: it could quote the file
+    if isinstance(exc, DeskError):
+        return str(exc)  # the strict reader's reasons name rules, never content
+    # Never an unexpected exception's message: it could quote the file.
+    return f"the desk could not read it ({exc.__class__.__name__}); please report this as a bug"
 
 
 def _check(path: Path, identities) -> dict:
-    """The report of a fully authenticated submission file."""
+    """The validated report of a fully authenticated submission file."""
+    if os.stat(path).st_size > MAX_FILE_BYTES:
+        raise DeskError(f"larger than the {caps.MAX_ARCHIVE_BYTES >> 30} GiB a submission may be")
     verify_whole_file(path, identities)
     with Submission(path, identities) as submission:
         return submission.report()
@@ -53,13 +65,18 @@ def _check(path: Path, identities) -> dict:
 
 def import_files(vault, identities, candidates: list[Candidate], progress_stream=None) -> list[ImportOutcome]:
     outcomes = []
-    with vault.changing_state(identities) as state, Progress(len(candidates), "importing", progress_stream) as bar:
-        for count, candidate in enumerate(candidates, 1):
-            outcomes.append(_import_one(vault, state, identities, candidate))
-            bar.advance()
-            if count % SAVE_EVERY == 0:
-                vault.write_state(state)
-        link_follow_ups(state)
+    with vault.locked(exclusive=True), Progress(len(candidates), "importing", progress_stream) as bar:
+        state = vault.read_state(identities)
+        try:
+            for count, candidate in enumerate(candidates, 1):
+                outcomes.append(_import_one(vault, state, identities, candidate))
+                bar.advance()
+                if count % SAVE_EVERY == 0:
+                    vault.write_state(state)
+        finally:
+            # Also on Ctrl-C or a full disk: what was imported so far is recorded.
+            link_follow_ups(state)
+            vault.write_state(state)
     return outcomes
 
 
@@ -68,22 +85,47 @@ def _import_one(vault, state: VaultState, identities, candidate: Candidate) -> I
     try:
         digest = file_digest(path)
     except OSError as exc:
-        return ImportOutcome(label, "rejected", reason=f"cannot read it ({exc.strerror})")
-    if candidate.expected_sha256 is not None and not hmac.compare_digest(candidate.expected_sha256, digest.hex()):
-        return ImportOutcome(label, "rejected", reason="does not match the collect manifest (damaged in transit?)")
+        return ImportOutcome(label, "unreadable", reason=f"cannot read it ({exc.strerror}); left where it is")
     case_id = case_id_for(digest)
-    if case_id in state.cases:
+    if case_id in state.cases or case_id in state.damaged:
         return ImportOutcome(label, "duplicate", case_id)
     try:
+        if candidate.expected_sha256 is not None and not hmac.compare_digest(candidate.expected_sha256, digest.hex()):
+            raise DeskError("does not match the collect manifest (damaged in transit?)")
         report = _check(path, identities)
-    except age.AgeError as exc:
-        return ImportOutcome(label, "rejected", reason=_rejection(exc))
-    except DeskError as exc:
-        return ImportOutcome(label, "rejected", reason=str(exc))
-    vault.store_submission(path, case_id, digest)
+        vault.store_submission(path, case_id, digest)
+    except Exception as exc:  # one file never stops the batch: any failure quarantines it
+        reason = _rejection(exc)
+        try:
+            quarantine_id = quarantine.put(vault, state, path, label, reason, digest)
+        except OSError as copy_error:
+            reason += f"; and it could not be quarantined ({copy_error.strerror}): it is left where it is"
+            quarantine_id = None
+        return ImportOutcome(label, "quarantined", quarantine_id, reason)
     state.cases[case_id] = Case(id=case_id, sha256=digest.hex(), imported=timestamp(), report=report)
     state.record(case_id, "import", {"status": [None, "new"]})
+    if case_id in state.quarantine:  # an earlier attempt set it aside; now it passes
+        state.quarantine.pop(case_id)
+        state.record(case_id, "quarantine-release", {"case": [None, case_id]}, label)
+        quarantine.unlink(vault, case_id)
     return ImportOutcome(label, "imported", case_id)
+
+
+def release(vault, state: VaultState, identities, quarantine_id: str) -> ImportOutcome:
+    """Try a quarantined file again with this desk and these identities.
+
+    It goes through every check an import makes; nothing can be released past them. On success
+    the case exists and the quarantined copy is removed; on failure the record's reason is
+    updated and the file stays.
+    """
+    source = quarantine.path_of(vault, quarantine_id)
+    label = state.quarantine[quarantine_id]["source"]
+    outcome = _import_one(vault, state, identities, Candidate(source, label))
+    if outcome.result == "duplicate":  # already a case (imported from another copy)
+        state.quarantine.pop(quarantine_id)
+        state.record(quarantine_id, "quarantine-release", {"case": [None, outcome.case]}, "already in the vault")
+        quarantine.unlink(vault, quarantine_id)
+    return outcome
 
 
 def link_follow_ups(state: VaultState) -> None:

@@ -1,20 +1,18 @@
-"""Reading one submission file: its report and attachments, straight out of the ciphertext.
+"""Opening one submission file on the desk: age's random-access reader under the strict reader.
 
-The file is opened with age's random-access reader and read as a ZIP archive, so showing a
-report or extracting one attachment decrypts only the chunks involved; nothing is written to
-disk.
+The file is decrypted chunk by chunk as the ZIP reader asks for ranges, so showing a case or
+extracting one attachment decrypts only what it reads and nothing is written to disk. What the
+archive may hold is checked by intake.submission (docs/submission-format.md, "What the desk
+accepts"); any failure there is a DeskError that names the file and the rule, never content.
 """
 
-import hashlib
-import json
 import shutil
-import zipfile
 from pathlib import Path
 
 from .. import age
+from ..submission import SubmissionError
+from ..submission.archive import read_archive
 from .errors import DeskError
-
-REPORT_SCHEMA = "intake.report/1"
 
 
 class Submission:
@@ -22,8 +20,11 @@ class Submission:
         self.path = Path(path)
         self._file = open(self.path, "rb")
         try:
-            self._reader = age.open_random_access(identities, self._file)
-            self.archive = zipfile.ZipFile(self._reader)
+            reader = age.open_random_access(identities, self._file)
+            try:
+                self.archive = read_archive(reader)
+            except SubmissionError as exc:
+                raise DeskError(f"{self.path.name}: {exc}") from None
         except BaseException:
             self._file.close()
             raise
@@ -38,27 +39,23 @@ class Submission:
         self._file.close()
 
     def report(self) -> dict:
-        try:
-            report = json.loads(self.archive.read("report.json"))
-        except (KeyError, ValueError) as exc:
-            raise DeskError(f"{self.path.name} is not an intake submission ({exc.__class__.__name__})") from None
-        if not isinstance(report, dict) or report.get("schema") != REPORT_SCHEMA:
-            raise DeskError(f"{self.path.name} has an unsupported report schema")
-        return report
+        """The validated report (intake.submission.schema)."""
+        return self.archive.report
 
-    def attachment_info(self, report: dict) -> list[dict]:
-        """The report's attachment list, checked against the archive's entries."""
-        names = set(self.archive.namelist())
-        return [dict(a, present=a.get("entry") in names) for a in report.get("attachments", [])]
+    def attachment_info(self) -> list[dict]:
+        # read_archive has checked that every listed attachment is in the archive.
+        return [dict(a, present=True) for a in self.archive.report["attachments"]]
 
     def copy_attachment(self, entry: str, dst) -> str:
-        """Copy one attachment's bytes into `dst`; returns their SHA-256 (hex)."""
-        digest = hashlib.sha256()
-        with self.archive.open(entry) as src:
-            while chunk := src.read(1 << 20):
-                digest.update(chunk)
-                dst.write(chunk)
-        return digest.hexdigest()
+        """Copy one attachment into `dst` (which the caller can discard); returns its SHA-256.
+
+        Raises DeskError after the copy when the bytes differ from the size and hash recorded
+        in the report.
+        """
+        try:
+            return self.archive.copy_attachment(entry, dst)
+        except SubmissionError as exc:
+            raise DeskError(f"{self.path.name}: {exc}") from None
 
 
 def verify_whole_file(path: Path, identities) -> None:
@@ -68,8 +65,7 @@ def verify_whole_file(path: Path, identities) -> None:
     """
     with open(path, "rb") as f:
         reader = age.decrypt(identities, f)
-        sink = _Discard()
-        shutil.copyfileobj(reader, sink, 1 << 20)
+        shutil.copyfileobj(reader, _Discard(), 1 << 20)
 
 
 class _Discard:

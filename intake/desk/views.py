@@ -62,6 +62,7 @@ def list_row(case: Case, now: datetime.datetime) -> dict:
         "follow_ups": case.follow_ups,
         "language": case.report.get("form_language", ""),
         "summary": summary(case),
+        "damaged": None,
     }
 
 
@@ -78,7 +79,17 @@ def select_rows(state: VaultState, now, *, status=None, urgent=False, mandate=No
         rows.append(row)
     # Urgent first, then the oldest first: what waits longest and matters most comes up top.
     rows.sort(key=lambda r: (not r["urgent"], r["received"]))
+    if not (status or urgent or mandate):
+        rows = [damaged_row(d) for d in state.damaged.values()] + rows
     return rows
+
+
+def damaged_row(damaged) -> dict:
+    """A case that cannot be used: only its id and why; every other column empty."""
+    return {"id": damaged.id, "received": "", "status": "damaged", "urgent": False, "urgency_reasons": [],
+            "urgent_decided_by_staff": False, "stale": [], "suggested_mandates": [], "mandates": [], "ready_for": [],
+            "missing": {}, "follow_up_of": None, "follow_ups": [], "language": "", "summary": damaged.reason,
+            "damaged": damaged.reason}
 
 
 def format_table(rows: list[dict]) -> str:
@@ -95,7 +106,7 @@ def format_table(rows: list[dict]) -> str:
 def case_document(case: Case, state: VaultState, attachments: list[dict], now) -> dict:
     result = suggestions(case, now)
     return {
-        "case": {k: v for k, v in list_row(case, now).items() if k != "summary"} | {
+        "case": {k: v for k, v in list_row(case, now).items() if k not in ("summary", "damaged")} | {
             "sha256": case.sha256, "imported": case.imported, "notes": case.notes, "links": case.links,
             "urgent_decision": case.urgent,
             # New full reports that quote this one's receipt: linked, but their own cases.

@@ -1,0 +1,102 @@
+"""The quarantine: files import set aside, and cases staff removed, kept as ciphertext.
+
+    VAULT/quarantine/<id>.age   the file byte for byte as it arrived (it may not even be age)
+
+Nothing is thrown away without a person deciding it: a file that fails import (foreign,
+tampered, truncated, or a submission the strict reader refuses) stays here with its reason, and
+`intake quarantine release` tries it again (with a newer desk or another identity), `delete`
+overwrites and removes it. The records (source, reason, dates) live in the encrypted state, so
+the folder itself holds ciphertext only, under ids derived from each file's hash: the same bad
+file quarantined twice is one entry.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+from ..atomic import AtomicFile, fsync_dir
+from ..retention import overwrite_and_unlink
+from .case_ids import case_id_for, file_digest
+from .errors import DeskError
+from .state import VaultState, timestamp
+
+FOLDER = "quarantine"
+
+
+def folder(vault) -> Path:
+    return vault.root / FOLDER
+
+
+def path_of(vault, quarantine_id: str) -> Path:
+    return folder(vault) / f"{quarantine_id}.age"
+
+
+def put(vault, state: VaultState, source: Path, label: str, reason: str, digest: bytes | None = None) -> str:
+    """Copy `source` into the quarantine (atomically) and record why. Returns its id."""
+    digest = digest if digest is not None else file_digest(source)
+    quarantine_id = case_id_for(digest)
+    target = path_of(vault, quarantine_id)
+    folder(vault).mkdir(mode=0o700, exist_ok=True)
+    if not target.exists():
+        with AtomicFile(target, mode=0o600) as out, open(source, "rb") as src:
+            shutil.copyfileobj(src, out, 1 << 20)
+        fsync_dir(folder(vault))
+    previous = state.quarantine.get(quarantine_id)
+    state.quarantine[quarantine_id] = {
+        "source": label, "reason": reason, "sha256": digest.hex(), "size": os.stat(target).st_size,
+        "quarantined": previous["quarantined"] if previous else timestamp(),
+    }
+    state.record(quarantine_id, "quarantine", {"reason": [previous["reason"] if previous else None, reason]}, label)
+    return quarantine_id
+
+
+def resolve(prefix: str, state: VaultState) -> str:
+    from .case_ids import resolve as resolve_id
+
+    try:
+        return resolve_id(prefix, state.quarantine)
+    except DeskError as exc:
+        raise DeskError(str(exc).replace("case id", "quarantine id"), hint="see 'intake quarantine list'") from None
+
+
+def rows(state: VaultState) -> list[dict]:
+    return [{"id": qid, **record} for qid, record in sorted(state.quarantine.items(), key=lambda kv: kv[1]["quarantined"])]
+
+
+def delete(vault, state: VaultState, quarantine_id: str, reason: str) -> None:
+    """Forget one quarantined file: recorded in the audit log, its bytes overwritten, then unlinked."""
+    record = state.quarantine.pop(quarantine_id)
+    state.record(quarantine_id, "quarantine-delete", {"reason": [record["reason"], None]}, reason)
+
+
+def unlink(vault, quarantine_id: str) -> None:
+    """Called after the state that forgets the file is saved."""
+    try:
+        overwrite_and_unlink(path_of(vault, quarantine_id))
+    except FileNotFoundError:
+        pass
+
+
+def remove_case(vault, state: VaultState, case_id: str, reason: str) -> str:
+    """Take a case out of the vault: its ciphertext into the quarantine, every link to it cut.
+
+    The audit entries stay. The caller saves the state, then unlinks the submission file.
+    """
+    submission = vault.submission_path(case_id)
+    if submission.exists():
+        quarantine_id = put(vault, state, submission, f"case {case_id}", f"removed by staff: {reason}")
+    else:
+        quarantine_id = None
+    removed = state.cases.pop(case_id, None)
+    state.damaged.pop(case_id, None)
+    for other in state.cases.values():
+        if other.follow_up_of == case_id:
+            other.follow_up_of = None
+            state.record(other.id, "link", {"follow_up_of": [case_id, None]}, f"case {case_id} removed")
+        if case_id in other.follow_ups:
+            other.follow_ups.remove(case_id)
+        if case_id in other.links:
+            other.links.remove(case_id)
+    state.record(case_id, "remove", {"status": [removed.status if removed else "damaged", None],
+                                     "quarantine": [None, quarantine_id]}, reason)
+    return quarantine_id

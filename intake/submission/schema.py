@@ -1,0 +1,291 @@
+"""report.json, schema `intake.report/1` (docs/report-schema.md), checked in full.
+
+`validate_report(data)` returns the report when every key the schema names is present with the
+right type, size and code, and nothing else is; otherwise it raises SubmissionError naming the
+first path that breaks a rule. A report that passes is exactly what our form can produce, so
+the rest of the desk may index it without checking types again.
+
+The codes are ours (the web form's choices.py carries the same codes with the reporter's
+labels; a test keeps the two lists equal). A new code or key means a new schema version.
+"""
+
+import datetime
+import re
+
+from ..receipt import normalize_receipt
+from . import caps
+from .errors import SubmissionError
+
+REPORT_SCHEMA = "intake.report/1"
+KINDS = ("report", "follow-up")
+
+LANGUAGES = frozenset({"en", "zh_Hans", "zh_Hant", "ug", "bo"})
+RELATIONS = frozenset({"self", "family", "lawyer", "colleague", "ngo", "witness", "other"})
+HOW_KNOWN = frozenset({"direct", "told_by_victim", "public_sources", "other"})
+CONTACT_CHANNELS = frozenset({"", "signal", "email", "other"})
+VICTIM_KINDS = frozenset({"individual", "group"})
+SEXES = frozenset({"", "female", "male", "other"})
+YES_NO_UNSURE = frozenset({"", "yes", "no"})
+STATUSES = frozenset({"free", "detained", "whereabouts_unknown", "house_arrest", "abroad", "deceased"})
+UN_BODIES = frozenset({"hrc_session", "upr", "special_procedures", "treaty_body", "ohchr", "un_agency", "other", "unsure"})
+COOPERATION_KINDS = frozenset({"submission", "testimony", "meeting", "training", "travel", "online", "planned", "other"})
+VIOLATIONS = frozenset({
+    "ARBITRARY_DETENTION", "RSDL_INCOMMUNICADO", "ENFORCED_DISAPPEARANCE", "HOUSE_ARREST", "TORTURE_ILL_TREATMENT",
+    "DENIAL_OF_MEDICAL_CARE", "DEATH_IN_CUSTODY", "EXIT_BAN", "PASSPORT_DENIAL", "FORCED_RETURN", "SURVEILLANCE",
+    "THREATS", "HARASSMENT_OF_FAMILY", "DISMISSAL_FROM_JOB", "LAWYER_DISBARMENT", "DENIAL_OF_LAWYER_OF_CHOICE",
+    "UNFAIR_TRIAL", "CENSORSHIP", "INTERNET_SHUTDOWN", "NGO_CLOSURE", "SMEAR_CAMPAIGN", "RELIGIOUS_PERSECUTION",
+    "MINORITY_TARGETING", "STATE_SECURITY_CHARGE", "FORCED_PSYCHIATRIC_DETENTION", "PROPERTY_SEIZURE",
+    "SEXUAL_GENDER_BASED", "TRANSNATIONAL_REPRESSION", "OTHER",
+})
+PERPETRATORS = frozenset({"police", "state_security", "procuratorate", "court", "justice_bureau", "local_officials",
+                          "employer", "landlord", "foreign_authorities", "other", "unknown"})
+SHARE_WITH_UN = frozenset({"yes", "no", "ask_later"})
+NAME_PUBLIC = frozenset({"yes", "anonymised", "no"})
+SG_REPORT = frozenset({"named", "anonymised", "no"})
+CONSENT_GIVEN_BY = frozenset({"", "victim", "family", "reporter"})
+
+# The form refuses C0 controls other than tab, CR and LF; JSON escapes could still smuggle them
+# in, and lone surrogates (valid in JSON, not in UTF-8) would break every later encode().
+_FORBIDDEN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+_RECEIVED = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_ENTRY = re.compile(r"attachments/(\d{2,})-([^/\\]+)")
+# Bidirectional and zero-width format characters and controls have no place in a file name.
+_BAD_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def _fail(path: str, rule: str):
+    raise SubmissionError(f"report.json: {path} {rule}")
+
+
+# Each check takes (value, path) and returns the value, or raises.
+
+def text(limit: int, required: bool = False):
+    def check(value, path):
+        if type(value) is not str:
+            _fail(path, "is not text")
+        if len(value) > limit:
+            _fail(path, f"is longer than {limit} characters")
+        if _FORBIDDEN_TEXT.search(value):
+            _fail(path, "contains control characters")
+        if value != value.strip():
+            _fail(path, "has white space the form strips")
+        if required and not value:
+            _fail(path, "is empty but required")
+        return value
+    return check
+
+
+SHORT, LONG = text(caps.SHORT_TEXT), text(caps.LONG_TEXT)
+
+
+def code(options: frozenset):
+    def check(value, path):
+        if type(value) is not str or value not in options:
+            _fail(path, "is not one of the schema's codes")
+        return value
+    return check
+
+
+def boolean(value, path):
+    if type(value) is not bool:
+        _fail(path, "is not true or false")
+    return value
+
+
+def true(value, path):
+    if value is not True:
+        _fail(path, "is not true")
+    return value
+
+
+def receipt(value, path):
+    if type(value) is not str or normalize_receipt(value) != value:
+        _fail(path, "is not a receipt code")
+    return value
+
+
+def optional(check):
+    return lambda value, path: None if value is None else check(value, path)
+
+
+def received(value, path):
+    if type(value) is not str or not _RECEIVED.fullmatch(value):
+        _fail(path, "is not a UTC time to the second")
+    try:
+        datetime.datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        _fail(path, "is not a real date and time")
+    return value
+
+
+def date(value, path):
+    """YYYY, YYYY-MM or YYYY-MM-DD within the form's ranges (docs/report-schema.md, Dates)."""
+    match = _DATE.fullmatch(value) if type(value) is str else None
+    if not match:
+        _fail(path, "is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    year, month, day = match.groups()
+    if not 1900 <= int(year) <= 2100 or (month and not 1 <= int(month) <= 12):
+        _fail(path, "is outside the accepted dates")
+    if day:
+        try:
+            datetime.date(int(year), int(month), int(day))
+        except ValueError:
+            _fail(path, "is not a real date")
+    return value
+
+
+def group_size(value, path):
+    if value is not None and (type(value) is not int or not 1 <= value <= caps.GROUP_SIZE):
+        _fail(path, f"is not a number from 1 to {caps.GROUP_SIZE}")
+    return value
+
+
+def record(spec: dict):
+    """An object with exactly the keys of `spec`, each checked by its own rule."""
+    keys = frozenset(spec)
+
+    def check(value, path):
+        if type(value) is not dict:
+            _fail(path, "is not an object")
+        if value.keys() != keys:
+            extra, missing = sorted(value.keys() - keys), sorted(keys - value.keys())
+            # Key names are attacker text too: count them, never echo them.
+            _fail(path, f"has {len(extra)} unknown and {len(missing)} missing keys"
+                  + (f" (missing: {', '.join(missing)})" if missing else ""))
+        for key, rule in spec.items():
+            rule(value[key], f"{path}.{key}")
+        return value
+    return check
+
+
+def array(rule, low: int, high: int, unique: bool = False):
+    def check(value, path):
+        if type(value) is not list:
+            _fail(path, "is not a list")
+        if not low <= len(value) <= high:
+            _fail(path, f"has {len(value)} items (allowed: {low} to {high})")
+        for n, item in enumerate(value):
+            rule(item, f"{path}[{n}]")
+        if unique and len(set(value)) != len(value):
+            _fail(path, "repeats an item")
+        return value
+    return check
+
+
+_INCIDENT_FIELDS = record({
+    "violations": array(code(VIOLATIONS), 1, len(VIOLATIONS), unique=True),
+    "start": record({"date": optional(date), "approximate": boolean}),
+    "end": record({"date": optional(date), "ongoing": boolean}),
+    "province": text(caps.SHORT_TEXT, required=True),
+    "place": SHORT,
+    "narrative": text(caps.LONG_TEXT, required=True),
+    "perpetrator": record({"type": code(PERPETRATORS), "details": SHORT}),
+    "legal_basis": LONG, "warrant": LONG, "lawyer_and_family": LONG, "ill_treatment": LONG, "family_affected": LONG,
+})
+
+
+def incident(value, path):
+    _INCIDENT_FIELDS(value, path)
+    start = value["start"]["date"]
+    # A start date of at least a month is required, except for an ongoing incident (docs, Dates).
+    if not value["end"]["ongoing"] and (start is None or len(start) < 7):
+        _fail(f"{path}.start.date", "needs at least a year and month unless the incident is ongoing")
+    return value
+
+
+def attachments(value, path):
+    array(_ATTACHMENT, 0, caps.MAX_ATTACHMENTS)(value, path)
+    for number, item in enumerate(value, 1):
+        # The server numbers stored files from 01 in arrival order (docs/submission-format.md).
+        if int(_ENTRY.fullmatch(item["entry"]).group(1)) != number:
+            _fail(f"{path}[{number - 1}].entry", "is not numbered in order")
+    return value
+
+
+def entry_name(value, path):
+    match = _ENTRY.fullmatch(value) if type(value) is str else None
+    if (not match or len(value.encode("utf-8", "replace")) > caps.MAX_ENTRY_NAME_BYTES or _BAD_NAME.search(value)
+            or _FORBIDDEN_TEXT.search(value) or match.group(2).startswith(".")):
+        _fail(path, "is not a safe attachment entry name")
+    return value
+
+
+def size(value, path):
+    if type(value) is not int or not 1 <= value <= caps.MAX_ARCHIVE_BYTES:
+        _fail(path, "is not a file size")
+    return value
+
+
+def sha256(value, path):
+    if type(value) is not str or not _SHA256.fullmatch(value):
+        _fail(path, "is not a SHA-256 in hex")
+    return value
+
+
+_ATTACHMENT = record({
+    "entry": entry_name,
+    "original_name": text(caps.ORIGINAL_NAME),
+    "declared_type": text(caps.DECLARED_TYPE),
+    "size": size,
+    "sha256": sha256,
+})
+
+_ENVELOPE = {
+    "schema": code(frozenset({REPORT_SCHEMA})),
+    "kind": code(frozenset(KINDS)),
+    "received": received,
+    "receipt": receipt,
+    "form_language": code(LANGUAGES),
+    "attachments": attachments,
+}
+
+_REPORT = record({
+    **_ENVELOPE,
+    "follow_up_of": optional(receipt),
+    "reporter": record({
+        "anonymous": boolean, "relation": code(RELATIONS), "how_known": code(HOW_KNOWN), "name": SHORT,
+        "organisation": SHORT, "contact_channel": code(CONTACT_CHANNELS), "contact_details": SHORT,
+    }),
+    "victim": record({
+        "kind": code(VICTIM_KINDS), "group_size": group_size, "name": SHORT, "name_other_spellings": SHORT,
+        "sex": code(SEXES), "age": SHORT, "nationality": SHORT, "ethnicity": SHORT, "religion": SHORT,
+        "occupation": SHORT, "human_rights_work": LONG, "is_defender": code(YES_NO_UNSURE), "id_document": SHORT,
+        "residence": SHORT, "status": code(STATUSES), "detention_place": SHORT, "holding_authority": SHORT,
+        "health": LONG,
+    }),
+    "un_cooperation": record({
+        "body": code(UN_BODIES), "kind": code(COOPERATION_KINDS), "date": SHORT, "link_evidence": LONG,
+        "already_raised": SHORT,
+    }),
+    "incidents": array(incident, 1, caps.MAX_INCIDENTS),
+    "remedies": record({"domestic": LONG, "others_informed": LONG}),
+    "consent": record({
+        "store": true, "share_with_un": code(SHARE_WITH_UN), "name_public": code(NAME_PUBLIC),
+        "sg_report": code(SG_REPORT), "given_by": code(CONSENT_GIVEN_BY), "still_in_china": code(YES_NO_UNSURE),
+        "never_disclose": LONG,
+    }),
+})
+
+_FOLLOW_UP = record({
+    **_ENVELOPE,
+    "follow_up_of": receipt,
+    "message": text(caps.LONG_TEXT, required=True),
+    "consent": record({"store": true}),
+})
+
+
+def validate_report(data) -> dict:
+    """`data` (parsed report.json) if it is a valid `intake.report/1` report; else SubmissionError."""
+    if type(data) is not dict:
+        _fail("the top level", "is not an object")
+    if data.get("schema") != REPORT_SCHEMA:
+        raise SubmissionError("report.json: unsupported schema (this desk reads intake.report/1)")
+    kind = data.get("kind")
+    if kind not in KINDS:
+        _fail("report.kind", "is not one of the schema's codes")
+    (_REPORT if kind == "report" else _FOLLOW_UP)(data, "report")
+    if data["receipt"] == data["follow_up_of"]:
+        _fail("report.follow_up_of", "quotes the report's own receipt")
+    return data
