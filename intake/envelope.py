@@ -63,6 +63,11 @@ def clean_original_name(name: str) -> str:
     return "".join(c for c in name if unicodedata.category(c) not in ("Cc", "Cf"))[:255]
 
 
+def clean_declared_type(value: str) -> str:
+    """The browser's Content-Type for a file, as recorded: no control or format characters, 100 at most."""
+    return "".join(c for c in value if unicodedata.category(c) not in ("Cc", "Cf"))[:100]
+
+
 @dataclass
 class AttachmentRecord:
     entry: str
@@ -167,7 +172,7 @@ class Envelope:
 
     def attachment_sink(self, original_name: str, declared_type: str) -> AttachmentSink:
         self._close_sink()  # parts arrive one after another; the previous one is complete
-        self._sink = AttachmentSink(self, clean_original_name(original_name or ""), (declared_type or "")[:100])
+        self._sink = AttachmentSink(self, clean_original_name(original_name or ""), clean_declared_type(declared_type or ""))
         return self._sink
 
     def _open_entry(self, original_name: str):

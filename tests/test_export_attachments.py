@@ -411,14 +411,21 @@ def docx() -> bytes:
 
 
 def test_other_types_are_left_out_unless_included_and_then_pass_unchanged_with_a_warning():
-    data = docx()
-    declared = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    data = b"\x00\x00\x00\x18ftypmp42" + bytes(100)  # a video: nothing we can clean, nothing active
+    declared = "video/mp4"
     with pytest.raises(UnsupportedAttachment, match="neither an image nor a PDF"):
-        clean_attachment(data, declared, "statement.docx")
-    result = clean_attachment(data, declared, "C:\\Users\\me\\Statement.DOCX", include_other=True)
-    assert (result.data, result.kind, result.extension) == (data, "other", ".docx")
+        clean_attachment(data, declared, "statement.mp4")
+    result = clean_attachment(data, declared, "C:\\Users\\me\\Statement.MP4", include_other=True)
+    assert (result.data, result.kind, result.extension) == (data, "other", ".mp4")
     assert result.removed == [] and result.warnings == ["included as is: metadata NOT removed"]
-    assert type(clean_attachment(bytearray(data), declared, "s.docx", include_other=True).data) is bytes
+    assert type(clean_attachment(bytearray(data), declared, "s.mp4", include_other=True).data) is bytes
+
+
+def test_an_office_document_never_leaves_as_is_even_when_included():
+    # A .docx is a ZIP whose docProps/core.xml names its author: an archive is never passed through.
+    declared = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    with pytest.raises(UnsupportedAttachment, match="content is an archive"):
+        clean_attachment(docx(), declared, "statement.docx", include_other=True)
 
 
 @pytest.mark.parametrize("name, extension", [("video.mp4", ".mp4"), ("archive.tar.gz", ".gz"), ("no-extension", ".bin"),

@@ -194,7 +194,7 @@ def attachment(session, output, case_id, name):
     try:
         with Submission(session.vault.submission_path(case.id), session.identities) as submission, AtomicFile(output) as out:
             # Checks the size and SHA-256 against the report; on a mismatch nothing is published.
-            submission.copy_attachment(entry["entry"], out)
+            submission.copy_attachment(entry["entry"], out, entry)
     except FileExistsError:
         raise DeskError(f"{output} already exists; refusing to overwrite it") from None
     click.echo(f"intake: warning: {output} now holds an original attachment in plaintext; keep it on an encrypted disk and delete it when done", err=True)

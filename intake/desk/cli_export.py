@@ -31,7 +31,7 @@ def export(session, profile, out_dir, recipient_text, force, include_other, case
     with session.vault.require().changing_state(session.identities) as state:
         resolved = [usable_case(state, c).id for c in case_ids]
         plan = plan_export(session.vault, session.identities, state, resolved, profile, now, force=force, include_other=include_other)
-        written = write_export(plan, out_dir, recipient)
+        written = write_export(plan, out_dir, recipient, vault=session.vault, identities=session.identities)
     for path in written:
         click.echo(str(path))
     for line in plan.left_out:

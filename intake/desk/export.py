@@ -1,11 +1,14 @@
 """`intake export`: anonymised cases leave the organisation, as files or encrypted to a partner.
 
-Everything is built in memory first and only then written: a case with unreviewed redaction
-proposals (unless --force), an unknown mandate or a name where consent forbids one stops the
-export before any file exists. Without --to, the files appear in DIR by an atomic rename of a
+Every text file is built in memory first: a case with unreviewed redaction proposals (unless
+--force), an unknown mandate or a name where consent forbids one stops the export before any
+file exists. Attachments are then cleaned one at a time straight into the output, so memory
+holds at most one (attachments/ caps its size; a larger one leaves only as an explicitly
+included other file, streamed). Without --to, the files appear in DIR by an atomic rename of a
 fully written temporary folder; with --to, DIR holds one age file (a tar inside), so nothing of
-the export is ever on disk in plaintext. Exports are deterministic for the same decisions: no
-time stamps, export ids in case order, tar entries sorted and dated 0.
+the export is ever on disk in plaintext. Reporter text in every text file has its control and
+direction characters escaped (safe_text). Exports are deterministic for the same decisions: no
+time stamps, export ids in case order, entries in a fixed order and dated 0.
 
 Profiles (see docs/exports.md):
     un-sp             per case: one Markdown draft per mandate, case.json (Events-style), cleaned attachments
@@ -27,13 +30,16 @@ from pathlib import Path
 
 from .. import age
 from ..atomic import AtomicFile, fsync_dir
+from ..submission import SubmissionError
 from .errors import DeskError
-from .export_attachments import UnsupportedAttachment, clean_attachment
+from .export_attachments import (AS_IS_PREFIX, INCLUDED_AS_IS, MAX_CLEAN_BYTES, UnsupportedAttachment, as_is_refusal,
+                                 claims_image_or_pdf, clean_attachment, other_extension)
 from .export_formats import STATS_COLUMNS, events_document, reprisals_entry, stats_row, submission_draft
 from .progress import Progress
 from .review import follow_up_refusal, redacted_report, unread_updates, updates_for
 from .state import EXPORT_PROFILES, Case, VaultState
 from .submission import Submission
+from .terminal import visible
 from .views import list_row
 
 PROFILES = EXPORT_PROFILES
@@ -41,10 +47,14 @@ PROFILES = EXPORT_PROFILES
 
 @dataclass
 class ExportPlan:
-    files: dict[str, bytes] = field(default_factory=dict)  # relative path -> content
+    files: dict[str, bytes] = field(default_factory=dict)  # relative path -> content (text files)
     manifest: dict = field(default_factory=dict)
     left_out: list[str] = field(default_factory=list)  # export ids, with the reason
     warnings: list[str] = field(default_factory=list)
+    # Cleaned one by one while writing, so at most one attachment is in memory at a time:
+    # (export id, its manifest record, [(case, "report" | "update N"), ...]).
+    attachments: list[tuple[str, dict, list]] = field(default_factory=list)
+    include_other: bool = False
 
 
 def _case_view(case: Case, export_id: str, now) -> dict:
@@ -56,34 +66,82 @@ def _json(data) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode() + b"\n"
 
 
-def _attachments(vault, identities, sources: list[tuple[Case, str]], export_id: str, include_other: bool,
-                 plan: ExportPlan) -> list[dict]:
+def safe_text(data: bytes) -> bytes:
+    """An export text file with reporter text's hidden characters made visible.
+
+    Reporter text may carry terminal escapes (ESC, OSC 52 writes the clipboard), C1 controls or
+    bidirectional overrides that make a name read backwards; whoever opens the export in a
+    terminal or editor must see them as \\uXXXX (terminal.visible). Line breaks are made LF
+    first so the reporter's CRLF stays a plain line break. Valid in JSON strings too.
+    """
+    text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    return visible(text).encode()
+
+
+def _write_attachments(vault, identities, plan: ExportPlan, sink, progress_stream=None) -> None:
     """Clean the attachments of each (case, "report" | "update N") in turn, numbered on from 1."""
-    listed = []
-    for case, source in sources:
-        with Submission(vault.submission_path(case.id), identities) as submission:
-            for info in case.report.get("attachments", []):
-                listed.append(_attachment(submission, info, len(listed) + 1, source, export_id, include_other, plan))
-    return listed
+    total = sum(len(case.report["attachments"]) for _, _, sources in plan.attachments for case, _ in sources)
+    with Progress(total, "cleaning attachments", progress_stream) as bar:
+        for export_id, record, sources in plan.attachments:
+            listed = record["attachments"] = []
+            for case, source in sources:
+                with Submission(vault.submission_path(case.id), identities) as submission:
+                    for info in case.report["attachments"]:
+                        listed.append(_attachment(submission, info, len(listed) + 1, source, export_id, plan, sink))
+                        bar.advance()
 
 
-def _attachment(submission, info: dict, number: int, source: str, export_id: str, include_other: bool,
-                plan: ExportPlan) -> dict:
+def _left_out(record: dict, plan: ExportPlan, export_id: str, reason: str) -> dict:
+    record["left_out"] = reason
+    plan.warnings.append(f"{export_id} attachment {record['number']} left out: {reason}")
+    return record
+
+
+def _attachment(submission, info: dict, number: int, source: str, export_id: str, plan: ExportPlan, sink) -> dict:
+    record = {"number": number, "from": source, "original_sha256": info["sha256"]}
+    if info["size"] > MAX_CLEAN_BYTES:
+        return _large_attachment(submission, info, record, export_id, plan, sink)
     original = io.BytesIO()
-    digest = submission.copy_attachment(info["entry"], original)
-    record = {"number": number, "from": source, "original_sha256": digest}
     try:
-        cleaned = clean_attachment(original.getvalue(), info.get("declared_type", ""), info.get("original_name", ""),
-                                   include_other=include_other)
+        submission.copy_attachment(info["entry"], original, info)  # checks size and SHA-256 against the case
+    except DeskError:
+        return _left_out(record, plan, export_id, "does not match the size and SHA-256 in its report")
+    try:
+        cleaned = clean_attachment(original.getvalue(), info["declared_type"], info["original_name"],
+                                   include_other=plan.include_other)
     except UnsupportedAttachment as exc:
-        record["left_out"] = str(exc)
-        plan.warnings.append(f"{export_id} attachment {number} left out: {exc}")
-        return record
+        return _left_out(record, plan, export_id, str(exc))
+    finally:
+        original.close()
     name = f"{export_id}/attachments/{number:02d}{cleaned.extension}"
-    plan.files[name] = cleaned.data
+    sink.add(name, cleaned.data)
     record.update(file=name, sha256=hashlib.sha256(cleaned.data).hexdigest(), removed=cleaned.removed,
                   warnings=cleaned.warnings)
     plan.warnings += [f"{name}: {w}" for w in cleaned.warnings]
+    return record
+
+
+def _large_attachment(submission, info: dict, record: dict, export_id: str, plan: ExportPlan, sink) -> dict:
+    """Past the cleaning cap: never cleaned in memory; only an explicitly included other file
+    leaves, streamed as is (and its SHA-256 checked as it goes: a mismatch stops the export)."""
+    with submission.archive.open_attachment(info["entry"], info) as stream:
+        prefix = stream.read(AS_IS_PREFIX)  # a prefix only: the hash is checked while streaming
+    refusal = as_is_refusal(prefix)
+    if refusal is None and claims_image_or_pdf(info["declared_type"], info["original_name"]):
+        refusal = "declared or named as an image or PDF, but too large to clean here"
+    if refusal is None and not plan.include_other:
+        refusal = (f"larger than the {MAX_CLEAN_BYTES >> 20} MiB that can be cleaned here; left out unless included "
+                   "explicitly (as is, metadata NOT removed)")
+    if refusal is not None:
+        return _left_out(record, plan, export_id, refusal)
+    name = f"{export_id}/attachments/{record['number']:02d}{other_extension(info['original_name'])}"
+    try:
+        with submission.archive.open_attachment(info["entry"], info) as stream:
+            sink.add_stream(name, info["size"], stream)
+    except SubmissionError as exc:  # the file in the output is incomplete: the export stops
+        raise DeskError(f"{export_id} attachment {record['number']}: {exc}; nothing was exported") from None
+    record.update(file=name, sha256=info["sha256"], removed=[], warnings=[INCLUDED_AS_IS])
+    plan.warnings.append(f"{name}: {INCLUDED_AS_IS}")
     return record
 
 
@@ -106,7 +164,7 @@ def _plan(vault, identities, state: VaultState, case_ids: list[str], profile: st
                      for case_id, ids in unread.items() if ids]
     if problems:
         raise DeskError("; ".join(problems))
-    plan = ExportPlan(manifest={"schema": "intake.export/1", "profile": profile, "cases": []})
+    plan = ExportPlan(manifest={"schema": "intake.export/1", "profile": profile, "cases": []}, include_other=include_other)
     entries, rows = [], []
     for number, case in enumerate(cases, 1):
         export_id = f"CASE-{number:03d}"
@@ -126,7 +184,7 @@ def _plan(vault, identities, state: VaultState, case_ids: list[str], profile: st
                     plan.files[f"{export_id}/{mandate}.md"] = submission_draft(view, redacted, mandate).encode()
                 plan.files[f"{export_id}/case.json"] = _json(events_document(view, redacted))
                 sources = [(case, "report")] + [(f, f"update {n}") for n, f in enumerate(updates, 1)]
-                record["attachments"] = _attachments(vault, identities, sources, export_id, include_other, plan)
+                plan.attachments.append((export_id, record, sources))
             elif profile == "reprisals-report":
                 entry = reprisals_entry(view, redacted)
                 if entry is None:
@@ -151,20 +209,62 @@ def _plan(vault, identities, state: VaultState, case_ids: list[str], profile: st
         writer.writeheader()
         writer.writerows(rows)
         plan.files["stats.csv"] = out.getvalue().encode()
-    plan.files["manifest.json"] = _json(plan.manifest)
     return plan
 
 
-def _tar(files: dict[str, bytes], out) -> None:
-    with tarfile.open(fileobj=out, mode="w|", format=tarfile.PAX_FORMAT) as tar:
-        for name in sorted(files):
-            info = tarfile.TarInfo(f"export/{name}")
-            info.size, info.mode, info.mtime = len(files[name]), 0o600, 0
-            tar.addfile(info, io.BytesIO(files[name]))
+class _FolderSink:
+    def __init__(self, root: Path):
+        self.root = root
+
+    def _path(self, name: str) -> Path:
+        path = self.root / name
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return path
+
+    def add(self, name: str, data: bytes) -> None:
+        with AtomicFile(self._path(name)) as f:
+            f.write(data)
+
+    def add_stream(self, name: str, size: int, stream) -> None:
+        with AtomicFile(self._path(name)) as f:
+            shutil.copyfileobj(stream, f, 1 << 20)
 
 
-def write_export(plan: ExportPlan, out_dir: Path, recipient=None) -> list[Path]:
-    """Write the plan to `out_dir`, which must not exist yet. Returns the files written."""
+class _TarSink:
+    """Entries in the order written (case by case, the manifest last), dated 0, mode 0600."""
+
+    def __init__(self, out):
+        self.tar = tarfile.open(fileobj=out, mode="w|", format=tarfile.PAX_FORMAT)
+
+    def _info(self, name: str, size: int) -> tarfile.TarInfo:
+        info = tarfile.TarInfo(f"export/{name}")
+        info.size, info.mode, info.mtime = size, 0o600, 0
+        return info
+
+    def add(self, name: str, data: bytes) -> None:
+        self.tar.addfile(self._info(name, len(data)), io.BytesIO(data))
+
+    def add_stream(self, name: str, size: int, stream) -> None:
+        self.tar.addfile(self._info(name, size), stream)
+
+    def close(self) -> None:
+        self.tar.close()
+
+
+def _write(vault, identities, plan: ExportPlan, sink, progress_stream) -> None:
+    _write_attachments(vault, identities, plan, sink, progress_stream)
+    plan.files["manifest.json"] = _json(plan.manifest)
+    for name, data in sorted(plan.files.items()):
+        sink.add(name, safe_text(data))
+
+
+def write_export(plan: ExportPlan, out_dir: Path, recipient=None, *, vault=None, identities=(),
+                 progress_stream=None) -> list[Path]:
+    """Write the plan to `out_dir`, which must not exist yet. Returns the files written.
+
+    Attachments are cleaned here, one at a time, straight into the output; any failure removes
+    everything written so far.
+    """
     out_dir = Path(out_dir)
     if out_dir.exists():
         raise DeskError(f"{out_dir} already exists; refusing to overwrite an export", hint="choose a new --out folder")
@@ -176,14 +276,12 @@ def write_export(plan: ExportPlan, out_dir: Path, recipient=None) -> list[Path]:
         if recipient is not None:
             with AtomicFile(partial / "export.tar.age") as f:
                 writer = age.encrypt([recipient], f)
-                _tar(plan.files, writer)
+                sink = _TarSink(writer)
+                _write(vault, identities, plan, sink, progress_stream)
+                sink.close()
                 writer.close()
         else:
-            for name, data in sorted(plan.files.items()):
-                path = partial / name
-                path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-                with AtomicFile(path) as f:
-                    f.write(data)
+            _write(vault, identities, plan, _FolderSink(partial), progress_stream)
         os.rename(partial, out_dir)
         fsync_dir(out_dir.parent)
     except BaseException:

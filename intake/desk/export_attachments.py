@@ -12,7 +12,9 @@ evidence and records its SHA-256 in the export manifest.
   embedded files, annotations or form fields (their visible appearance is flattened into the
   page), bookmarks, structure tree (alt text), page thumbnails or private application data.
   JPEG images inside lose their EXIF/XMP/ICC segments, losslessly (attachments/pdf.py).
-- Anything else is refused unless the caller includes it explicitly, as is, with a warning.
+- Anything else is refused unless the caller includes it explicitly, as is, with a warning; and
+  even then never a file whose content is a PDF, HTML, SVG or XML, an executable or script, or
+  an archive or container (as_is_refusal): those carry active content or whole other files.
 
 The type comes from the content, never from the declared type or the name, and a file that
 claims to be an image or a PDF but cannot be read is refused, never passed through.
@@ -22,16 +24,19 @@ images and annotation appearances of a PDF page (white or tiny text, hidden laye
 black box) are all kept; a person reviews every exported attachment (§4.4, §5.3.10).
 
 Hostile files are parsed in this process (§5.3.8): Pillow may open only a few common formats
-(never EPS, which runs Ghostscript) and refuses images over images.MAX_PIXELS; PDFs are qpdf's.
+(never EPS, which runs Ghostscript); PDFs are qpdf's. What either may cost is capped in
+attachments/caps.py, and the caller hands over at most MAX_CLEAN_BYTES.
 """
 
 import re
 
 from .attachments import CleanResult, UnsupportedAttachment
+from .attachments.caps import MAX_CLEAN_BYTES
 from .attachments.images import clean_image
 from .attachments.pdf import clean_pdf
 
-__all__ = ["CleanResult", "UnsupportedAttachment", "clean_attachment", "INCLUDED_AS_IS"]
+__all__ = ["CleanResult", "UnsupportedAttachment", "clean_attachment", "INCLUDED_AS_IS", "MAX_CLEAN_BYTES",
+           "as_is_refusal", "claims_image_or_pdf", "other_extension"]
 
 INCLUDED_AS_IS = "included as is: metadata NOT removed"
 
@@ -52,12 +57,52 @@ def clean_attachment(data: bytes, declared_type: str, original_name: str, *,
         return clean_image(data)
     if kind == "heif":
         raise UnsupportedAttachment("a HEIC/AVIF image cannot be cleaned here: convert it to JPEG or PNG first")
-    if _claims_image_or_pdf(declared_type, original_name):
+    if len(data) > MAX_CLEAN_BYTES:
+        raise UnsupportedAttachment(f"larger than the {MAX_CLEAN_BYTES >> 20} MiB that are cleaned here")
+    if claims_image_or_pdf(declared_type, original_name):
         raise UnsupportedAttachment("declared or named as an image or PDF, but the content is not one we can clean")
+    refusal = as_is_refusal(data[:AS_IS_PREFIX])
+    if refusal:
+        raise UnsupportedAttachment(refusal)
     if not include_other:
         raise UnsupportedAttachment("neither an image nor a PDF: left out unless included explicitly "
                                     "(as is, metadata NOT removed)")
-    return CleanResult(data, _other_extension(original_name), "other", [], [INCLUDED_AS_IS])
+    return CleanResult(data, other_extension(original_name), "other", [], [INCLUDED_AS_IS])
+
+
+AS_IS_PREFIX = 64 << 10
+# Content that must never leave as is, by its first bytes: (magic, offset, kind).
+_NEVER_AS_IS = (
+    (b"\x7fELF", 0, "an executable"), (b"MZ", 0, "an executable"), (b"\xfe\xed\xfa", 0, "an executable"),
+    (b"\xce\xfa\xed\xfe", 0, "an executable"), (b"\xcf\xfa\xed\xfe", 0, "an executable"),
+    (b"\xca\xfe\xba\xbe", 0, "an executable"), (b"\x00asm", 0, "an executable"), (b"#!", 0, "a script"),
+    (b"L\x00\x00\x00\x01\x14\x02\x00", 0, "a Windows shortcut"),
+    (b"PK\x03\x04", 0, "an archive"), (b"PK\x05\x06", 0, "an archive"), (b"PK\x07\x08", 0, "an archive"),
+    (b"Rar!\x1a\x07", 0, "an archive"), (b"7z\xbc\xaf\x27\x1c", 0, "an archive"), (b"\x1f\x8b", 0, "an archive"),
+    (b"BZh", 0, "an archive"), (b"\xfd7zXZ\x00", 0, "an archive"), (b"\x28\xb5\x2f\xfd", 0, "an archive"),
+    (b"MSCF", 0, "an archive"), (b"ustar", 257, "an archive"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 0, "a container"),
+    (b"CD001", 0x8001, "a disk image"), (b"CD001", 0x8801, "a disk image"), (b"CD001", 0x9001, "a disk image"),
+    (b"{\\rtf", 0, "a rich text document (it can embed objects)"),
+)
+# Markup that a browser or viewer would run or render with scripts, anywhere near the start.
+_MARKUP = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|script|svg|iframe|object|embed|\?xml)\b|<\s*[a-z]+[^>]*\son[a-z]+\s*=",
+                     re.IGNORECASE)
+_PDF = re.compile(rb"%\s*PDF-", re.IGNORECASE)
+
+
+def as_is_refusal(prefix: bytes) -> str | None:
+    """Why a file whose content starts with `prefix` (its first 64 KiB) must not leave as is, or None."""
+    prefix = bytes(prefix[:AS_IS_PREFIX])
+    # Readers find "%PDF-" well past the start (Acrobat: the first KiB; others: anywhere).
+    if _PDF.search(prefix):
+        return "content is a PDF that could not be cleaned: not exported as is"
+    for magic, offset, kind in _NEVER_AS_IS:
+        if prefix[offset:offset + len(magic)] == magic:
+            return f"content is {kind}: not exported as is"
+    text = prefix.lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n").replace(b"\x00", b"")  # UTF-16 markup too
+    if _MARKUP.search(text[:4096]):
+        return "content is HTML, SVG or XML markup: not exported as is"
+    return None
 
 
 def _content_kind(data: bytes) -> str | None:
@@ -72,7 +117,7 @@ def _content_kind(data: bytes) -> str | None:
     return None
 
 
-def _claims_image_or_pdf(declared_type: str, original_name: str) -> bool:
+def claims_image_or_pdf(declared_type: str, original_name: str) -> bool:
     mime = (declared_type or "").split(";")[0].strip().lower()
     return mime.startswith("image/") or "pdf" in mime or _suffix(original_name) in _CLAIMED_EXTENSIONS
 
@@ -82,7 +127,7 @@ def _suffix(name: str) -> str:
     return "." + base.rsplit(".", 1)[1].lower() if "." in base.strip(".") else ""
 
 
-def _other_extension(name: str) -> str:
+def other_extension(name: str) -> str:
     # The extension ends up in an export file name: only a short plain one is carried over.
     suffix = _suffix(name)
     return suffix if re.fullmatch(r"\.[a-z0-9]{1,8}", suffix) else ".bin"

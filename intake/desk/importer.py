@@ -2,7 +2,7 @@
 
 Each file is authenticated in full with the vault identity (header, MAC and every payload
 chunk), then read by the strict submission reader (intake.submission: ZIP structure, caps,
-schema); only then is it copied in and its case created. Any file that fails, for whatever
+schema, every attachment's size and SHA-256); only then is it copied in and its case created. Any file that fails, for whatever
 reason, is quarantined (quarantine.py: ciphertext kept, reason recorded) and the batch goes on:
 one hostile file never stops the others. The state is saved every few hundred files and when
 the batch ends, however it ends; a rerun after an interruption finishes the job (files already
@@ -16,15 +16,17 @@ from pathlib import Path
 
 from .. import age
 from ..submission import caps
+from ..submission.schema import READER_VERSION
 from . import quarantine
 from .case_ids import case_id_for, file_digest
 from .errors import DeskError
 from .progress import Progress
 from .sources import Candidate
 from .state import Case, VaultState, timestamp
-from .submission import Submission, verify_whole_file
+from .submission import Submission, Discard, verify_whole_file
 
 SAVE_EVERY = 500
+_DISCARD = Discard()
 # An age file adds a header and 16 bytes per 64 KiB chunk to the archive it holds.
 MAX_FILE_BYTES = caps.MAX_ARCHIVE_BYTES + caps.MAX_ARCHIVE_BYTES // 4096 + (1 << 20)
 REJECTIONS = {
@@ -60,6 +62,8 @@ def _check(path: Path, identities) -> dict:
         raise DeskError(f"larger than the {caps.MAX_ARCHIVE_BYTES >> 30} GiB a submission may be")
     verify_whole_file(path, identities)
     with Submission(path, identities) as submission:
+        for entry in submission.report()["attachments"]:  # each one's size and SHA-256 as listed
+            submission.copy_attachment(entry["entry"], _DISCARD)
         return submission.report()
 
 
@@ -102,7 +106,7 @@ def _import_one(vault, state: VaultState, identities, candidate: Candidate) -> I
             reason += f"; and it could not be quarantined ({copy_error.strerror}): it is left where it is"
             quarantine_id = None
         return ImportOutcome(label, "quarantined", quarantine_id, reason)
-    state.cases[case_id] = Case(id=case_id, sha256=digest.hex(), imported=timestamp(), report=report)
+    state.cases[case_id] = Case(id=case_id, sha256=digest.hex(), imported=timestamp(), report=report, checked=READER_VERSION)
     state.record(case_id, "import", {"status": [None, "new"]})
     if case_id in state.quarantine:  # an earlier attempt set it aside; now it passes
         state.quarantine.pop(case_id)

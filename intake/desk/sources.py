@@ -15,6 +15,9 @@ from pathlib import Path
 from ..collect import MANIFEST
 from .errors import DeskError
 
+# One line per submission: 64 hex digits, two spaces, a 30-character name. A million lines fit.
+MAX_MANIFEST_BYTES = 100 << 20
+
 
 @dataclass
 class Candidate:
@@ -32,6 +35,8 @@ def _from_tar(tar_path: Path, scratch: Path) -> list[Candidate]:
                 if not member.isfile() or name.startswith("."):
                     continue  # no links, devices or folders: only plain files are read
                 if name == MANIFEST:
+                    if member.size > MAX_MANIFEST_BYTES:  # the tar comes from the server: untrusted
+                        raise DeskError(f"{tar_path}: its {MANIFEST} is larger than a manifest can be")
                     for line in tar.extractfile(member).read().decode().splitlines():
                         digest, _, listed = line.partition("  ")
                         manifest[listed] = digest

@@ -46,14 +46,14 @@ class Submission:
         # read_archive has checked that every listed attachment is in the archive.
         return [dict(a, present=True) for a in self.archive.report["attachments"]]
 
-    def copy_attachment(self, entry: str, dst) -> str:
+    def copy_attachment(self, entry: str, dst, expected: dict | None = None) -> str:
         """Copy one attachment into `dst` (which the caller can discard); returns its SHA-256.
 
         Raises DeskError after the copy when the bytes differ from the size and hash recorded
-        in the report.
+        in the report (or in `expected`: the case's own record of it).
         """
         try:
-            return self.archive.copy_attachment(entry, dst)
+            return self.archive.copy_attachment(entry, dst, expected)
         except SubmissionError as exc:
             raise DeskError(f"{self.path.name}: {exc}") from None
 
@@ -65,9 +65,9 @@ def verify_whole_file(path: Path, identities) -> None:
     """
     with open(path, "rb") as f:
         reader = age.decrypt(identities, f)
-        shutil.copyfileobj(reader, _Discard(), 1 << 20)
+        shutil.copyfileobj(reader, Discard(), 1 << 20)
 
 
-class _Discard:
+class Discard:
     def write(self, data) -> int:
         return len(data)

@@ -90,6 +90,8 @@ def _directory(f, length: int) -> _Directory:
 
 def _check_entry(info: zipfile.ZipInfo) -> None:
     name = info.filename
+    if info.orig_filename != name:  # zipfile cuts a name at a NUL byte: "report.json\0.exe"
+        _refuse("an entry has an unsafe or unexpected name")
     if info.flag_bits & (_FLAG_ENCRYPTED | _FLAG_STRONG | _FLAG_MASKED):
         _refuse(f"entry {_quoted(name)} is encrypted")
     if info.compress_type != zipfile.ZIP_STORED:
@@ -193,33 +195,62 @@ class Archive:
         self.report = report
         self.attachments = {a["entry"]: a for a in report["attachments"]}
 
-    def open_attachment(self, entry: str):
-        """A stream of one attachment's stored bytes (check them with copy_attachment)."""
+    def open_attachment(self, entry: str, expected: dict | None = None) -> "VerifiedAttachment":
+        """A stream of one attachment's bytes that checks them against the report as it goes
+        (or against `expected`, a record with "size" and "sha256", such as the desk's copy).
+
+        Reading its last byte raises SubmissionError when size or SHA-256 differ: whatever the
+        caller wrote meanwhile must be something it can throw away (an AtomicFile, a buffer).
+        """
         if entry not in self.attachments:
             raise SubmissionError("no such attachment in this submission")
-        return self._zip.open(entry)
+        expected = expected or self.attachments[entry]
+        return VerifiedAttachment(self._zip.open(entry), entry, expected["size"], expected["sha256"])
 
-    def copy_attachment(self, entry: str, dst, buffer: int = 1 << 20) -> str:
-        """Copy one attachment into `dst`, checking its size and SHA-256 against the report.
+    def copy_attachment(self, entry: str, dst, expected: dict | None = None, buffer: int = 1 << 20) -> str:
+        """Copy one attachment into `dst`, checked as open_attachment does. Returns its SHA-256."""
+        with self.open_attachment(entry, expected) as src:
+            while chunk := src.read(buffer):
+                dst.write(chunk)
+        return src.sha256
 
-        Raises SubmissionError after the last byte when they differ: write to something the
-        caller can throw away (an AtomicFile, a buffer), never straight to the final place.
-        """
-        expected = self.attachments.get(entry)
-        if expected is None:
-            raise SubmissionError("no such attachment in this submission")
-        digest, size = hashlib.sha256(), 0
+
+class VerifiedAttachment:
+    def __init__(self, stream, entry: str, size: int, sha256: str):
+        self._stream, self._entry, self._size, self._expected = stream, entry, size, sha256
+        self._digest = hashlib.sha256()
+        self._read = 0
+        self.sha256 = ""  # set once every byte has been read and matched
+
+    def __enter__(self) -> "VerifiedAttachment":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def read(self, size: int = -1) -> bytes:
         try:
-            with self._zip.open(entry) as src:
-                while chunk := src.read(buffer):
-                    digest.update(chunk)
-                    size += len(chunk)
-                    dst.write(chunk)
+            # Never past the recorded size: a reader asking for more learns of a mismatch instead.
+            want = self._size - self._read + 1 if size < 0 else min(size, self._size - self._read + 1)
+            data = self._stream.read(want) if want else b""
         except zipfile.BadZipFile:
-            raise SubmissionError(f"attachment {entry} is damaged (its CRC does not match)") from None
-        if size != expected["size"] or not hmac.compare_digest(digest.hexdigest(), expected["sha256"]):
-            raise SubmissionError(f"attachment {entry} does not match the size and SHA-256 in its report")
-        return digest.hexdigest()
+            raise SubmissionError(f"attachment {self._entry} is damaged (its CRC does not match)") from None
+        self._digest.update(data)
+        self._read += len(data)
+        if self._read > self._size or (not data and self._read < self._size):
+            self._mismatch()
+        if self._read == self._size and not self.sha256:
+            digest = self._digest.hexdigest()
+            if not hmac.compare_digest(digest, self._expected):
+                self._mismatch()
+            self.sha256 = digest
+        return data
+
+    def _mismatch(self):
+        raise SubmissionError(f"attachment {self._entry} does not match the size and SHA-256 in its report")
 
 
 def read_archive(f) -> Archive:

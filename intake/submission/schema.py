@@ -17,6 +17,9 @@ from . import caps
 from .errors import SubmissionError
 
 REPORT_SCHEMA = "intake.report/1"
+# Raise it whenever this reader refuses something it used to accept: the desk then checks every
+# stored report again (state.py records which version checked each one).
+READER_VERSION = f"{REPORT_SCHEMA} strict/1"
 KINDS = ("report", "follow-up")
 
 LANGUAGES = frozenset({"en", "zh_Hans", "zh_Hant", "ug", "bo"})
@@ -78,6 +81,16 @@ def text(limit: int, required: bool = False):
 
 
 SHORT, LONG = text(caps.SHORT_TEXT), text(caps.LONG_TEXT)
+
+
+def recorded(limit: int):
+    """Text the server records as the browser sent it (a file's name and declared type): not
+    stripped, but with its control characters removed (envelope.py)."""
+    def check(value, path):
+        if type(value) is not str or len(value) > limit or _BAD_NAME.search(value) or _FORBIDDEN_TEXT.search(value):
+            _fail(path, f"is not text of at most {limit} characters without control characters")
+        return value
+    return check
 
 
 def code(options: frozenset):
@@ -226,8 +239,8 @@ def sha256(value, path):
 
 _ATTACHMENT = record({
     "entry": entry_name,
-    "original_name": text(caps.ORIGINAL_NAME),
-    "declared_type": text(caps.DECLARED_TYPE),
+    "original_name": recorded(caps.ORIGINAL_NAME),
+    "declared_type": recorded(caps.DECLARED_TYPE),
     "size": size,
     "sha256": sha256,
 })

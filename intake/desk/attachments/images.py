@@ -1,15 +1,15 @@
 """Images re-encoded from their pixels: nothing but the picture leaves (redaction.md §3.3)."""
 
 import io
+import warnings as python_warnings
 
 from PIL import Image, ImageCms, ImageOps
 
 from . import CleanResult, UnsupportedAttachment
+from .caps import MAX_JPEG_PIXELS, MAX_PIXELS
 
-# 100 megapixels covers the largest phone cameras; decoded as RGBA it is 400 MB per copy.
-MAX_PIXELS = 100_000_000
-# Pillow warns above this and raises DecompressionBombError above twice it, checked on open.
-Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+# Pillow checks this on open, from the header, before decoding: past it, nothing is decoded.
+Image.MAX_IMAGE_PIXELS = MAX_JPEG_PIXELS
 # Common formats only: fewer parsers exposed to hostile files, and never EPS (runs Ghostscript).
 IMAGE_FORMATS = ("JPEG", "PNG", "GIF", "WEBP", "TIFF", "BMP")  # JPEG includes MPO
 
@@ -17,10 +17,12 @@ IMAGE_FORMATS = ("JPEG", "PNG", "GIF", "WEBP", "TIFF", "BMP")  # JPEG includes M
 def clean_image(data: bytes) -> CleanResult:
     warnings: list[str] = []
     try:
-        with Image.open(io.BytesIO(data), formats=IMAGE_FORMATS) as im:
-            if im.width * im.height > MAX_PIXELS:
-                raise UnsupportedAttachment(f"image too large ({im.width}x{im.height} pixels)")
-            if getattr(im, "is_animated", False):
+        with python_warnings.catch_warnings():
+            python_warnings.simplefilter("error", Image.DecompressionBombWarning)
+            im = Image.open(io.BytesIO(data), formats=IMAGE_FORMATS)
+        with im:
+            _fit(im, warnings)
+            if getattr(im, "is_animated", False):  # only the first frame is ever decoded
                 warnings.append("animation or multi-page image: only the first frame is exported")
             lossless = im.format in ("PNG", "GIF")
             mode = "RGBA" if im.has_transparency_data else "RGB"
@@ -29,8 +31,12 @@ def clean_image(data: bytes) -> CleanResult:
                 upright = upright.convert("I").point(lambda v: v * (1 / 256))
             removed = _metadata(im)  # after loading: PNG text after the pixels is read by then
             pixels = _to_srgb(upright, im.info.get("icc_profile"), mode, warnings)
-            # A new image from the pixel bytes alone: no info, EXIF, XMP, ICC or thumbnail can follow.
-            clean = Image.frombytes(mode, pixels.size, pixels.tobytes())
+            del upright
+        # A new image holding the pixels alone: no info, EXIF, XMP, ICC or thumbnail can follow.
+        # (paste, not tobytes/frombytes: two copies of a large picture in memory, not three.)
+        clean = Image.new(mode, pixels.size)
+        clean.paste(pixels)
+        del pixels
     except UnsupportedAttachment:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -43,6 +49,22 @@ def clean_image(data: bytes) -> CleanResult:
         return CleanResult(out.getvalue(), ".png", "image", removed, warnings)
     clean.save(out, "JPEG", quality=90)  # no exif=, icc_profile=, comment=: libjpeg is deterministic
     return CleanResult(out.getvalue(), ".jpg", "image", removed, warnings)
+
+
+def _fit(im: Image.Image, warnings: list[str]) -> None:
+    """Refuse, or for a JPEG decode smaller, an image past MAX_PIXELS (read from its header)."""
+    pixels = im.width * im.height
+    if pixels <= MAX_PIXELS:
+        return
+    if im.format == "JPEG" and pixels <= MAX_JPEG_PIXELS:
+        scale = next(s for s in (2, 4, 8) if pixels / (s * s) <= MAX_PIXELS)
+        original = im.size
+        im.draft(im.mode, (im.width // scale, im.height // scale))  # libjpeg's DCT scaling
+        warnings.append(f"image of {original[0]}x{original[1]} pixels exported at 1/{scale} scale "
+                        f"({im.width}x{im.height}); extract the original with 'intake attachment'")
+        return
+    raise UnsupportedAttachment(f"image too large ({im.width}x{im.height} pixels; at most {MAX_PIXELS // 1_000_000} "
+                                "megapixels are cleaned here)")
 
 
 def _metadata(im: Image.Image) -> list[str]:
