@@ -6,6 +6,10 @@
 
 A submission appears in submissions/ by an atomic rename of a fsynced file from tmp/ (same
 filesystem), so a crash or a full disk never leaves a partial file there.
+
+Every folder is ours alone (0700). One found looser (made by hand, or by a restore) is tightened
+at start; one that belongs to another user is refused, because its owner could open it again at
+any time (and, owning the folder, rename or delete what is in it).
 """
 
 import base64
@@ -16,8 +20,10 @@ import secrets
 import shutil
 import socket
 from pathlib import Path
+from typing import NamedTuple
 
 from .atomic import fsync_dir
+from .errors import UserError
 
 SUBMISSION_SUFFIX = ".age"
 
@@ -38,22 +44,66 @@ def node_name(env=os.environ) -> str:
     return name or "node"
 
 
+class UnsafeFolder(UserError):
+    """A data folder that another user owns, or whose mode cannot be made 0700."""
+
+
+def _check_owner(folder: Path, info: os.stat_result) -> None:
+    if info.st_uid != os.geteuid():
+        raise UnsafeFolder(
+            f"data folder {folder} belongs to another user (uid {info.st_uid}); it must belong to the user "
+            "that runs the intake, with mode 0700 (see docs/deploy.md)"
+        )
+
+
+def make_private(folder: Path) -> bool:
+    """Give an existing folder mode 0700. True if it was open to others; UnsafeFolder if not ours."""
+    info = os.stat(folder)
+    _check_owner(folder, info)
+    if not info.st_mode & 0o077:
+        return False
+    try:
+        os.chmod(folder, 0o700)
+    except OSError as exc:
+        raise UnsafeFolder(f"data folder {folder} is open to other users and its mode cannot be made 0700 ({exc.strerror})") from None
+    return True
+
+
+class Prepared(NamedTuple):
+    stale: int  # unfinished pending files removed
+    tightened: list[Path]  # folders that were open to other users, now 0700
+
+
 class Store:
     def __init__(self, data_dir, node: str | None = None):
         self.root = Path(data_dir)
         self.tmp = self.root / "tmp" / (node or node_name())
         self.submissions = self.root / "submissions"
 
-    def prepare(self) -> int:
-        """Create the folders (mode 0700) and remove stale pending files. Returns how many."""
-        for folder in (self.root, self.tmp.parent, self.tmp, self.submissions):
+    def folders(self) -> tuple[Path, ...]:
+        return (self.root, self.tmp.parent, self.tmp, self.submissions)
+
+    def check_owner(self) -> None:
+        """UnsafeFolder if an existing folder belongs to another user (changes nothing)."""
+        for folder in self.folders():
+            try:
+                _check_owner(folder, os.stat(folder))
+            except FileNotFoundError:
+                pass
+
+    def prepare(self) -> Prepared:
+        """Create the folders (mode 0700), make existing ones private, remove stale pending files."""
+        tightened = []
+        for folder in self.folders():
             folder.mkdir(mode=0o700, exist_ok=True)
+            if make_private(folder):
+                tightened.append(folder)
         stale = 0
         for path in self.tmp.iterdir():
             if path.is_file():
                 path.unlink()
                 stale += 1
-        return stale
+        return Prepared(stale, tightened)
 
     def free_bytes(self) -> int:
         return shutil.disk_usage(self.root).free

@@ -101,6 +101,24 @@ class LiveServer:
         return [int(p) for p in out.stdout.split()]
 
 
+def raw_http(server: LiveServer, request: bytes, timeout: float = 10) -> tuple[int, str]:
+    """Send bytes as they are over a fresh connection: (status, body) of the answer."""
+    answer = b""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=timeout) as connection:
+        connection.sendall(request)
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return int(head.split(None, 2)[1]), body.decode("utf-8", "replace")
+
+
+def fresh_token(server: LiveServer, session: requests.Session, path: str = "/") -> str:
+    """The CSRF token of a form loaded now by this browser session (a token serves one submission)."""
+    page = session.get(server.url + path, timeout=10)
+    page.raise_for_status()
+    return CSRF.search(page.text).group(1)
+
+
 NO_FILE = ("attachments", ("", b"", "application/octet-stream"))  # what a browser sends for an empty file input
 
 

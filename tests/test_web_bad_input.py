@@ -9,12 +9,13 @@ import socket
 import subprocess
 import time
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 
 from intake import age
-from live_server import NO_FILE, LiveServer, new_session, valid_answers, with_files
+from live_server import NO_FILE, LiveServer, fresh_token, new_session, raw_http, valid_answers, with_files
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +63,71 @@ def test_csrf_token_from_another_session(server, nothing_stored):
     session, _ = new_session(server)
     response = session.post(server.url + "/", data={**valid_answers(), "csrf_token": other_token}, files=[NO_FILE], timeout=30)
     assert response.status_code == 400
+
+
+def test_a_form_token_serves_one_submission(server):
+    """Sent again (a replayed request, the receipt page reloaded), it gets the expired page."""
+    session, token = new_session(server)
+    before = set(server.submissions())
+    data = {**valid_answers(), "csrf_token": token}
+    assert session.post(server.url + "/", data=data, files=with_files(()), timeout=30).status_code == 200
+    for files in (with_files(()), [("attachments", ("a.txt", b"x" * 100_000, "text/plain"))]):
+        again = session.post(server.url + "/", data=data, files=files, timeout=30)
+        assert again.status_code == 400 and h1(again) == "This page expired" and "Nothing was stored." in again.text
+    assert len(set(server.submissions()) - before) == 1 and server.pending() == []
+    # A form loaded after the submission has a new token, which works.
+    fresh = session.post(server.url + "/", data={**valid_answers(), "csrf_token": fresh_token(server, session)}, files=with_files(()), timeout=30)
+    assert fresh.status_code == 200 and len(set(server.submissions()) - before) == 2
+
+
+def test_one_token_sent_many_times_at_once_stores_once(server):
+    session, token = new_session(server)
+    before = set(server.submissions())
+
+    def send(_):
+        return requests.post(server.url + "/", data={**valid_answers(), "csrf_token": token}, files=with_files(()),
+                             cookies=session.cookies.get_dict(), timeout=30).status_code
+
+    with ThreadPoolExecutor(6) as pool:
+        statuses = sorted(pool.map(send, range(6)))
+    assert statuses == [200, 400, 400, 400, 400, 400]
+    assert len(set(server.submissions()) - before) == 1
+
+
+def test_a_content_length_beyond_any_limit_is_too_large_not_a_disk_error(server, nothing_stored):
+    session, _ = new_session(server)
+    cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+    status, body = raw_http(server, (
+        f"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=x\r\n"
+        f"Content-Length: {10**18}\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n").encode())
+    assert status == 413 and "<h1>The files are too large</h1>" in body
+
+
+def post_file_named(server, disposition: bytes, path: str = "/"):
+    """POST the form with one file whose Content-Disposition ends with `disposition` (raw bytes)."""
+    session, token = new_session(server, path)
+    body, content_type = requests.models.RequestEncodingMixin._encode_files(
+        [("attachments", ("PLACEHOLDER", b"the evidence", "image/jpeg"))], {**valid_answers(), "csrf_token": token}
+    )
+    body = body.replace(b'filename="PLACEHOLDER"', disposition)
+    return session.post(server.url + path, data=body, headers={"Content-Type": content_type}, timeout=30)
+
+
+@pytest.mark.parametrize(
+    "disposition, path",
+    [
+        (b'filename="notice\r\nphoto.jpg"', "/"),
+        (b'filename="notice\nphoto.jpg"', "/"),
+        (b'filename="notice\rphoto.jpg"', "/"),
+        (b"filename*=UTF-8''notice%0D%0Aphoto.jpg", "/"),
+        (b"filename*=UTF-8''notice%0Aphoto.jpg", "/"),
+        (b'filename="notice\nphoto.jpg"', "/follow-up"),
+    ],
+)
+def test_a_file_name_with_a_line_break_is_refused_not_dropped(server, nothing_stored, disposition, path):
+    response = post_file_named(server, disposition, path)
+    assert response.status_code == 400 and h1(response) == "A file name could not be accepted"
+    assert "The name of one of your files contains a line break." in response.text
 
 
 def test_oversized_body_is_refused_before_reading(server, nothing_stored):

@@ -6,7 +6,7 @@ import time
 
 import requests
 
-from live_server import LiveServer, new_session, valid_answers, with_files
+from live_server import LiveServer, fresh_token, new_session, valid_answers, with_files
 
 LANGUAGE_CODES = ("en", "zh_Hans", "zh_Hant", "ug", "bo")
 
@@ -55,11 +55,25 @@ def test_the_limit_page_speaks_the_reporters_language(tmp_path):
 
 def test_one_session_cannot_send_more_than_its_limit(tmp_path):
     with LiveServer(tmp_path, env={"INTAKE_SESSION_LIMIT": "2"}) as live:
-        session, token = new_session(live)
-        assert [submit(live, session, token).status_code for _ in range(2)] == [200, 200]
-        assert submit(live, session, token).status_code == 429
+        session = requests.Session()
+        assert [submit(live, session, fresh_token(live, session)).status_code for _ in range(2)] == [200, 200]
+        assert submit(live, session, fresh_token(live, session)).status_code == 429
         assert submit(live).status_code == 200  # another browser is not affected
         assert len(live.submissions()) == 3
+
+
+def test_an_old_cookie_sent_again_does_not_reset_the_session_count(tmp_path):
+    """The count is kept by the server, not in the cookie: a browser that sends back the cookie
+    it had before its first report is still the same session, with the same count."""
+    with LiveServer(tmp_path, env={"INTAKE_SESSION_LIMIT": "2"}) as live:
+        session, _ = new_session(live)
+        before_any_report = session.cookies.get_dict()
+        assert [submit(live, session, fresh_token(live, session)).status_code for _ in range(2)] == [200, 200]
+        replayed = requests.Session()
+        replayed.cookies.update(before_any_report)
+        limited = submit(live, replayed, fresh_token(live, replayed))
+        assert limited.status_code == 429 and "Too many reports right now" in limited.text
+        assert len(live.submissions()) == 2 and live.pending() == []
 
 
 def test_the_data_quota(tmp_path):

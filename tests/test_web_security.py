@@ -1,6 +1,10 @@
 """Headers, cookies, logs and start-up refusals: the server's security properties."""
 
 import json
+import os
+import re
+import secrets
+import stat
 import subprocess
 import sys
 
@@ -10,7 +14,7 @@ import requests
 from intake import age
 from intake.web import create_app
 from intake.web.config import ConfigError, load_config
-from live_server import LiveServer, new_session, valid_answers, with_files
+from live_server import LiveServer, fresh_token, new_session, raw_http, valid_answers, with_files
 
 EXPECTED_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
@@ -51,6 +55,22 @@ def test_session_cookie_flags(server):
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie
 
 
+def test_the_session_cookie_is_a_random_id_set_once(server):
+    """It says nothing about the reports sent: no count, no time, and it is never re-issued (a
+    new Set-Cookie on a submission would date it in the browser's cookie store)."""
+    session = requests.Session()
+    first = session.get(server.url + "/", timeout=10)
+    cookie = first.cookies["intake"]
+    assert re.fullmatch(r"[A-Za-z0-9_-]{43}", cookie), "the cookie holds more than a random id"
+    assert requests.get(server.url + "/", timeout=10).cookies["intake"] != cookie  # another browser, another id
+    for _ in range(2):
+        token = fresh_token(server, session)
+        response = session.post(server.url + "/", data={**valid_answers(), "csrf_token": token}, files=with_files(()), timeout=30)
+        assert response.status_code == 200
+        assert "Set-Cookie" not in response.headers
+    assert session.cookies["intake"] == cookie
+
+
 def test_https_mode_uses_secure_host_prefixed_cookie(tmp_path):
     with LiveServer(tmp_path, env={"INTAKE_HTTPS": "1"}) as live:
         cookie = requests.get(live.url + "/", timeout=10).headers["Set-Cookie"]
@@ -72,9 +92,27 @@ def test_logs_hold_no_address_user_agent_referrer_or_content(server):
     log = server.log()
     assert len(server.submissions()) == before + 1
     assert "submission" not in log  # not even a content-free line: the log collector would time it
-    assert "ip=(withheld)" in log  # gunicorn did log the malformed request, without the address
+    assert "refused a malformed request (InvalidRequestLine)" in log  # gunicorn did log it, without the address
     for secret in ("127.0.0.1", "DistinctiveAgent", "referrer.example", "LOGMARK", "POST", "GET /"):
         assert secret not in log
+
+
+@pytest.mark.parametrize(
+    "request_bytes, kind",
+    [
+        (b"CANARY\r\n\r\n", "InvalidRequestLine"),
+        (b"GET / HTTP/1.1\r\nHost: intake\r\nCANARY(: x\r\n\r\n", "InvalidHeaderName"),
+        (b"CANARY@ / HTTP/1.1\r\n\r\n", "InvalidRequestMethod"),
+        (b"GET / HTTP/CANARY\r\n\r\n", "InvalidHTTPVersion"),
+    ],
+)
+def test_gunicorn_logs_a_refused_malformed_request_without_its_bytes(server, request_bytes, kind):
+    canary = "Zq" + secrets.token_hex(8)
+    status, _ = raw_http(server, request_bytes.replace(b"CANARY", canary.encode()))
+    assert status == 400
+    log = server.log()
+    assert f"refused a malformed request ({kind})" in log
+    assert canary not in log and canary.lower() not in log.lower()
 
 
 def test_refuses_to_start_without_a_secret_key():
@@ -84,11 +122,11 @@ def test_refuses_to_start_without_a_secret_key():
         load_config({"INTAKE_SECRET_KEY": "short"})
 
 
-def _serve(tmp_path, recipients_text: str | None):
+def _serve(tmp_path, recipients_text: str | None, **env):
     path = tmp_path / "recipients.txt"
     if recipients_text is not None:
         path.write_text(recipients_text)
-    env = {"INTAKE_SECRET_KEY": "k" * 64, "INTAKE_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"}
+    env = {"INTAKE_SECRET_KEY": "k" * 64, "INTAKE_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin", **env}
     return subprocess.run([sys.executable, "-m", "intake", "serve", "--recipients", str(path), "--port", "1"],
                           capture_output=True, env=env, timeout=60)
 
@@ -101,6 +139,61 @@ def test_refuses_to_start_with_a_secret_key_in_the_recipients(tmp_path):
     assert "contains a secret key" in result.stderr.decode() and secret not in result.stderr.decode()
     with pytest.raises(ConfigError):
         create_app({"INTAKE_DATA_DIR": tmp_path / "data", "INTAKE_RECIPIENTS": tmp_path / "recipients.txt", "SECRET_KEY": "k" * 40})
+
+
+def _age_secret_keys() -> list[str]:
+    bech32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+    plugin = "AGE-PLUGIN-YUBIKEY-1" + "".join(secrets.choice(bech32) for _ in range(50)).upper()
+    return [age.X25519Identity.generate().to_secret_string(), age.HybridIdentity.generate().to_secret_string(), plugin]
+
+
+@pytest.mark.parametrize("secret", _age_secret_keys(), ids=["x25519", "post-quantum", "plugin"])
+@pytest.mark.parametrize("shape", ["{}", "  {}\n", "\t{}  ", "lower"])
+def test_refuses_an_age_secret_key_as_its_secret_key(tmp_path, secret, shape):
+    value = secret.lower() if shape == "lower" else shape.format(secret)
+    key_part = secret.rsplit("1", 1)[-1]  # the secret bits (bech32 data has no "1"), in any case
+    with pytest.raises(ConfigError) as refused:
+        load_config({"INTAKE_SECRET_KEY": value})
+    assert "age secret key" in str(refused.value) and key_part.lower() not in str(refused.value).lower()
+    # Started either way, the server refuses, and prints no part of the value.
+    result = _serve(tmp_path, f"{age.HybridIdentity.generate().recipient()}\n", INTAKE_SECRET_KEY=value)
+    stderr = result.stderr.decode()
+    assert result.returncode == 1 and stderr.startswith("intake: error: INTAKE_SECRET_KEY holds an age secret key")
+    assert key_part.lower() not in stderr.lower()
+    live = LiveServer(tmp_path / "gunicorn", env={"INTAKE_SECRET_KEY": value})
+    with pytest.raises(RuntimeError):
+        live.start()
+    assert "INTAKE_SECRET_KEY holds an age secret key" in live.log()
+    assert key_part.lower() not in live.log().lower()
+    assert not (tmp_path / "data").exists() and not live.data_dir.exists()
+
+
+def test_loose_modes_of_an_existing_data_folder_are_made_0700_at_start(tmp_path):
+    data = tmp_path / "data"
+    folders = {data: 0o755, data / "submissions": 0o777, data / "tmp": 0o750, data / "tmp" / "web1": 0o711}
+    for folder, mode in folders.items():
+        folder.mkdir()
+        os.chmod(folder, mode)
+    with LiveServer(tmp_path, env={"INTAKE_NODE": "web1"}) as live:
+        assert {f: stat.S_IMODE(os.stat(f).st_mode) for f in folders} == {f: 0o700 for f in folders}
+        session, token = new_session(live)
+        assert session.post(live.url + "/", data={**valid_answers(), "csrf_token": token}, files=with_files(()), timeout=30).status_code == 200
+    assert live.log().count("was open to other users: its mode is now 0700") == 4
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a folder to another user needs root")
+def test_a_data_folder_of_another_user_is_refused_at_start(tmp_path):
+    submissions = tmp_path / "data" / "submissions"
+    submissions.mkdir(parents=True, mode=0o700)
+    os.chown(submissions, 65534, 65534)  # nobody: it could open the folder again at any time
+    result = _serve(tmp_path, f"{age.HybridIdentity.generate().recipient()}\n")
+    assert result.returncode == 1
+    assert result.stderr.decode().startswith(f"intake: error: data folder {submissions} belongs to another user")
+    live = LiveServer(tmp_path)
+    with pytest.raises(RuntimeError):
+        live.start()
+    assert f"data folder {submissions} belongs to another user" in live.log()
+    assert stat.S_IMODE(os.stat(submissions).st_mode) == 0o700 and os.stat(submissions).st_uid == 65534
 
 
 @pytest.mark.parametrize(

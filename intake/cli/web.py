@@ -9,6 +9,7 @@ import click
 
 from .. import age
 from ..atomic import write_new_file
+from ..store import Store
 from .errors import CLIError
 
 
@@ -22,6 +23,7 @@ def _check_configuration(env: dict) -> None:
         load_server_recipients(config["INTAKE_RECIPIENTS"])
     except ConfigError as exc:
         raise CLIError(str(exc)) from None
+    Store(config["INTAKE_DATA_DIR"]).check_owner()  # UnsafeFolder is a CLIError; the server makes modes 0700
 
 
 def _run_gunicorn(env: dict, host: str, port: int) -> None:

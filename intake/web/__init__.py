@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask, abort, request
+from werkzeug.exceptions import RequestEntityTooLarge
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 
@@ -17,9 +18,12 @@ from ..store import Store
 from . import errors, i18n, security, views
 from .config import ConfigError, load_config
 from .errors import NotSaved
-from .limits import FolderQuota, Limited, SharedTokenBucket, check_session, minutes_to_wait
+from .limits import FolderQuota, Limited, SharedTokenBucket, minutes_to_wait
 from .recipients import load_server_recipients
-from .uploads import StreamingRequest, discard_pending
+from .sessions import OpaqueSessionInterface, SessionRecords, records_capacity
+from .uploads import StreamingRequest, check_file_parts, discard_pending
+
+CSRF_TIME_LIMIT = 24 * 3600  # a long form over a slow Tor circuit must not expire
 
 csrf = CSRFProtect()
 babel = Babel()
@@ -30,6 +34,7 @@ class IntakeState:
     recipients: list
     store: Store
     bucket: SharedTokenBucket  # made here, before gunicorn forks its workers: shared by all
+    sessions: SessionRecords  # the same
     quota: FolderQuota | None
 
 
@@ -56,7 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
-        WTF_CSRF_TIME_LIMIT=24 * 3600,  # a long form over a slow Tor circuit must not expire
+        WTF_CSRF_TIME_LIMIT=CSRF_TIME_LIMIT,
         # Flask-WTF's HTTPS check wants a Referer, which Referrer-Policy: no-referrer (rightly)
         # suppresses; the per-session token and the SameSite=Strict cookie carry the protection.
         WTF_CSRF_SSL_STRICT=False,
@@ -79,23 +84,28 @@ def create_app(config: dict | None = None) -> Flask:
 
     recipients = load_server_recipients(app.config["INTAKE_RECIPIENTS"])
     store = Store(app.config["INTAKE_DATA_DIR"])
-    stale = store.prepare()
-    if stale:
-        app.logger.info("removed %d unfinished submission file(s) left by an earlier run", stale)
+    prepared = store.prepare()
+    for folder in prepared.tightened:
+        app.logger.warning("data folder %s was open to other users: its mode is now 0700", folder)
+    if prepared.stale:
+        app.logger.info("removed %d unfinished submission file(s) left by an earlier run", prepared.stale)
     if not any(r.post_quantum for r in recipients):
         app.logger.warning("the recipients are classic X25519 keys: use post-quantum (age1pq1…) keys, see docs/keys.md")
     quota = FolderQuota(store.root, app.config["INTAKE_DATA_QUOTA"]) if app.config["INTAKE_DATA_QUOTA"] else None
     bucket = SharedTokenBucket(app.config["INTAKE_RATE"], app.config["INTAKE_BURST"])
-    app.extensions["intake"] = IntakeState(recipients, store, bucket, quota)
+    sessions = SessionRecords(records_capacity(app.config["INTAKE_RATE"], app.config["INTAKE_BURST"], CSRF_TIME_LIMIT), CSRF_TIME_LIMIT)
+    app.extensions["intake"] = IntakeState(recipients, store, bucket, sessions, quota)
+    app.session_interface = OpaqueSessionInterface(sessions)  # the cookie is a random id only
 
     # Registered before CSRFProtect: its check parses the body, which starts storing uploads.
     app.before_request(_check_post)
     csrf.init_app(app)
+    app.before_request(check_file_parts)  # after the parse
     babel.init_app(app, locale_selector=i18n.select_locale)
     app.context_processor(i18n.template_context)
     app.after_request(security.add_security_headers)
     app.teardown_request(discard_pending)
-    app.teardown_request(_settle_token)
+    app.teardown_request(_settle)
     app.jinja_env.globals.pop("config", None)  # templates never see configuration (secrets)
     app.jinja_env.globals["demo_mode"] = bool(app.config.get("INTAKE_DEMO"))
     app.register_blueprint(views.bp)
@@ -113,6 +123,9 @@ def _check_post() -> None:
         return
     from flask import current_app
 
+    # Larger than any request we accept: 413 now (the free-space check below would say 503).
+    if request.content_length is not None and request.content_length > (current_app.config["MAX_CONTENT_LENGTH"] or float("inf")):
+        raise RequestEntityTooLarge()
     if request.mimetype != "multipart/form-data":
         abort(400)
 
@@ -128,12 +141,15 @@ def _check_post() -> None:
 
 
 def _check_limits(state: IntakeState, incoming: int) -> None:
-    """The flood limits, cheapest first; the shared token is taken last, and given back in the
+    """The flood limits, cheapest first. The session's count and the shared token are taken
+    here (atomically: parallel requests cannot both slip under a limit), and given back in the
     teardown when the submission was not stored (only accepted submissions count)."""
     from flask import current_app, g, session
 
-    now = time.time()
-    check_session(session, current_app.config["INTAKE_SESSION_LIMIT"], now)
+    wait = state.sessions.take(session.sid, current_app.config["INTAKE_SESSION_LIMIT"], time.time())
+    if wait:
+        raise Limited(minutes_to_wait(wait))
+    g.session_taken = session.sid
     if state.quota is not None and state.quota.exceeded(incoming):
         raise Limited(60)
     wait = state.bucket.take()
@@ -142,8 +158,17 @@ def _check_limits(state: IntakeState, incoming: int) -> None:
     g.token_taken = True
 
 
-def _settle_token(_exc=None) -> None:
+def _settle(_exc=None) -> None:
+    """Teardown: give back what _check_limits and views.spend_csrf_token took, unless stored."""
     from flask import current_app, g
 
-    if g.pop("token_taken", False) and not g.pop("stored", False):
-        current_app.extensions["intake"].bucket.give_back()
+    state = current_app.extensions["intake"]
+    if g.pop("stored", False):
+        return
+    now = time.time()
+    if g.pop("token_taken", False):
+        state.bucket.give_back()
+    if (sid := g.pop("session_taken", None)) is not None:
+        state.sessions.give_back(sid, now)
+    if (spent := g.pop("csrf_spent", None)) is not None:
+        state.sessions.unspend(*spent, now)

@@ -11,6 +11,12 @@ _UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1000, "kib": 1024, "m": 1000**2, "mb":
           "g": 1000**3, "gb": 1000**3, "gib": 1024**3}
 
 
+# An age identity (AGE-SECRET-KEY-1…, AGE-SECRET-KEY-PQ-1…, AGE-PLUGIN-NAME-1…), in any letter
+# case, anywhere in the value: pasted as INTAKE_SECRET_KEY by mistake, it would put a decryption
+# key on the server (in its environment, its unit file, its backups).
+_AGE_IDENTITY = re.compile(r"AGE-SECRET-KEY-|AGE-PLUGIN-", re.IGNORECASE)
+
+
 class ConfigError(Exception):
     """The configuration is incomplete or unsafe; the message says what to fix."""
 
@@ -35,6 +41,13 @@ def load_config(env=os.environ, *, demo: bool = False) -> dict:
     if not secret:
         if not demo:
             raise ConfigError("INTAKE_SECRET_KEY is not set (generate one with: python3 -c 'import secrets; print(secrets.token_hex(32))')")
+    elif _AGE_IDENTITY.search(secret):
+        # Never quote the value: this message goes to the terminal and to the journal.
+        raise ConfigError(
+            "INTAKE_SECRET_KEY holds an age secret key (AGE-SECRET-KEY-… or AGE-PLUGIN-…): identities never go "
+            "on the server. Remove it from the server's configuration, treat that key as compromised (docs/keys.md), "
+            "and set INTAKE_SECRET_KEY to random characters (python3 -c 'import secrets; print(secrets.token_hex(32))')"
+        )
     elif len(secret) < 32:
         raise ConfigError("INTAKE_SECRET_KEY is too short (use at least 32 random characters)")
     https = env.get("INTAKE_HTTPS", "").lower() in ("1", "true", "yes")

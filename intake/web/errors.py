@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException
 from ..envelope import TooManyAttachments
 from .limits import Limited
 from .security import describe_exception
+from .uploads import BadFileName
 
 
 class NotSaved(HTTPException):
@@ -21,7 +22,7 @@ def _page(status: int, kind: str, **context):
 
 
 # Exceptions whose page differs from what their HTTP status alone would give.
-_KINDS = {CSRFError: (400, "expired"), TooManyAttachments: (413, "too_many_files")}
+_KINDS = {CSRFError: (400, "expired"), TooManyAttachments: (413, "too_many_files"), BadFileName: (400, "bad_file_name")}
 _KINDS_BY_STATUS = {404: "not_found", 405: "bad_request", 413: "too_large"}
 
 

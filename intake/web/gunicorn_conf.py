@@ -8,12 +8,48 @@ a sync worker would be blocked by one slow client. Each thread holds one request
 """
 
 import os
+import sys
+
+import gunicorn.glogging
+import gunicorn.http.errors
 import gunicorn.http.wsgi
 
 from .logs import logging_config
 
 # No "Server: gunicorn" banner: it helps fingerprint the service and says nothing useful.
 gunicorn.http.wsgi.SERVER = "intake"
+
+
+class IntakeLogger(gunicorn.glogging.Logger):
+    """gunicorn's logger, without the request bytes gunicorn puts into its messages.
+
+    Refusing a malformed request, gunicorn logs "Invalid request from ip=…: Invalid HTTP request
+    line: '…'" with the offending line, method, version or header quoted: whatever a client sent,
+    which may be a reporter's URL or anything a prober wants written into our logs. A failing
+    request is logged with its method and path. The message is rebuilt from the exception's
+    type (which says what was wrong) and the bytes are dropped; the text is matched because
+    gunicorn formats it before the logger sees it. The access log is off whatever the settings.
+    """
+
+    def warning(self, msg, *args, **kwargs):
+        if isinstance(msg, str) and msg.startswith("Invalid request from"):
+            # handle_error() runs in the worker's `except` block: the exception is the current one
+            error = sys.exc_info()[1]
+            kind = type(error).__name__ if isinstance(error, (gunicorn.http.errors.ParseException, OSError)) else "unknown"
+            msg, args = "refused a malformed request (%s)", (kind,)
+        super().warning(msg, *args, **kwargs)
+
+    def exception(self, msg, *args, **kwargs):
+        if isinstance(msg, str) and msg.startswith("Error handling request"):
+            msg, args = "Error handling request", ()  # the exception's type and place are added (logs.py)
+        super().exception(msg, *args, **kwargs)
+
+    def debug(self, msg, *args, **kwargs):
+        # Off at our INFO level; if turned on, "No more data after: %r" would quote request bytes.
+        super().debug(msg, **kwargs)
+
+    def access(self, resp, req, environ, request_time):
+        pass
 
 bind = os.environ.get("INTAKE_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 worker_class = "gthread"
@@ -28,6 +64,7 @@ preload_app = True  # parse the recipients and clean stale temp files once, in t
 accesslog = None
 errorlog = "-"
 logconfig_dict = logging_config()
+logger_class = IntakeLogger
 proc_name = "intake"
 control_socket_disable = True  # no runtime control interface on a server that holds reports
 forwarded_allow_ips = os.environ.get("INTAKE_FORWARDED_ALLOW_IPS", "127.0.0.1")

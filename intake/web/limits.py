@@ -6,8 +6,9 @@ store none anyway). Three limits instead, each checked before a byte of the body
 - a global token bucket on accepted submissions (INTAKE_RATE per minute, INTAKE_BURST at once),
   shared by all worker processes through anonymous shared memory made before they fork: it
   lives in memory only, because its state would reveal when the last report arrived;
-- a per-session count (INTAKE_SESSION_LIMIT) in the signed session cookie: a browser that keeps
-  its cookie cannot send more than that many reports;
+- a per-session count (INTAKE_SESSION_LIMIT) kept in the same kind of shared memory, under the
+  session's random cookie id (sessions.py): a browser that keeps its cookie cannot send more
+  than that many reports an hour, and the cookie itself says nothing about them;
 - a quota on the data folder (INTAKE_DATA_QUOTA bytes), on top of the free-space check.
 """
 
@@ -86,9 +87,6 @@ def minutes_to_wait(seconds: float) -> int:
     return max(1, int(seconds // 60) + (1 if seconds % 60 else 0))
 
 
-SESSION_WINDOW = 3600  # the per-session count starts again after an hour
-
-
 class Limited(Exception):
     """A flood limit was hit; nothing was read or stored. `minutes`: when to try again."""
 
@@ -96,19 +94,3 @@ class Limited(Exception):
         super().__init__(f"limited for {minutes} minutes")
         self.minutes = minutes
 
-
-def check_session(session, limit: int, now: float) -> None:
-    """Raise Limited when this browser session already sent `limit` reports within the hour.
-
-    The count lives in the signed session cookie (in the browser), never on the server.
-    """
-    window, count = session.get("sent", (0, 0))
-    current = int(now // SESSION_WINDOW)
-    if window == current and count >= limit:
-        raise Limited(minutes_to_wait(SESSION_WINDOW - now % SESSION_WINDOW))
-
-
-def count_session(session, now: float) -> None:
-    window, count = session.get("sent", (0, 0))
-    current = int(now // SESSION_WINDOW)
-    session["sent"] = (current, count + 1 if window == current else 1)

@@ -3,11 +3,11 @@
 import time
 
 from flask import Blueprint, abort, current_app, g, render_template, request, session
+from flask_wtf.csrf import CSRFError
 
 from ..receipt import new_receipt
 from . import i18n
 from .forms import FollowUpForm, ReportForm
-from .limits import count_session
 from .report import build_follow_up, build_report
 from .uploads import pending_envelope
 
@@ -15,9 +15,19 @@ bp = Blueprint("intake", __name__)
 bp.url_defaults(i18n.keep_language)  # every link and form action keeps ?lang=
 
 
+def _spend_csrf_token() -> None:
+    """A form's token is good for one submission (sessions.py): use it up, before storing, so
+    that of two requests carrying it only one can store. Given back if storing then fails."""
+    state = current_app.extensions["intake"]
+    if session.generation is None or not state.sessions.spend(session.sid, session.generation, time.time()):
+        raise CSRFError("this form was already sent")  # the "page expired" page
+    g.csrf_spent = (session.sid, session.generation)
+
+
 def _store_submission(report: dict) -> None:
     """Seal this request's envelope with the report and publish it under a random id."""
     state = current_app.extensions["intake"]
+    _spend_csrf_token()
     envelope = pending_envelope()
     temp_path = envelope.seal(report)
     size = temp_path.stat().st_size
@@ -26,8 +36,7 @@ def _store_submission(report: dict) -> None:
     state.store.publish(temp_path)
     if state.quota is not None:
         state.quota.add(size)
-    g.stored = True
-    count_session(session, time.time())
+    g.stored = True  # keeps the session's count, the shared token and the spent CSRF token
 
 
 def _uploads_lost() -> bool:
