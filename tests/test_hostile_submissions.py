@@ -126,6 +126,7 @@ def test_a_batch_of_two_good_and_every_hostile_file_imports_the_good_ones(tmp_pa
                     ("quarantine", "list", "--format", "json")):
         result, peaks[" ".join(command[:2])] = _peak_rss(tmp_path, env, *command)
         assert result.returncode == 0, result.stderr.decode()
+    print(f"peak RSS (MiB) with {len(hostile)} hostile files: {peaks}")  # shown by pytest -s
     assert max(peaks.values()) < 512, peaks
     listed = json.loads(subprocess.run([sys.executable, "-m", "intake", "quarantine", "list", "--format", "json"],
                                        capture_output=True, env=env, check=True).stdout)
