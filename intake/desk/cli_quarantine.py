@@ -37,13 +37,11 @@ def remove(session, reason, yes, case_id):
     from .case_ids import resolve
 
     vault = session.vault.require()
-    with vault.locked(exclusive=True):
-        state = vault.read_state(session.identities)
+    with vault.changing_state(session.identities) as state:
         resolved = resolve(case_id, state.known_ids())
         _confirm(f"remove case {resolved}", resolved, yes)
         quarantine_id = quarantine.remove_case(vault, state, resolved, reason)
-        vault.write_state(state)
-        vault.submission_path(resolved).unlink(missing_ok=True)  # a copy is in the quarantine
+    vault.submission_path(resolved).unlink(missing_ok=True)  # once the state is saved: a copy is in the quarantine
     click.echo(f"{resolved}: removed" + (f"; its ciphertext is quarantine entry {quarantine_id}" if quarantine_id else
                                          "; it had no submission file"))
 
@@ -99,14 +97,13 @@ def quarantine_show(session, output_format, quarantine_id):
 def quarantine_release(session, quarantine_id):
     """Import a quarantined file again, through every check (after a desk upgrade, or with another -i)."""
     from . import quarantine
-    from .importer import release
+    from .importer import forget_copies, release
 
-    vault = session.vault.require()
-    with vault.locked(exclusive=True):
-        state = vault.read_state(session.identities)
+    vault, released = session.vault.require(), []
+    with vault.changing_state(session.identities) as state:
         resolved = quarantine.resolve(quarantine_id, state)
-        outcome = release(vault, state, session.identities, resolved)
-        vault.write_state(state)
+        outcome = release(vault, state, session.identities, resolved, released)
+    forget_copies(vault, released)
     if outcome.result == "quarantined":
         raise DeskError(f"{resolved} still does not pass the import checks: {outcome.reason}", hint="it stays in the quarantine")
     click.echo(f"{resolved}: {outcome.result} as case {outcome.case}")
@@ -122,13 +119,11 @@ def quarantine_delete(session, reason, yes, quarantine_id):
     from . import quarantine
 
     vault = session.vault.require()
-    with vault.locked(exclusive=True):
-        state = vault.read_state(session.identities)
+    with vault.changing_state(session.identities) as state:
         resolved = quarantine.resolve(quarantine_id, state)
         _confirm(f"delete quarantined file {resolved} for good", resolved, yes)
         quarantine.delete(vault, state, resolved, reason)
-        vault.write_state(state)
-        quarantine.unlink(vault, resolved)
+    quarantine.unlink(vault, resolved)  # once the state that forgets it is saved
     click.echo(f"{resolved}: deleted")
 
 

@@ -68,12 +68,12 @@ def _check(path: Path, identities) -> dict:
 
 
 def import_files(vault, identities, candidates: list[Candidate], progress_stream=None) -> list[ImportOutcome]:
-    outcomes = []
+    outcomes, released = [], []
     with vault.locked(exclusive=True), Progress(len(candidates), "importing", progress_stream) as bar:
         state = vault.read_state(identities)
         try:
             for count, candidate in enumerate(candidates, 1):
-                outcomes.append(_import_one(vault, state, identities, candidate))
+                outcomes.append(_import_one(vault, state, identities, candidate, released))
                 bar.advance()
                 if count % SAVE_EVERY == 0:
                     vault.write_state(state)
@@ -81,10 +81,18 @@ def import_files(vault, identities, candidates: list[Candidate], progress_stream
             # Also on Ctrl-C or a full disk: what was imported so far is recorded.
             link_follow_ups(state)
             vault.write_state(state)
+        forget_copies(vault, released)
     return outcomes
 
 
-def _import_one(vault, state: VaultState, identities, candidate: Candidate) -> ImportOutcome:
+def forget_copies(vault, released: list[str]) -> None:
+    """Remove the quarantined copies of files now imported, once the state that says so is saved
+    (a crash before then leaves an extra copy, never a case without its file)."""
+    for quarantine_id in released:
+        quarantine.unlink(vault, quarantine_id)
+
+
+def _import_one(vault, state: VaultState, identities, candidate: Candidate, released: list[str]) -> ImportOutcome:
     path, label = candidate.path, candidate.label
     try:
         digest = file_digest(path)
@@ -111,24 +119,24 @@ def _import_one(vault, state: VaultState, identities, candidate: Candidate) -> I
     if case_id in state.quarantine:  # an earlier attempt set it aside; now it passes
         state.quarantine.pop(case_id)
         state.record(case_id, "quarantine-release", {"case": [None, case_id]}, label)
-        quarantine.unlink(vault, case_id)
+        released.append(case_id)
     return ImportOutcome(label, "imported", case_id)
 
 
-def release(vault, state: VaultState, identities, quarantine_id: str) -> ImportOutcome:
+def release(vault, state: VaultState, identities, quarantine_id: str, released: list[str]) -> ImportOutcome:
     """Try a quarantined file again with this desk and these identities.
 
     It goes through every check an import makes; nothing can be released past them. On success
-    the case exists and the quarantined copy is removed; on failure the record's reason is
-    updated and the file stays.
+    the case exists and `released` names the quarantined copy to remove once the state is saved
+    (forget_copies); on failure the record's reason is updated and the file stays.
     """
     source = quarantine.path_of(vault, quarantine_id)
     label = state.quarantine[quarantine_id]["source"]
-    outcome = _import_one(vault, state, identities, Candidate(source, label))
+    outcome = _import_one(vault, state, identities, Candidate(source, label), released)
     if outcome.result == "duplicate":  # already a case (imported from another copy)
         state.quarantine.pop(quarantine_id)
         state.record(quarantine_id, "quarantine-release", {"case": [None, outcome.case]}, "already in the vault")
-        quarantine.unlink(vault, quarantine_id)
+        released.append(quarantine_id)
     return outcome
 
 
