@@ -53,7 +53,7 @@ def test_cleaning_an_image_just_under_the_cap_stays_within_the_memory_budget(tmp
     outer = (f"import resource, subprocess, sys\nsubprocess.run([sys.executable, '-c', {inner!r}], check=True)\n"
              "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)\n")
     peak = int(subprocess.run([sys.executable, "-c", outer], capture_output=True, check=True, text=True).stdout)
-    assert peak < 512, f"cleaning a 40-megapixel RGBA PNG peaked at {peak} MiB"
+    assert peak < 400, f"cleaning a 40-megapixel RGBA PNG peaked at {peak} MiB"  # 334 MiB measured: two copies
 
 
 def test_a_pdf_with_more_objects_than_the_cap_is_refused():

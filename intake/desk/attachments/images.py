@@ -26,12 +26,17 @@ def clean_image(data: bytes) -> CleanResult:
                 warnings.append("animation or multi-page image: only the first frame is exported")
             lossless = im.format in ("PNG", "GIF")
             mode = "RGBA" if im.has_transparency_data else "RGB"
-            upright = ImageOps.exif_transpose(im)  # before the Orientation tag goes with the EXIF
+            im.load()
+            removed = _metadata(im)  # after loading: PNG text after the pixels is read by then
+            icc = im.info.get("icc_profile")
+            # In place: a copy of a large picture fewer (before the Orientation tag goes with the EXIF).
+            ImageOps.exif_transpose(im, in_place=True)
+            upright = im
             if upright.mode.startswith("I;16"):  # 16-bit grey: scale to 8 bits, convert() would clip to white
                 upright = upright.convert("I").point(lambda v: v * (1 / 256))
-            removed = _metadata(im)  # after loading: PNG text after the pixels is read by then
-            pixels = _to_srgb(upright, im.info.get("icc_profile"), mode, warnings)
+            pixels = _to_srgb(upright, icc, mode, warnings)
             del upright
+            im.close()  # frees the decoded pixels now (leaving `with` only closes the file)
         # A new image holding the pixels alone: no info, EXIF, XMP, ICC or thumbnail can follow.
         # (paste, not tobytes/frombytes: two copies of a large picture in memory, not three.)
         clean = Image.new(mode, pixels.size)
