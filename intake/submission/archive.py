@@ -13,7 +13,6 @@ read, its SHA-256). Docs: docs/submission-format.md ("What the desk accepts").
 import hashlib
 import hmac
 import json
-import re
 import stat
 import struct
 import zipfile
@@ -66,11 +65,15 @@ def _directory(f, length: int) -> _Directory:
     if signature != b"PK\x05\x06" or comment:
         _refuse("not a ZIP archive written by the intake server (no end record at the end)")
     end = length - _END.size
-    if 0xFFFF in (disk, cd_disk, here, entries) or 0xFFFFFFFF in (size, offset):
-        if end < _ZIP64_LOCATOR.size:
+    saturated = 0xFFFF in (disk, cd_disk, here, entries) or 0xFFFFFFFF in (size, offset)
+    locator = _read_at(f, end - _ZIP64_LOCATOR.size, _ZIP64_LOCATOR.size) if end >= _ZIP64_LOCATOR.size else b""
+    # zipfile writes ZIP64 end records once the central directory starts past 2 GiB, but
+    # saturates the end record's fields only past 4 GiB: the locator is what says they are there.
+    if saturated or locator.startswith(b"PK\x06\x07"):
+        if not locator.startswith(b"PK\x06\x07"):
             _refuse("the ZIP64 end records are missing")
-        sig, _, zip64_offset, disks = _ZIP64_LOCATOR.unpack(_read_at(f, end - _ZIP64_LOCATOR.size, _ZIP64_LOCATOR.size))
-        if sig != b"PK\x06\x07" or disks > 1 or zip64_offset != end - _ZIP64_LOCATOR.size - _ZIP64_END.size:
+        sig, _, zip64_offset, disks = _ZIP64_LOCATOR.unpack(locator)
+        if disks > 1 or zip64_offset != end - _ZIP64_LOCATOR.size - _ZIP64_END.size:
             _refuse("the ZIP64 end records are damaged")
         sig, _, _, _, disk, cd_disk, here, entries, size, offset = _ZIP64_END.unpack(
             _read_at(f, zip64_offset, _ZIP64_END.size))
@@ -109,44 +112,96 @@ def _check_entry(info: zipfile.ZipInfo) -> None:
 
 
 def _quoted(name: str) -> str:
-    # Names we accept are harmless to print; any other is described, never echoed.
+    # Names are attacker text: only our two fixed names are printed, attachments by number.
     if name in (REPORT_ENTRY, PADDING_ENTRY):
         return repr(name)
     try:
-        return repr(entry_name(name, "entry"))
+        entry_name(name, "entry")
+        return f"attachment {name.split('/', 1)[1].split('-', 1)[0]}"
     except SubmissionError:
         return "with an unexpected name"
 
 
-def _check_layout(f, infos: list[zipfile.ZipInfo], directory: _Directory) -> None:
-    """Entries one after another, each local header matching its directory record, no overlap.
+def _extra_fields(extra: bytes) -> list[int]:
+    """The header ids of an extra field block (SubmissionError if it does not parse)."""
+    ids, at = [], 0
+    while at < len(extra):
+        if at + 4 > len(extra):
+            _refuse("an entry's extra field is damaged")
+        header_id, size = struct.unpack_from("<HH", extra, at)
+        ids.append(header_id)
+        at += 4 + size
+    if at != len(extra):
+        _refuse("an entry's extra field is damaged")
+    return ids
 
-    Overlapping entries are how a small file claims many large ones; a local header that names
-    another file is how two ZIP readers come to disagree about the content.
+
+_ZIP64_EXTRA = 0x0001  # the only extra field our writer uses
+
+
+def _check_layout(f, infos: list[zipfile.ZipInfo], directory: _Directory) -> None:
+    """Entries back to back from the first byte, each local header (and data descriptor)
+    agreeing with its directory record, no extra field but ZIP64's.
+
+    Readers disagree wherever a ZIP says two things: overlapping entries (how a small file
+    claims many large ones), bytes between entries that a streaming reader takes for another
+    entry, a local header or descriptor with other sizes or CRC, an Info-ZIP Unicode Path field
+    that renames an entry for unzip only. So each of them is a refusal.
     """
     position = 0
     for info in sorted(infos, key=lambda i: i.header_offset):
-        if info.header_offset < position:
-            _refuse("two entries overlap")
+        if info.header_offset != position:
+            _refuse("two entries overlap" if info.header_offset < position else "there are bytes between entries")
+        if set(_extra_fields(info.extra)) - {_ZIP64_EXTRA}:
+            _refuse(f"entry {_quoted(info.filename)} has an extra field the server never writes")
         header = _LOCAL.unpack(_read_at(f, info.header_offset, _LOCAL.size))
-        signature, _, flags, method, _, _, _, _, _, name_length, extra_length = header
+        signature, _, flags, method, _, _, crc, compressed, size, name_length, extra_length = header
         if signature != b"PK\x03\x04":
             _refuse("an entry's local header is missing")
-        if method != info.compress_type or flags & _FLAG_ENCRYPTED:
+        if method != info.compress_type or flags != info.flag_bits:
             _refuse("an entry's local header disagrees with the central directory")
         raw_name = _read_at(f, info.header_offset + _LOCAL.size, name_length)
-        if raw_name.decode("utf-8" if flags & 0x800 else "cp437", "replace") != info.orig_filename:
+        # Strict, as zipfile's open() decodes it: a name "equal" only after replacement is not.
+        if raw_name.decode("utf-8" if flags & 0x800 else "cp437") != info.orig_filename:
             _refuse("an entry's local header names another file")
+        extra = _read_at(f, info.header_offset + _LOCAL.size + name_length, extra_length)
+        local_ids = _extra_fields(extra)
+        if set(local_ids) - {_ZIP64_EXTRA}:
+            _refuse(f"entry {_quoted(info.filename)} has an extra field the server never writes")
         position = info.header_offset + _LOCAL.size + name_length + extra_length + info.compress_size
         if flags & _FLAG_DESCRIPTOR:
-            position += 12  # the shortest data descriptor: CRC and two 4-byte sizes
-    if position > directory.offset:
-        _refuse("an entry runs into the central directory")
+            if crc or compressed not in (0, 0xFFFFFFFF) or size not in (0, 0xFFFFFFFF):
+                _refuse("an entry's local header disagrees with its data descriptor")
+            position = _check_descriptor(f, info, position, zip64=_ZIP64_EXTRA in local_ids)
+        elif (crc, compressed, size) != (info.CRC, info.compress_size, info.file_size) and not (
+                _ZIP64_EXTRA in local_ids and (compressed, size) == (0xFFFFFFFF, 0xFFFFFFFF) and crc == info.CRC):
+            _refuse("an entry's local header disagrees with the central directory")
+    if position != directory.offset:
+        _refuse("the last entry does not end where the central directory starts")
+
+
+def _check_descriptor(f, info: zipfile.ZipInfo, at: int, zip64: bool) -> int:
+    """The data descriptor after an entry's data must repeat its CRC and sizes. Returns its end."""
+    sizes = "QQ" if zip64 else "II"
+    length = 4 + struct.calcsize("<" + sizes)
+    head = _read_at(f, at, 4)
+    if head == b"PK\x07\x08":
+        at += 4
+    crc, compressed, size = struct.unpack("<I" + sizes, _read_at(f, at, length))
+    if (crc, compressed, size) != (info.CRC, info.compress_size, info.file_size):
+        _refuse(f"entry {_quoted(info.filename)} has a data descriptor unlike its directory record")
+    return at + length
 
 
 def _json_depth(data: bytes) -> int:
-    """The deepest nesting of [ and { outside strings; counted before json parses anything."""
-    structure = _JSON_STRING.sub(b"", data).translate(None, _NOT_BRACKETS)
+    """The deepest nesting of [ and { outside strings, counted before json parses anything.
+
+    Linear in the size whatever the bytes (a regex for strings would retry at every quote):
+    escaped backslashes, then escaped quotes, are dropped, after which every other quote opens
+    or closes a string, so the even pieces between quotes are the structure.
+    """
+    unescaped = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    structure = b"".join(unescaped.split(b'"')[::2]).translate(None, _NOT_BRACKETS)
     depth = deepest = 0
     for byte in structure:
         depth += 1 if byte in b"[{" else -1
@@ -154,7 +209,6 @@ def _json_depth(data: bytes) -> int:
     return deepest
 
 
-_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 
 
@@ -205,7 +259,11 @@ class Archive:
         if entry not in self.attachments:
             raise SubmissionError("no such attachment in this submission")
         expected = expected or self.attachments[entry]
-        return VerifiedAttachment(self._zip.open(entry), entry, expected["size"], expected["sha256"])
+        try:
+            stream = self._zip.open(entry)
+        except _PARSE_ERRORS as exc:  # read_archive checked the headers; this is defence in depth
+            raise SubmissionError(f"attachment {_quoted(entry)} cannot be read ({exc.__class__.__name__})") from None
+        return VerifiedAttachment(stream, entry, expected["size"], expected["sha256"])
 
     def copy_attachment(self, entry: str, dst, expected: dict | None = None, buffer: int = 1 << 20) -> str:
         """Copy one attachment into `dst`, checked as open_attachment does. Returns its SHA-256."""

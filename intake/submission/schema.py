@@ -50,10 +50,10 @@ CONSENT_GIVEN_BY = frozenset({"", "victim", "family", "reporter"})
 # The form refuses C0 controls other than tab, CR and LF; JSON escapes could still smuggle them
 # in, and lone surrogates (valid in JSON, not in UTF-8) would break every later encode().
 _FORBIDDEN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
-_RECEIVED = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
-_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_RECEIVED = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", re.ASCII)
+_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", re.ASCII)
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-_ENTRY = re.compile(r"attachments/(\d{2,})-([^/\\]+)")
+_ENTRY = re.compile(r"attachments/(\d{2,})-([^/\\]+)", re.ASCII)
 # Bidirectional and zero-width format characters and controls have no place in a file name.
 _BAD_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
