@@ -121,6 +121,10 @@ NEVER_AS_IS = {
     "OLE2 (old Office)": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(50), "a container"),
     "ISO 9660": (bytes(0x8001) + b"CD001" + bytes(100), "a disk image"),
     "RTF": (b"{\\rtf1\\ansi hello}", "rich text"),
+    "markup after 4 KiB of text": (b"Notes " * 800 + b"<script>x()</script>", "markup"),
+    "SVG after a long comment": (b"<!-- " + b"x" * 5000 + b" --><svg onload=x()>", "markup"),
+    "a ZIP after junk": (b"hello\n" + _zip(), "holds an archive"),
+    "a photo too large to clean": (b"\xff\xd8\xff\xe1\x00\x10Exif\x00\x00" + bytes(64), "an image"),
 }
 
 

@@ -428,7 +428,8 @@ def test_an_office_document_never_leaves_as_is_even_when_included():
         clean_attachment(docx(), declared, "statement.docx", include_other=True)
 
 
-@pytest.mark.parametrize("name, extension", [("video.mp4", ".mp4"), ("archive.tar.gz", ".gz"), ("no-extension", ".bin"),
-                                             ("odd.$$$", ".bin"), (".hidden", ".bin"), ("", ".bin")])
+@pytest.mark.parametrize("name, extension", [("video.mp4", ".mp4"), ("Voice.M4A", ".m4a"), ("archive.tar.gz", ".bin"),
+                                             ("page.html", ".bin"), ("run.bat", ".bin"), ("link.lnk", ".bin"),
+                                             ("no-extension", ".bin"), ("odd.$$$", ".bin"), (".hidden", ".bin"), ("", ".bin")])
 def test_an_included_file_keeps_only_a_plain_extension(name, extension):
     assert clean_attachment(b"plain bytes", "", name, include_other=True).extension == extension

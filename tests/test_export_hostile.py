@@ -9,8 +9,12 @@ from staff_vault import files_in, intake, new_vault
 
 # ESC [ … (colours, cursor moves), OSC 52 (writes the clipboard of whoever cats the file), CSI as
 # one C1 byte, and right-to-left / isolate overrides that make a name read backwards.
-HIDDEN = ["\x1b[2J", "\x1b]52;c;aW50YWtl\x07", "\x9b31m", "\u202e", "\u2066", "\u200f", "\x85"]
-RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+HIDDEN = ["\x1b[2J", "\x1b]52;c;aW50YWtl\x07", "\x9b31m", "\u202e", "\u2066", "\u200f", "\x85",
+          # and invisible ones that split or hide a name: zero-width space, word joiner, BOM, a tag
+          # character, the line separator
+          "\u200b", "\u2060", "\ufeff", "\U000e0041", "\u2028"]
+RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064"
+                 "\u2066-\u2069\ufeff\U000e0000-\U000e007f]")
 
 
 def _desk(tmp_path, answers, files=()):

@@ -232,3 +232,23 @@ def test_one_damaged_case_never_breaks_the_vault_and_can_be_removed(tmp_path):
     assert entry["reason"] == "removed by staff: damaged by an old import"
     state = Vault(tmp_path / "vault").reading_state([identity])
     assert [e["action"] for e in state.history(damaged_id)][-1] == "remove"
+
+
+def test_a_removed_case_stays_removed_on_reimport_and_comes_back_with_its_decisions_on_release(tmp_path):
+    identity, env = new_vault(tmp_path)
+    client = IntakeClient(tmp_path / "server", [identity.recipient()])
+    client.report()
+    stick = client.data_dir / "submissions"
+    assert intake("import", stick, env=env).returncode == 0
+    (case,) = json.loads(intake("list", "--format", "json", env=env).stdout)
+    assert intake("triage", case["id"], "--status", "reviewing", "--note", "called the lawyer", env=env).returncode == 0
+    assert intake("remove", case["id"], "--reason", "imported twice by mistake", "--yes", env=env).returncode == 0
+
+    again = json.loads(intake("import", "--format", "json", stick, env=env).stdout)
+    assert [o["result"] for o in again] == ["duplicate"] and "removed by staff" in again[0]["reason"]
+    assert json.loads(intake("list", "--format", "json", env=env).stdout) == []
+
+    assert intake("quarantine", "release", case["id"], env=env).returncode == 0
+    shown = json.loads(intake("show", case["id"], "--format", "json", env=env).stdout)
+    assert shown["case"]["status"] == "reviewing" and shown["case"]["notes"][0]["text"] == "called the lawyer"
+    assert not (tmp_path / "vault" / "quarantine" / f"{case['id']}.age").exists()

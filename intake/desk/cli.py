@@ -13,7 +13,7 @@ import click
 
 from .errors import DeskError
 from .state import STATUSES, now_utc
-from .terminal import visible
+from .terminal import one_line, visible
 
 ENV_IDENTITY = "INTAKE_IDENTITY"
 
@@ -79,7 +79,7 @@ def import_(session, recipients_file, output_format, sources):
         click.echo(json.dumps([o.__dict__ for o in outcomes], indent=1))
     else:
         for o in outcomes:
-            click.echo(visible(f"{o.result:<11} {o.case or '-':<12}  {o.source}" + (f": {o.reason}" if o.reason else "")))
+            click.echo(one_line(f"{o.result:<11} {o.case or '-':<12}  {o.source}" + (f": {o.reason}" if o.reason else "")))
     counts = {kind: sum(o.result == kind for o in outcomes) for kind in ("imported", "duplicate", "quarantined", "unreadable")}
     click.echo(f"intake: {counts['imported']} imported, {counts['duplicate']} already in the vault, "
                f"{counts['quarantined']} quarantined" + (f", {counts['unreadable']} unreadable" if counts["unreadable"] else ""),

@@ -12,7 +12,7 @@ import click
 
 from .cli import vault_options
 from .errors import DeskError
-from .terminal import visible
+from .terminal import one_line, visible
 
 
 def _confirm(what: str, expected: str, yes: bool) -> None:
@@ -64,7 +64,7 @@ def quarantine_list(session, output_format):
         click.echo(visible(json.dumps(rows, ensure_ascii=False, indent=1)))
         return
     for row in rows:
-        click.echo(visible(f"{row['id']}  {row['quarantined'][:10]}  {row['size']:>12} bytes  {row['source']}: {row['reason']}"))
+        click.echo(one_line(f"{row['id']}  {row['quarantined'][:10]}  {row['size']:>12} bytes  {row['source']}: {row['reason']}"))
     if not rows:
         click.echo("intake: the quarantine is empty", err=True)
 
@@ -85,7 +85,8 @@ def quarantine_show(session, output_format, quarantine_id):
     if output_format == "json":
         click.echo(visible(json.dumps(doc, ensure_ascii=False, indent=1)))
         return
-    lines = [f"Quarantined {resolved}  since {doc['quarantined']}", f"  from: {doc['source']}", f"  reason: {doc['reason']}",
+    lines = [f"Quarantined {resolved}  since {doc['quarantined']}", f"  from: {one_line(doc['source'])}",
+             f"  reason: {one_line(doc['reason'])}",
              f"  size: {doc['size']} bytes   sha256: {doc['sha256']}", f"  ciphertext: {doc['file']}", "", "History:"]
     lines += [f"  {e['time']}  {e['action']}  {e['reason']}" for e in doc["history"]]
     click.echo(visible("\n".join(lines)))
@@ -104,7 +105,7 @@ def quarantine_release(session, quarantine_id):
         resolved = quarantine.resolve(quarantine_id, state)
         outcome = release(vault, state, session.identities, resolved, released)
     forget_copies(vault, released)
-    if outcome.result == "quarantined":
+    if outcome.result not in ("imported", "duplicate"):
         raise DeskError(f"{resolved} still does not pass the import checks: {outcome.reason}", hint="it stays in the quarantine")
     click.echo(f"{resolved}: {outcome.result} as case {outcome.case}")
 

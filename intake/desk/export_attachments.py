@@ -90,17 +90,25 @@ _MARKUP = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|script|svg|iframe|
 _PDF = re.compile(rb"%\s*PDF-", re.IGNORECASE)
 
 
+# Archives readers find anywhere (self-extracting files, junk before the signature).
+_EMBEDDED_ARCHIVE = re.compile(rb"PK\x03\x04|PK\x05\x06|Rar!\x1a\x07|7z\xbc\xaf\x27\x1c")
+
+
 def as_is_refusal(prefix: bytes) -> str | None:
     """Why a file whose content starts with `prefix` (its first 64 KiB) must not leave as is, or None."""
     prefix = bytes(prefix[:AS_IS_PREFIX])
     # Readers find "%PDF-" well past the start (Acrobat: the first KiB; others: anywhere).
     if _PDF.search(prefix):
         return "content is a PDF that could not be cleaned: not exported as is"
+    if _content_kind(prefix) is not None:  # an image too large to clean keeps its EXIF as is
+        return "content is an image that could not be cleaned: not exported as is"
     for magic, offset, kind in _NEVER_AS_IS:
         if prefix[offset:offset + len(magic)] == magic:
             return f"content is {kind}: not exported as is"
-    text = prefix.lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n").replace(b"\x00", b"")  # UTF-16 markup too
-    if _MARKUP.search(text[:4096]):
+    if _EMBEDDED_ARCHIVE.search(prefix):
+        return "content holds an archive: not exported as is"
+    text = prefix.replace(b"\x00", b"")  # UTF-16 markup too
+    if _MARKUP.search(text):
         return "content is HTML, SVG or XML markup: not exported as is"
     return None
 
@@ -127,7 +135,12 @@ def _suffix(name: str) -> str:
     return "." + base.rsplit(".", 1)[1].lower() if "." in base.strip(".") else ""
 
 
+# Kinds a person may open from an export without running anything; every other file is named
+# .bin, so no viewer or shell picks it up by its extension (.html, .bat, .lnk, .tar…).
+_PLAIN_EXTENSIONS = {".txt", ".csv", ".mp4", ".m4v", ".mov", ".webm", ".mkv", ".avi", ".mp3", ".m4a", ".aac",
+                     ".ogg", ".oga", ".opus", ".wav", ".flac", ".amr", ".3gp"}
+
+
 def other_extension(name: str) -> str:
-    # The extension ends up in an export file name: only a short plain one is carried over.
     suffix = _suffix(name)
-    return suffix if re.fullmatch(r"\.[a-z0-9]{1,8}", suffix) else ".bin"
+    return suffix if suffix in _PLAIN_EXTENSIONS else ".bin"

@@ -22,7 +22,8 @@ from .case_ids import case_id_for, file_digest
 from .errors import DeskError
 from .progress import Progress
 from .sources import Candidate
-from .state import Case, VaultState, timestamp
+from ..submission import SubmissionError
+from .state import Case, VaultState, case_from_json, timestamp
 from .submission import Submission, Discard, verify_whole_file
 
 SAVE_EVERY = 500
@@ -92,7 +93,8 @@ def forget_copies(vault, released: list[str]) -> None:
         quarantine.unlink(vault, quarantine_id)
 
 
-def _import_one(vault, state: VaultState, identities, candidate: Candidate, released: list[str]) -> ImportOutcome:
+def _import_one(vault, state: VaultState, identities, candidate: Candidate, released: list[str],
+                releasing: bool = False) -> ImportOutcome:
     path, label = candidate.path, candidate.label
     try:
         digest = file_digest(path)
@@ -101,6 +103,9 @@ def _import_one(vault, state: VaultState, identities, candidate: Candidate, rele
     case_id = case_id_for(digest)
     if case_id in state.cases or case_id in state.damaged:
         return ImportOutcome(label, "duplicate", case_id)
+    if state.quarantine.get(case_id, {}).get("removed_case") is not None and not releasing:
+        # Staff removed this case: the same file on an old stick must not bring it back.
+        return ImportOutcome(label, "duplicate", case_id, "removed by staff; see 'intake quarantine show'")
     try:
         if candidate.expected_sha256 is not None and not hmac.compare_digest(candidate.expected_sha256, digest.hex()):
             raise DeskError("does not match the collect manifest (damaged in transit?)")
@@ -132,12 +137,27 @@ def release(vault, state: VaultState, identities, quarantine_id: str, released: 
     """
     source = quarantine.path_of(vault, quarantine_id)
     label = state.quarantine[quarantine_id]["source"]
-    outcome = _import_one(vault, state, identities, Candidate(source, label), released)
+    removed = state.quarantine[quarantine_id].get("removed_case")
+    outcome = _import_one(vault, state, identities, Candidate(source, label), released, releasing=True)
+    if outcome.result == "imported" and removed is not None:
+        _restore(state, outcome.case, removed)
     if outcome.result == "duplicate":  # already a case (imported from another copy)
         state.quarantine.pop(quarantine_id)
         state.record(quarantine_id, "quarantine-release", {"case": [None, outcome.case]}, "already in the vault")
         released.append(quarantine_id)
     return outcome
+
+
+def _restore(state: VaultState, case_id: str, removed: dict) -> None:
+    """A case staff removed comes back with what they had recorded on it (status, notes…)."""
+    try:
+        restored = case_from_json(removed)
+    except (SubmissionError, ValueError, TypeError):
+        return  # it was removed as damaged: the freshly imported case stands
+    if restored.id == case_id:
+        restored.follow_up_of, restored.follow_ups, restored.links = None, [], []  # cut on removal
+        state.cases[case_id] = restored
+        state.record(case_id, "restore", {"status": [None, restored.status]}, "staff decisions from before its removal")
 
 
 def link_follow_ups(state: VaultState) -> None:

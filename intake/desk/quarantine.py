@@ -12,6 +12,7 @@ file quarantined twice is one entry.
 
 import os
 import shutil
+from dataclasses import fields
 from pathlib import Path
 
 from ..atomic import AtomicFile, fsync_dir
@@ -60,7 +61,9 @@ def resolve(prefix: str, state: VaultState) -> str:
 
 
 def rows(state: VaultState) -> list[dict]:
-    return [{"id": qid, **record} for qid, record in sorted(state.quarantine.items(), key=lambda kv: kv[1]["quarantined"])]
+    """One row per entry (without a removed case's stored record: `show --format json` has it)."""
+    return [{"id": qid, **{k: v for k, v in record.items() if k != "removed_case"}}
+            for qid, record in sorted(state.quarantine.items(), key=lambda kv: kv[1]["quarantined"])]
 
 
 def delete(vault, state: VaultState, quarantine_id: str, reason: str) -> None:
@@ -83,12 +86,18 @@ def remove_case(vault, state: VaultState, case_id: str, reason: str) -> str:
     The audit entries stay. The caller saves the state, then unlinks the submission file.
     """
     submission = vault.submission_path(case_id)
+    removed = state.cases.pop(case_id, None)
+    damaged = state.damaged.pop(case_id, None)
+    # Everything staff recorded on the case (status, notes, decisions) stays with its quarantine
+    # record, and so does the cached report: nothing of it is lost, even without a file.
+    stored = damaged.data if damaged else {f.name: getattr(removed, f.name) for f in fields(removed)}
     if submission.exists():
         quarantine_id = put(vault, state, submission, f"case {case_id}", f"removed by staff: {reason}")
     else:
-        quarantine_id = None
-    removed = state.cases.pop(case_id, None)
-    state.damaged.pop(case_id, None)
+        quarantine_id = case_id
+        state.quarantine[case_id] = {"source": f"case {case_id}", "reason": f"removed by staff: {reason} (it had no file)",
+                                     "sha256": "", "size": 0, "quarantined": timestamp()}
+    state.quarantine[quarantine_id]["removed_case"] = stored
     for other in state.cases.values():
         if other.follow_up_of == case_id:
             other.follow_up_of = None
