@@ -20,7 +20,7 @@ from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
 from intake import age
-from live_server import NO_FILE, LiveServer, new_session, valid_answers, with_files
+from live_server import NO_FILE, LiveServer, new_session, raw_http, valid_answers, with_files
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUES = ROOT / "intake" / "translations"
@@ -373,6 +373,29 @@ def test_error_pages_are_in_the_chosen_language(server, full_disk_server, code):
     check(post(server, f"/?lang={code}", answers, files=[("attachments", (f"{i}.txt", b"x", "text/plain")) for i in range(4)]),
           413, "Too many files", "413 too many files")
     check(requests.get(f"{server.url}/no-such-page?lang={code}", timeout=10), 404, "Page not found", "404")
+
+    # A form's token serves one submission: sent again, the expired page, nothing more stored.
+    session, token = new_session(server, f"/?lang={code}")
+    before = set(server.submissions())
+    sent = lambda: session.post(f"{server.url}/?lang={code}", data={**answers, "csrf_token": token}, files=with_files(()), timeout=30)
+    assert sent().status_code == 200
+    check(sent(), 400, "This page expired", "replayed token")
+    assert len(set(server.submissions()) - before) == 1
+
+    # A file name with a line break is refused, not dropped.
+    session, token = new_session(server, f"/?lang={code}")
+    body, content_type = requests.models.RequestEncodingMixin._encode_files(
+        [("attachments", ("PLACEHOLDER", b"evidence", "image/jpeg"))], {**answers, "csrf_token": token})
+    body = body.replace(b'filename="PLACEHOLDER"', b'filename="notice\r\nphoto.jpg"')
+    refused = session.post(f"{server.url}/?lang={code}", data=body, headers={"Content-Type": content_type}, timeout=30)
+    check(refused, 400, "A file name could not be accepted", "400 bad file name")
+    assert strings["Nothing was stored. The name of one of your files contains a line break. Please give the file a name "
+                   "without line breaks and choose it again."] in PageText.of(refused.text).text
+
+    # A Content-Length no upload can have: the too-large page, not the disk-full one.
+    status, html = raw_http(server, (f"POST /?lang={code} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; "
+                                     f"boundary=x\r\nContent-Length: {10**18}\r\nConnection: close\r\n\r\n").encode())
+    assert status == 413 and strings["The files are too large"] in assert_page_in(code, html, "413 impossible size").text
     check(requests.put(f"{server.url}/?lang={code}", data=b"x", timeout=10), 405, "The request could not be understood", "405")
     check(post(full_disk_server, f"/?lang={code}", answers, files=[NO_FILE]), 503, "Your report was not saved", "503")
     assert full_disk_server.submissions() == []

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask, abort, request
-from werkzeug.exceptions import RequestEntityTooLarge
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..store import Store
 from . import errors, i18n, security, views
@@ -159,7 +159,7 @@ def _check_limits(state: IntakeState, incoming: int) -> None:
 
 
 def _settle(_exc=None) -> None:
-    """Teardown: give back what _check_limits and views.spend_csrf_token took, unless stored."""
+    """Teardown: give back what _check_limits and views._spend_csrf_token took, unless stored."""
     from flask import current_app, g
 
     state = current_app.extensions["intake"]

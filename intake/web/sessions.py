@@ -58,7 +58,7 @@ class SessionRecords:
                 return None
             return (window, count + 1, generation), max(expires, (window + 1) * WINDOW)
 
-        before, stored = self._table.update(sid.encode(), now, change)
+        stored = self._table.update(sid.encode(), now, change)[1]
         return 0.0 if stored else (window + 1) * WINDOW - now
 
     def give_back(self, sid: str, now: float) -> None:
@@ -106,7 +106,7 @@ def records_capacity(rate_per_minute: int, burst: int, token_lifetime: float) ->
     """Room for every session that can store a submission while its tokens live, twice over.
 
     Only accepted submissions keep a record, and the token bucket caps those; the bounds keep
-    the (lazily touched) memory between 40 KiB and 5 MiB whatever the rate is set to.
+    the (lazily touched) memory between 48 KiB and 6 MiB whatever the rate is set to.
     """
     most = rate_per_minute * token_lifetime / 60 + burst
     return int(min(max(2 * most, 1024), 1 << 17))
@@ -115,13 +115,13 @@ def records_capacity(rate_per_minute: int, burst: int, token_lifetime: float) ->
 class OpaqueSession(SessionMixin):
     """What Flask sees as the session: read-only, holding the derived CSRF secret only."""
 
-    def __init__(self, sid: str, new: bool, secret_key: str, records: SessionRecords):
+    def __init__(self, sid: str, new: bool, secret_key: str | bytes, records: SessionRecords):
         self.sid = sid
         self.new = new
         self.modified = False
         self.accessed = False
         self.generation: int | None = None  # read on first use, kept for spend()
-        self._secret_key = secret_key
+        self._secret_key = secret_key if isinstance(secret_key, bytes) else secret_key.encode()
         self._records = records
 
     def __getitem__(self, key):
@@ -131,7 +131,7 @@ class OpaqueSession(SessionMixin):
         if self.generation is None:
             self.generation = self._records.generation(self.sid, time.time())
         message = b"csrf\0%s\0%d" % (self.sid.encode(), self.generation)
-        return hmac.new(self._secret_key.encode(), message, hashlib.sha256).hexdigest()
+        return hmac.new(self._secret_key, message, hashlib.sha256).hexdigest()
 
     def __iter__(self):
         yield CSRF_FIELD
