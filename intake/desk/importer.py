@@ -72,6 +72,7 @@ def import_files(vault, identities, candidates: list[Candidate], progress_stream
     outcomes, released = [], []
     with vault.locked(exclusive=True), Progress(len(candidates), "importing", progress_stream) as bar:
         state = vault.read_state(identities)
+        vault.remove_staged()
         try:
             for count, candidate in enumerate(candidates, 1):
                 outcomes.append(_import_one(vault, state, identities, candidate, released))
@@ -106,19 +107,26 @@ def _import_one(vault, state: VaultState, identities, candidate: Candidate, rele
     if state.quarantine.get(case_id, {}).get("removed_case") is not None and not releasing:
         # Staff removed this case: the same file on an old stick must not bring it back.
         return ImportOutcome(label, "duplicate", case_id, "removed by staff; see 'intake quarantine show'")
+    staged = None
     try:
+        staged, staged_digest = vault.stage(path)  # from here on only this copy is read
+        if not hmac.compare_digest(staged_digest, digest):
+            raise DeskError("it changed while it was being read; import it again")
         if candidate.expected_sha256 is not None and not hmac.compare_digest(candidate.expected_sha256, digest.hex()):
             raise DeskError("does not match the collect manifest (damaged in transit?)")
-        report = _check(path, identities)
-        vault.store_submission(path, case_id, digest)
+        report = _check(staged, identities)
+        vault.store_submission(staged, case_id, digest)
     except Exception as exc:  # one file never stops the batch: any failure quarantines it
         reason = _rejection(exc)
         try:
-            quarantine_id = quarantine.put(vault, state, path, label, reason, digest)
+            quarantine_id = quarantine.put(vault, state, staged or path, label, reason, staged_digest if staged else digest)
         except OSError as copy_error:
             reason += f"; and it could not be quarantined ({copy_error.strerror}): it is left where it is"
             quarantine_id = None
         return ImportOutcome(label, "quarantined", quarantine_id, reason)
+    finally:
+        if staged is not None:
+            staged.unlink(missing_ok=True)
     state.cases[case_id] = Case(id=case_id, sha256=digest.hex(), imported=timestamp(), report=report, checked=READER_VERSION)
     state.record(case_id, "import", {"status": [None, "new"]})
     if case_id in state.quarantine:  # an earlier attempt set it aside; now it passes

@@ -137,6 +137,31 @@ class Vault:
     def submission_path(self, case_id: str) -> Path:
         return self.submissions / f"{case_id}.age"
 
+    def stage(self, source: Path) -> tuple[Path, bytes]:
+        """Copy `source` into the vault under a temporary name, hashing it as it is copied.
+
+        Import checks this copy, never the source again, so what is verified is what is kept
+        (a USB stick could change, or read differently, between two reads). The caller
+        publishes it with store_submission or removes it.
+        """
+        import hashlib
+
+        self.submissions.mkdir(mode=0o700, parents=True, exist_ok=True)
+        staged = self.submissions / f".staged-{secrets.token_hex(8)}.tmp"
+        digest = hashlib.sha256()
+        try:
+            with open(source, "rb") as src, open(staged, "xb") as out:
+                os.fchmod(out.fileno(), 0o600)
+                while chunk := src.read(1 << 20):
+                    digest.update(chunk)
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+        except BaseException:
+            staged.unlink(missing_ok=True)
+            raise
+        return staged, digest.digest()
+
     def store_submission(self, source: Path, case_id: str, digest: bytes) -> None:
         """Copy a verified submission in, atomically; an identical earlier copy is kept."""
         target = self.submission_path(case_id)
@@ -146,7 +171,15 @@ class Vault:
             if file_digest(target) == digest:
                 return  # an interrupted earlier import got this far
             raise DeskError(f"{target} exists with different content; the vault needs checking")
-        with AtomicFile(target, mode=0o600) as out, open(source, "rb") as src:
-            shutil.copyfileobj(src, out, 1 << 20)
+        try:
+            os.link(source, target)  # a staged copy (same folder): no second copy of the bytes
+        except OSError:
+            with AtomicFile(target, mode=0o600) as out, open(source, "rb") as src:
+                shutil.copyfileobj(src, out, 1 << 20)
         fsync_dir(self.submissions)
+
+    def remove_staged(self) -> None:
+        """Staged copies an interrupted import left behind (never published, never a case)."""
+        for leftover in self.submissions.glob(".staged-*.tmp"):
+            leftover.unlink(missing_ok=True)
 
