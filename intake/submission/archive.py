@@ -262,7 +262,7 @@ class Archive:
         try:
             stream = self._zip.open(entry)
         except _PARSE_ERRORS as exc:  # read_archive checked the headers; this is defence in depth
-            raise SubmissionError(f"attachment {_quoted(entry)} cannot be read ({exc.__class__.__name__})") from None
+            raise SubmissionError(f"{_quoted(entry)} cannot be read ({exc.__class__.__name__})") from None
         return VerifiedAttachment(stream, entry, expected["size"], expected["sha256"])
 
     def copy_attachment(self, entry: str, dst, expected: dict | None = None, buffer: int = 1 << 20) -> str:
@@ -295,7 +295,7 @@ class VerifiedAttachment:
             want = self._size - self._read + 1 if size < 0 else min(size, self._size - self._read + 1)
             data = self._stream.read(want) if want else b""
         except zipfile.BadZipFile:
-            raise SubmissionError(f"attachment {self._entry} is damaged (its CRC does not match)") from None
+            raise SubmissionError(f"{_quoted(self._entry)} is damaged (its CRC does not match)") from None
         self._digest.update(data)
         self._read += len(data)
         if self._read > self._size or (not data and self._read < self._size):
@@ -308,7 +308,7 @@ class VerifiedAttachment:
         return data
 
     def _mismatch(self):
-        raise SubmissionError(f"attachment {self._entry} does not match the size and SHA-256 in its report")
+        raise SubmissionError(f"{_quoted(self._entry)} does not match the size and SHA-256 in its report")
 
 
 def read_archive(f) -> Archive:
