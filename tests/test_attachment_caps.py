@@ -142,3 +142,11 @@ def test_active_content_and_archives_never_leave_as_is(kind):
 def test_plain_media_and_text_still_leave_when_included(data):
     assert as_is_refusal(data) is None
     assert clean_attachment(data, "", "file.bin", include_other=True).data == data
+
+
+def test_counting_the_objects_of_a_pdf_of_digits_takes_linear_time():
+    # The object count is a regex over the raw bytes: it must not backtrack over a run of digits.
+    started = time.monotonic()
+    with pytest.raises(UnsupportedAttachment):
+        clean_attachment(b"%PDF-1.4\n" + b"1" * 5_000_000, "application/pdf", "digits.pdf")
+    assert time.monotonic() - started < 5

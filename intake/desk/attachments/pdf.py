@@ -18,7 +18,9 @@ from .jpeg import strip_jpeg_metadata
 
 # Counted in the raw bytes before qpdf parses anything: "N G obj" headers, and the objects packed
 # in object streams (/Type /ObjStm … /N count). An upper bound is all the cap needs.
-_OBJECT_HEADER = re.compile(rb"\d+\s+\d+\s+obj\b")
+# The lookbehind makes a long run of digits cost one failed attempt per run, not per digit
+# (without it, 100 KB of digits takes minutes).
+_OBJECT_HEADER = re.compile(rb"(?<![0-9])[0-9]{1,10}\s{1,16}[0-9]{1,5}\s{1,16}obj\b")
 _OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm\b[^>]{0,200}?/N\s+(\d{1,9})|/N\s+(\d{1,9})[^>]{0,200}?/Type\s*/ObjStm\b")
 
 NOT_REDACTED = ("visible content is NOT redacted (page text, images, annotations' appearance, "
