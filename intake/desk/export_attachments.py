@@ -13,8 +13,9 @@ evidence and records its SHA-256 in the export manifest.
   page), bookmarks, structure tree (alt text), page thumbnails or private application data.
   JPEG images inside lose their EXIF/XMP/ICC segments, losslessly (attachments/pdf.py).
 - Anything else is refused unless the caller includes it explicitly, as is, with a warning; and
-  even then never a file whose content is a PDF, HTML, SVG or XML, an executable or script, or
-  an archive or container (as_is_refusal): those carry active content or whole other files.
+  even then never a file whose content is a PDF, HTML, SVG or XML, an executable or script, a
+  program for a viewer, a shortcut, or an archive or container (as_is_refusal on its first
+  64 KiB, as_is_tail_refusal on its last): those carry active content or whole other files.
 
 The type comes from the content, never from the declared type or the name, and a file that
 claims to be an image or a PDF but cannot be read is refused, never passed through.
@@ -36,7 +37,7 @@ from .attachments.images import clean_image
 from .attachments.pdf import clean_pdf
 
 __all__ = ["CleanResult", "UnsupportedAttachment", "clean_attachment", "INCLUDED_AS_IS", "MAX_CLEAN_BYTES",
-           "as_is_refusal", "claims_image_or_pdf", "other_extension"]
+           "as_is_refusal", "as_is_tail_refusal", "claims_image_or_pdf", "other_extension"]
 
 INCLUDED_AS_IS = "included as is: metadata NOT removed"
 
@@ -50,6 +51,8 @@ def clean_attachment(data: bytes, declared_type: str, original_name: str, *,
                      include_other: bool = False) -> CleanResult:
     """A cleaned copy of one attachment; raises UnsupportedAttachment if it may not be exported."""
     data = bytes(data)  # our own immutable copy: a bytearray could change while we read it
+    if len(data) > MAX_CLEAN_BYTES:  # first: the caps of attachments/caps.py assume it
+        raise UnsupportedAttachment(f"larger than the {MAX_CLEAN_BYTES >> 20} MiB that are cleaned here")
     kind = _content_kind(data)
     if kind == "pdf":
         return clean_pdf(data)
@@ -57,11 +60,9 @@ def clean_attachment(data: bytes, declared_type: str, original_name: str, *,
         return clean_image(data)
     if kind == "heif":
         raise UnsupportedAttachment("a HEIC/AVIF image cannot be cleaned here: convert it to JPEG or PNG first")
-    if len(data) > MAX_CLEAN_BYTES:
-        raise UnsupportedAttachment(f"larger than the {MAX_CLEAN_BYTES >> 20} MiB that are cleaned here")
     if claims_image_or_pdf(declared_type, original_name):
         raise UnsupportedAttachment("declared or named as an image or PDF, but the content is not one we can clean")
-    refusal = as_is_refusal(data[:AS_IS_PREFIX])
+    refusal = as_is_refusal(data[:AS_IS_PREFIX]) or as_is_tail_refusal(data[-AS_IS_PREFIX:])
     if refusal:
         raise UnsupportedAttachment(refusal)
     if not include_other:
@@ -83,9 +84,24 @@ _NEVER_AS_IS = (
     (b"MSCF", 0, "an archive"), (b"ustar", 257, "an archive"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 0, "a container"),
     (b"CD001", 0x8001, "a disk image"), (b"CD001", 0x8801, "a disk image"), (b"CD001", 0x9001, "a disk image"),
     (b"{\\rtf", 0, "a rich text document (it can embed objects)"),
+    # Programs for a viewer: PostScript (Ghostscript runs it to show it; EPS too), Flash, compiled
+    # help (runs scripts), Android bytecode.
+    (b"%!", 0, "PostScript (a program)"), (b"\xc5\xd0\xd3\xc6", 0, "PostScript (a program)"),
+    (b"ITSF", 0, "compiled help (it runs scripts)"),
+    (b"dex\n", 0, "an executable"),
+    # More archives and packages: ar (.deb), RPM, lzip, LZ4, xar (.pkg), cpio, SquashFS, Chrome
+    # extensions, Windows images.
+    (b"!<arch>\n", 0, "an archive"), (b"\xed\xab\xee\xdb", 0, "an archive"), (b"LZIP", 0, "an archive"),
+    (b"\x04\x22\x4d\x18", 0, "an archive"), (b"xar!", 0, "an archive"), (b"070701", 0, "an archive"),
+    (b"070702", 0, "an archive"), (b"070707", 0, "an archive"), (b"hsqs", 0, "a disk image"), (b"sqsh", 0, "a disk image"),
+    (b"Cr24", 0, "an archive"), (b"MSWIM\x00", 0, "a disk image"), (b"vhdxfile", 0, "a disk image"),
 )
+_FLASH = re.compile(rb"[FCZ]WS[\x01-\x40]")  # signature and version: "FWS" alone starts English text
+# Text files that a desktop runs or follows when opened: Windows and Linux shortcuts, registry files.
+_LAUNCHERS = re.compile(rb"\s*(?:\[InternetShortcut\]|\[Desktop Entry\]|REGEDIT4|Windows Registry Editor)", re.IGNORECASE)
 # Markup that a browser or viewer would run or render with scripts, anywhere near the start.
-_MARKUP = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|script|svg|iframe|object|embed|\?xml)\b|<\s*[a-z]+[^>]*\son[a-z]+\s*=",
+_MARKUP = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|script|svg|iframe|object|embed|\?xml|style|meta|link|base|"
+                     rb"form|frameset|frame|applet|math|xsl:[a-z]+)\b|<\s*[a-z]+[^>]*\son[a-z]+\s*=",
                      re.IGNORECASE)
 _PDF = re.compile(rb"%\s*PDF-", re.IGNORECASE)
 
@@ -105,12 +121,33 @@ def as_is_refusal(prefix: bytes) -> str | None:
     for magic, offset, kind in _NEVER_AS_IS:
         if prefix[offset:offset + len(magic)] == magic:
             return f"content is {kind}: not exported as is"
+    if _FLASH.match(prefix):
+        return "content is Flash (a program): not exported as is"
+    if _LAUNCHERS.match(prefix.replace(b"\x00", b"").lstrip(b"\xef\xbb\xbf\xff\xfe")):
+        return "content is a shortcut or registry file: not exported as is"
     if _EMBEDDED_ARCHIVE.search(prefix):
         return "content holds an archive: not exported as is"
     text = prefix.replace(b"\x00", b"")  # UTF-16 markup too
     if _MARKUP.search(text):
         return "content is HTML, SVG or XML markup: not exported as is"
     return None
+
+
+# What readers look for at the end of a file: a ZIP's end of central directory (ZIP readers, and so
+# Office, open a file whatever comes before it), a PDF's cross-reference pointer and end marker
+# (Poppler, MuPDF and qpdf open a PDF that has no header at all).
+_TAIL_MARKERS = re.compile(rb"PK\x05\x06|PK\x06\x07|startxref|%%EOF")
+
+
+def as_is_tail_refusal(suffix: bytes) -> str | None:
+    """Why a file that ends with `suffix` (its last 64 KiB) must not leave as is, or None. A
+    caller that streams a file checks its first 64 KiB with as_is_refusal and its last with this."""
+    marker = _TAIL_MARKERS.search(bytes(suffix[-AS_IS_PREFIX:]))
+    if marker is None:
+        return None
+    if marker[0].startswith(b"PK"):
+        return "content holds an archive (at its end): not exported as is"
+    return "content is a PDF (without its header): not exported as is"
 
 
 def _content_kind(data: bytes) -> str | None:

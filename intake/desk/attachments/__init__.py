@@ -1,5 +1,9 @@
 """Cleaning attachments for an export, one module per kind: images.py, pdf.py (with jpeg.py).
 
+What cleaning may cost is capped in caps.py, checked before the work it bounds: image_caps.py for
+images, pdf_caps.py for PDFs (with pdf_syntax.py, which counts a PDF's syntax before qpdf parses
+it, and pdf_streams.py, which measures what its streams decode to).
+
 The entry point is `intake.desk.export_attachments.clean_attachment`, which tells the kinds apart
 by content; the types both sides share live here.
 """

@@ -3,51 +3,54 @@
 import io
 import warnings as python_warnings
 
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image, ImageCms
 
 from . import CleanResult, UnsupportedAttachment
-from .caps import MAX_JPEG_PIXELS, MAX_PIXELS
+from .caps import MAX_JPEG_PIXELS
+from .image_caps import fit
 
 # Pillow checks this on open, from the header, before decoding: past it, nothing is decoded.
 Image.MAX_IMAGE_PIXELS = MAX_JPEG_PIXELS
 # Common formats only: fewer parsers exposed to hostile files, and never EPS (runs Ghostscript).
 IMAGE_FORMATS = ("JPEG", "PNG", "GIF", "WEBP", "TIFF", "BMP")  # JPEG includes MPO
+# EXIF orientation -> the turn that makes the picture upright (as ImageOps.exif_transpose does).
+_UPRIGHT = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+            5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+            8: Image.Transpose.ROTATE_90}
 
 
 def clean_image(data: bytes) -> CleanResult:
+    """Every step makes at most one new copy of the pixels and lets the one before go, so that
+    cleaning holds at most two (caps.MAX_PIXELS is sized for that)."""
     warnings: list[str] = []
     try:
         with python_warnings.catch_warnings():
             python_warnings.simplefilter("error", Image.DecompressionBombWarning)
             im = Image.open(io.BytesIO(data), formats=IMAGE_FORMATS)
         with im:
-            _fit(im, warnings)
-            if getattr(im, "is_animated", False):  # only the first frame is ever decoded
+            if fit(im, data, warnings) > 1:  # only the first frame is ever decoded
                 warnings.append("animation or multi-page image: only the first frame is exported")
             lossless = im.format in ("PNG", "GIF")
             mode = "RGBA" if im.has_transparency_data else "RGB"
             im.load()
             removed = _metadata(im)  # after loading: PNG text after the pixels is read by then
-            icc = im.info.get("icc_profile")
-            # In place: a copy of a large picture fewer (before the Orientation tag goes with the EXIF).
-            ImageOps.exif_transpose(im, in_place=True)
-            upright = im
-            if upright.mode.startswith("I;16"):  # 16-bit grey: scale to 8 bits, convert() would clip to white
-                upright = upright.convert("I").point(lambda v: v * (1 / 256))
-            pixels = _to_srgb(upright, icc, mode, warnings)
-            del upright
-            im.close()  # frees the decoded pixels now (leaving `with` only closes the file)
-        # A new image holding the pixels alone: no info, EXIF, XMP, ICC or thumbnail can follow.
-        # (paste, not tobytes/frombytes: two copies of a large picture in memory, not three.)
-        clean = Image.new(mode, pixels.size)
-        clean.paste(pixels)
-        del pixels
+            icc, turn = im.info.get("icc_profile"), _UPRIGHT.get(im.getexif().get(0x0112))
+            pixels = im.transpose(turn) if turn is not None else im  # before the Orientation tag goes
+            if pixels is not im:
+                im.close()  # the decoded original: one copy at a time
+            pixels = _to_srgb(_eight_bit(pixels), icc, mode, warnings)
+            # A new image around the same pixels, with nothing else: no info, EXIF, XMP, ICC or
+            # thumbnail can follow. Image()._new only wraps (no copy); `pixels` is RGB(A) by now, so
+            # there is no palette to lose.
+            clean = Image.Image()._new(pixels.im)
+            del pixels
     except UnsupportedAttachment:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise UnsupportedAttachment("image too large (decompression bomb?)") from exc
     except Exception as exc:  # any failure to decode a possibly hostile file: refuse it
         raise UnsupportedAttachment(f"unreadable image ({type(exc).__name__})") from exc
+    assert not clean.info and clean.mode == mode
     out = io.BytesIO()
     if mode == "RGBA" or lossless:
         clean.save(out, "PNG")  # no pnginfo=, exif=, icc_profile=; a fixed zlib level: same bytes each time
@@ -56,20 +59,14 @@ def clean_image(data: bytes) -> CleanResult:
     return CleanResult(out.getvalue(), ".jpg", "image", removed, warnings)
 
 
-def _fit(im: Image.Image, warnings: list[str]) -> None:
-    """Refuse, or for a JPEG decode smaller, an image past MAX_PIXELS (read from its header)."""
-    pixels = im.width * im.height
-    if pixels <= MAX_PIXELS:
-        return
-    if im.format == "JPEG" and pixels <= MAX_JPEG_PIXELS:
-        scale = next(s for s in (2, 4, 8) if pixels / (s * s) <= MAX_PIXELS)
-        original = im.size
-        im.draft(im.mode, (im.width // scale, im.height // scale))  # libjpeg's DCT scaling
-        warnings.append(f"image of {original[0]}x{original[1]} pixels exported at 1/{scale} scale "
-                        f"({im.width}x{im.height}); extract the original with 'intake attachment'")
-        return
-    raise UnsupportedAttachment(f"image too large ({im.width}x{im.height} pixels; at most {MAX_PIXELS // 1_000_000} "
-                                "megapixels are cleaned here)")
+def _eight_bit(im: Image.Image) -> Image.Image:
+    """16-bit grey scaled to 8 bits (convert() would clip it to white): the high byte of each
+    sample, so 3 bytes a pixel at most on the way instead of two 4-byte copies."""
+    if im.mode == "I;16":
+        return Image.frombytes("L", im.size, im.tobytes("raw", "I;16B")[::2])
+    if im.mode.startswith("I;16"):
+        return im.convert("I").point(lambda v: v * (1 / 256))
+    return im
 
 
 def _metadata(im: Image.Image) -> list[str]:
@@ -93,13 +90,17 @@ def _metadata(im: Image.Image) -> list[str]:
 
 def _to_srgb(im: Image.Image, icc: bytes | None, mode: str, warnings: list[str]) -> Image.Image:
     """The pixels in `mode`, turned into sRGB when a profile says they are not (iPhones shoot
-    Display P3): without its profile the picture would otherwise change colour."""
+    Display P3): without its profile the picture would otherwise change colour. In place when the
+    mode stays the same: no second copy."""
     if icc and (im.mode, mode) in {("RGB", "RGB"), ("L", "RGB"), ("CMYK", "RGB"), ("RGBA", "RGBA")}:
         try:
-            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            return ImageCms.profileToProfile(im, source, ImageCms.createProfile("sRGB"), outputMode=mode)
+            source, srgb = ImageCms.ImageCmsProfile(io.BytesIO(icc)), ImageCms.createProfile("sRGB")
+            if im.mode == mode:
+                ImageCms.profileToProfile(im, source, srgb, outputMode=mode, inPlace=True)
+                return im
+            return ImageCms.profileToProfile(im, source, srgb, outputMode=mode)
         except Exception:  # a broken profile: keep the raw values rather than refuse the picture
             pass
     if icc:
         warnings.append("the colour profile could not be applied: colours may look slightly different")
-    return im.convert(mode)
+    return im if im.mode == mode else im.convert(mode)

@@ -8,20 +8,12 @@ refused if anything that was to go is still there.
 """
 
 import io
-import re
 
 import pikepdf
 
 from . import CleanResult, UnsupportedAttachment
-from .caps import MAX_PDF_OBJECTS, MAX_PDF_PAGES
 from .jpeg import strip_jpeg_metadata
-
-# Counted in the raw bytes before qpdf parses anything: "N G obj" headers, and the objects packed
-# in object streams (/Type /ObjStm … /N count). An upper bound is all the cap needs.
-# The lookbehind makes a long run of digits cost one failed attempt per run, not per digit
-# (without it, 100 KB of digits takes minutes).
-_OBJECT_HEADER = re.compile(rb"(?<![0-9])[0-9]{1,10}\s{1,16}[0-9]{1,5}\s{1,16}obj\b")
-_OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm\b[^>]{0,200}?/N\s+(\d{1,9})|/N\s+(\d{1,9})[^>]{0,200}?/Type\s*/ObjStm\b")
+from .pdf_caps import check_opened, check_streams, limited_qpdf, scan
 
 NOT_REDACTED = ("visible content is NOT redacted (page text, images, annotations' appearance, "
                 "hidden or white text): a person must review every page")
@@ -40,36 +32,24 @@ _ROOT_REMOVED = {"/Metadata": "PDF XMP metadata", "/OpenAction": "PDF open actio
                  "/StructTreeRoot": "PDF structure tree (tags, alt text)"}
 
 
-def count_objects(data: bytes) -> int:
-    """An upper bound on the objects a PDF holds, from its bytes alone."""
-    packed = sum(int(a or b) for a, b in _OBJECT_STREAM.findall(data))
-    return len(_OBJECT_HEADER.findall(data)) + packed
-
-
-def _check_caps(pdf: pikepdf.Pdf) -> None:
-    size = pdf.trailer.get("/Size")
-    if isinstance(size, int) and size > MAX_PDF_OBJECTS + 1:
-        raise UnsupportedAttachment(f"PDF with more than {MAX_PDF_OBJECTS} objects: not cleaned here")
-    if len(pdf.pages) > MAX_PDF_PAGES:
-        raise UnsupportedAttachment(f"PDF with more than {MAX_PDF_PAGES} pages: not cleaned here")
-
-
 def clean_pdf(data: bytes) -> CleanResult:
-    if count_objects(data) > MAX_PDF_OBJECTS:
-        raise UnsupportedAttachment(f"PDF with more than {MAX_PDF_OBJECTS} objects: not cleaned here")
+    """Rebuilt, or refused past a cap of caps.py (checked before each step that could exceed it:
+    pdf_caps.py)."""
+    budget = scan(data)  # before qpdf parses anything
     try:
-        with pikepdf.open(io.BytesIO(data)) as pdf:
-            _check_caps(pdf)
+        with limited_qpdf(), pikepdf.open(io.BytesIO(data)) as pdf:
+            check_opened(pdf, budget)
             removed, warnings = _strip(pdf)
+            check_streams(pdf, (obj for obj in _reachable(pdf.trailer) if isinstance(obj, pikepdf.Stream)))
             out = io.BytesIO()
             # A full rewrite (no incremental update, no linearization); the /ID is a hash of the
             # output rather than of the time, so the same input always gives the same bytes.
-            # Streams are copied as they are, never decoded: a stream that inflates to gigabytes
-            # (a PDF zip bomb) costs its compressed size only.
+            # Streams are copied as they are, never decoded: what that costs is their size only.
             pdf.save(out, linearize=False, object_stream_mode=pikepdf.ObjectStreamMode.generate,
                      stream_decode_level=pikepdf.StreamDecodeLevel.none,
                      fix_metadata_version=False, preserve_pdfa=False, encryption=False, deterministic_id=True)
-        verify_pdf(out.getvalue())
+        with limited_qpdf():  # qpdf's objects of the input are gone by now
+            verify_pdf(out.getvalue())
     except pikepdf.PasswordError as exc:
         raise UnsupportedAttachment("encrypted PDF: it cannot be opened without its password") from exc
     except UnsupportedAttachment:
