@@ -33,7 +33,7 @@ from ..atomic import AtomicFile, fsync_dir
 from ..submission import SubmissionError
 from .errors import DeskError
 from .export_attachments import (AS_IS_PREFIX, INCLUDED_AS_IS, MAX_CLEAN_BYTES, UnsupportedAttachment, as_is_refusal,
-                                 claims_image_or_pdf, clean_attachment, other_extension)
+                                 as_is_tail_refusal, claims_image_or_pdf, clean_attachment, other_extension)
 from .export_formats import STATS_COLUMNS, events_document, reprisals_entry, stats_row, submission_draft
 from .progress import Progress
 from .review import follow_up_refusal, redacted_report, unread_updates, updates_for
@@ -126,7 +126,11 @@ def _large_attachment(submission, info: dict, record: dict, export_id: str, plan
     leaves, streamed as is (and its SHA-256 checked as it goes: a mismatch stops the export)."""
     with submission.archive.open_attachment(info["entry"], info) as stream:
         prefix = stream.read(AS_IS_PREFIX)  # a prefix only: the hash is checked while streaming
-    refusal = as_is_refusal(prefix)
+    try:
+        tail = submission.archive.attachment_tail(info["entry"], AS_IS_PREFIX)
+    except SubmissionError as exc:
+        return _left_out(record, plan, export_id, str(exc))
+    refusal = as_is_refusal(prefix) or as_is_tail_refusal(tail)
     if refusal is None and claims_image_or_pdf(info["declared_type"], info["original_name"]):
         refusal = "declared or named as an image or PDF, but too large to clean here"
     if refusal is None and not plan.include_other:

@@ -265,6 +265,18 @@ class Archive:
             raise SubmissionError(f"{_quoted(entry)} cannot be read ({exc.__class__.__name__})") from None
         return VerifiedAttachment(stream, entry, expected["size"], expected["sha256"])
 
+    def attachment_tail(self, entry: str, size: int) -> bytes:
+        """The last `size` bytes of an attachment, for recognising its kind (not hash-checked:
+        the caller reads it whole through open_attachment before using it)."""
+        if entry not in self.attachments:
+            raise SubmissionError("no such attachment in this submission")
+        try:
+            with self._zip.open(entry) as stream:
+                stream.seek(max(0, self._zip.getinfo(entry).file_size - size))
+                return stream.read(size)
+        except _PARSE_ERRORS as exc:
+            raise SubmissionError(f"{_quoted(entry)} cannot be read ({exc.__class__.__name__})") from None
+
     def copy_attachment(self, entry: str, dst, expected: dict | None = None, buffer: int = 1 << 20) -> str:
         """Copy one attachment into `dst`, checked as open_attachment does. Returns its SHA-256."""
         with self.open_attachment(entry, expected) as src:
