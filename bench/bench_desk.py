@@ -1,38 +1,34 @@
 #!/usr/bin/env python3
-"""Benchmark of the staff desk: import, list and show on a vault of 10,000 cases.
+"""Benchmark of the staff desk at scale: import, list, show and triage at 1,000 / 10,000 / 50,000 cases.
 
 Run from the repository root (see bench/README.md for how to read the output):
 
-    .venv/bin/python bench/bench_desk.py                 # 10,000 submissions (10-12 minutes while list is slow)
-    .venv/bin/python bench/bench_desk.py --quick         # 1,000 submissions, one run each (40-60 s)
+    .venv/bin/python bench/bench_desk.py                      # 1,000, 10,000 and 50,000 cases (about 15 minutes)
+    .venv/bin/python bench/bench_desk.py --sizes 1000,10000   # other sizes (about 3 minutes)
+    .venv/bin/python bench/bench_desk.py --quick              # 300 and 1,500 cases, one run each (about 1 minute)
     .venv/bin/python bench/bench_desk.py --json > desk.json
 
-  1. Generates `--count` submission files with the real web code (form validation,
-     build_report, Envelope, Store.publish; see desk/generate.py), encrypted to a freshly
-     generated, unprotected post-quantum identity: reports in English and Chinese with one to
-     three incidents, some with attachments, some follow-ups quoting earlier receipts. The
-     first tenth go into one folder, the rest into another (two USB sticks).
-  2. Imports the first folder into a new vault with the real command line, in a fresh process
-     (`python -m intake import --vault V -i KEY SRC`), then times `intake list --format json`,
-     `intake list` (table) and a baseline (decrypt state.age and json.loads it, nothing more),
-     `--repeat` times each, interleaved.
-  3. Imports the second folder, and times the same at the full size, plus `intake show` of one
-     case with attachments and a follow-up.
-  4. Breaks list's time down (desk/stages.py), and profiles it with cProfile when it misses
-     its target (or with --profile).
+  1. Generates the largest size's submission files with the real web code (desk/generate.py),
+     encrypted to a freshly generated post-quantum identity, and splits them into one folder per
+     step up to each size, the last PROBE files of each step in a folder of their own.
+  2. For each size: imports the step's folder, then its probe folder, each in a fresh process
+     (the probe gives the cost of one file at that vault size, so flat import shows as equal
+     figures); then times, each in a fresh process, `list --format json` with the vault's pages
+     evicted from the OS cache (cold) and again (warm), `list` (table), `list` as run the next day
+     (rules whose day has come are applied again and stored), `show` of a case with attachments
+     and a follow-up, and `triage --note` (with the bytes it wrote).
+  3. Prints a scale table, the ratios of the largest size to the smallest, and the checks
+     against the targets (checked at 50,000 cases; at other sizes they are shown, not judged).
 
-Every command is its own process; wall time and peak RSS (os.wait4's ru_maxrss, i.e. the
-child's VmHWM) are per process. The lists are checked: every case once, and every follow-up
-linked to the report whose receipt it quotes. Temporary data (keys included) is removed at the
-end, also on errors, Ctrl-C and SIGTERM. Exit status is 0 whatever the result, unless --strict
-is given and a target is missed.
+Every time and peak RSS is that of one child process (desk/measure.py). The lists are checked:
+every case once, every follow-up linked to the report whose receipt it quotes. Temporary data,
+keys included, is removed at the end, also on errors, Ctrl-C and SIGTERM.
 """
 
 import argparse
 import json
 import os
 import platform
-import re
 import shutil
 import signal
 import statistics
@@ -41,140 +37,176 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import finish, run_main, MIB, cpu_model, filesystem_of, log  # first: puts the repository on sys.path
+from common import MIB, cpu_model, filesystem_of, finish, log, log_checks, run_main  # first: puts the repository on sys.path
 from desk import generate, measure
-from desk.report import TARGET_LIST_SECONDS, evaluate, report
 from intake import age
 from intake.desk.case_ids import case_id_for, file_digest
 
-IMPORT_SUMMARY = re.compile(r"intake: (\d+) imported, (\d+) already in the vault, (\d+) quarantined")
+PROBE = 200
+TARGET_SIZE = 50_000
+TARGETS = {"list_warm_s": 1.5, "list_cold_s": 1.5, "list_table_s": 1.5, "show_s": 0.3, "triage_s": 0.3,
+           "import_ms_per_file": 5.0, "peak_mib": 200}
 
 
-def summarise(runs: list[dict]) -> dict:
-    return {"count": len(runs), "median_s": statistics.median(r["seconds"] for r in runs),
-            "seconds_each": [round(r["seconds"], 3) for r in runs], "peak_mib": max(r["peak_mib"] for r in runs),
-            "cpu_s": statistics.median(r["cpu_user_s"] + r["cpu_system_s"] for r in runs),
-            "stdout_mib": max(r["stdout_bytes"] for r in runs) / MIB, "failed": sum(r["returncode"] != 0 for r in runs),
-            "wrapper_floor_mib": max(r["wrapper_floor_mib"] for r in runs),
-            "stderr_tail": next((r["stderr_tail"] for r in runs if r["returncode"] != 0), [])}
+def evict(folder: Path) -> None:
+    """Drop the folder's files from the OS page cache, so the next command reads from disk."""
+    for path in folder.rglob("*"):
+        if path.is_file():
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+            finally:
+                os.close(fd)
 
 
-def run_import(work: Path, key: Path, vault: Path, source: Path, batch: int, files: int, cases_before: int) -> dict:
-    r = measure.run(measure.intake("import", "--vault", vault, "-i", key, source), work / f"import-{batch}.out")
-    match = IMPORT_SUMMARY.search("\n".join(r["stderr_tail"]))
-    imported, duplicate, quarantined = (int(x) for x in match.groups()) if match else (0, 0, -1)
-    return {"batch": batch, "files": files, "cases_before": cases_before, "seconds": r["seconds"],
-            "per_second": files / r["seconds"], "peak_mib": r["peak_mib"], "cpu_s": r["cpu_user_s"] + r["cpu_system_s"],
-            "returncode": r["returncode"], "imported": imported, "duplicate": duplicate, "quarantined": quarantined,
-            "stderr_tail": r["stderr_tail"]}
+def files_state(folder: Path) -> dict:
+    return {str(p): (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file() and p.name != "lock"}
 
 
-def measure_size(work: Path, key: Path, vault: Path, items, case_ids, repeat: int, budget: float, show: tuple | None) -> dict:
-    """Time list (json, table), the baseline, `intake --help` and maybe show, interleaved; check the lists.
+def written_bytes(before: dict, after: dict) -> int:
+    """Bytes of the files a command created or replaced (a replaced file counts whole)."""
+    return sum(size for path, (size, mtime) in after.items() if before.get(path) != (size, mtime))
 
-    Up to `repeat` rounds, but no new round once `budget` seconds have gone (a list that takes
-    minutes is measured once).
-    """
-    present = {case_ids[i] for i in range(len(items)) if (vault / "submissions" / f"{case_ids[i]}.age").exists()}
-    commands = {"startup": measure.intake("--help"), "baseline": measure.baseline(key, vault),
-                "list_json": measure.intake("list", "--vault", vault, "-i", key, "--format", "json"),
-                "list_table": measure.intake("list", "--vault", vault, "-i", key)}
-    show_case, show_attachments = show or (None, False)
-    if show_case:
-        commands["show"] = measure.intake("show", "--vault", vault, "-i", key, show_case)
-    runs = {name: [] for name in commands}
-    parts, rows, failed, shown_ok = [], None, 0, 0
-    started = time.monotonic()
-    rounds = 0
+
+def timed(work: Path, argv: list, repeat: int, before=None) -> dict:
+    runs = []
     for n in range(repeat):
-        if n and time.monotonic() - started > budget:
-            break
-        rounds += 1
-        for name, argv in commands.items():
-            out = work / f"{name}-{len(present)}-{n}.out"
-            r = measure.run(argv, out)
-            runs[name].append(r)
-            failed += r["returncode"] != 0
-            if r["returncode"] == 0 and name == "baseline":
-                parts.append(json.loads(out.read_text()))
-            elif r["returncode"] == 0 and name == "list_json":
-                rows = json.loads(out.read_text())
-            elif r["returncode"] == 0 and name == "show":
-                text = out.read_text()
-                shown_ok += f"Case {show_case}" in text and ("attachments/" in text or not show_attachments)
-            out.unlink()
-    summary = {name: summarise(r) for name, r in runs.items()}
-    if "show" in summary:
-        summary["show"]["ok_runs"] = shown_ok
-    by_id = {row["id"]: row for row in rows or []}
-    expected_links = {case_ids[i]: case_ids[item.quotes_index] for i, item in enumerate(items)
-                      if item.kind == "follow-up" and item.quotes_index is not None
-                      and case_ids[i] in present and case_ids[item.quotes_index] in present}
-    verify = {"rows": len(rows or []), "expected_rows": len(present), "missing_ids": len(present - by_id.keys()),
-              "unknown_ids": len(by_id.keys() - present), "links_expected": len(expected_links),
-              "links_found": sum(by_id.get(f, {}).get("follow_up_of") == o for f, o in expected_links.items()),
-              "links_wrong": sum(1 for f, row in by_id.items() if row.get("follow_up_of") and expected_links.get(f) != row["follow_up_of"]),
-              "commands_failed": failed}
-    b = {k: statistics.median(p[k] for p in parts) for k in ("identity_s", "decrypt_s", "parse_s")} if parts else \
-        {"identity_s": float("nan"), "decrypt_s": float("nan"), "parse_s": float("nan")}
-    b["vmhwm_in_child_mib"] = max(p["vmhwm_kib"] for p in parts) / 1024 if parts else float("nan")
-    plaintext = parts[-1]["plaintext_bytes"] if parts else 0
-    state = {"state_age_mib": (vault / "state.age").stat().st_size / MIB, "plaintext_mib": plaintext / MIB,
-             "plaintext_kib_per_case": plaintext / 1024 / max(len(present), 1),
-             "audit_entries": parts[-1]["audit_entries"] if parts else 0}
-    base = summary["baseline"]["median_s"]
-    ratios = {f"{name}_vs_baseline": summary[name]["median_s"] / base for name in ("list_json", "list_table")}
-    return {"cases": len(present), "rounds": rounds, "runs": summary, "baseline_parts": b, "state": state, "ratios": ratios, "verify": verify}
+        if before:
+            before()
+        r = measure.run(argv, work / f"run-{n}.out")
+        r["stdout"] = (work / f"run-{n}.out").read_bytes()
+        (work / f"run-{n}.out").unlink()
+        runs.append(r)
+    ok = [r for r in runs if r["returncode"] == 0]
+    return {"median_s": statistics.median(r["seconds"] for r in ok) if ok else float("nan"),
+            "seconds_each": [round(r["seconds"], 3) for r in runs], "peak_mib": max(r["peak_mib"] for r in runs),
+            "cpu_s": statistics.median(r["cpu_user_s"] + r["cpu_system_s"] for r in runs), "failed": len(runs) - len(ok),
+            "stderr_tail": next((r["stderr_tail"] for r in runs if r["returncode"]), []), "last_stdout": runs[-1]["stdout"]}
 
 
-def run_stages(work: Path, key: Path, vault: Path) -> dict | None:
-    out = work / "stages.out"
-    r = measure.run(measure.stages(key, vault), out)
-    if r["returncode"]:
-        log(f"    stages failed: {r['stderr_tail']}")
-        return None
-    return json.loads(out.read_text())
+def import_folder(work: Path, key: Path, vault: Path, folder: Path) -> dict:
+    files = len(list(folder.rglob("*.age")))
+    r = measure.run(measure.intake("import", "--vault", vault, "-i", key, folder), work / "import.out")
+    return {"files": files, "seconds": r["seconds"], "ms_per_file": r["seconds"] * 1000 / max(files, 1),
+            "peak_mib": r["peak_mib"], "returncode": r["returncode"], "stderr_tail": r["stderr_tail"]}
 
 
-def run_profile(work: Path, key: Path, vault: Path, cases: int) -> dict | None:
-    prof = work / "list.prof"
-    measure.run(measure.profile(key, vault, prof), work / "profile.out")
-    if not prof.exists():
-        return None
-    analysis = measure.analyse_profile(prof)
-    prof.unlink()
-    return {"cases": cases, **analysis}
+def check_rows(rows: list[dict], present: set, expected_links: dict) -> dict:
+    by_id = {row["id"]: row for row in rows}
+    links = {f: o for f, o in expected_links.items() if f in present and o in present}
+    return {"rows": len(rows), "expected": len(present), "missing": len(present - by_id.keys()),
+            "unknown": len(by_id.keys() - present), "links_expected": len(links),
+            "links_found": sum(by_id.get(f, {}).get("follow_up_of") == o for f, o in links.items()),
+            "links_wrong": sum(1 for f, row in by_id.items() if row.get("follow_up_of") and links.get(f) != row["follow_up_of"])}
 
 
-def pick_show_case(items, case_ids) -> tuple[str, bool]:
-    """A report with attachments that a follow-up quotes, if there is one; and whether it has attachments."""
-    quoted = {item.quotes_index for item in items if item.quotes_index is not None}
-    best = min(range(len(items)), key=lambda i: (not items[i].attachments, i not in quoted, items[i].kind != "report"))
-    return case_ids[best], bool(items[best].attachments)
+def measure_size(work, key, vault, size, present, expected_links, show_case, triage_case, repeat) -> dict:
+    common = ("--vault", vault, "-i", key)
+    out = {"cases": size}
+    out["list_cold"] = timed(work, measure.intake("list", *common, "--format", "json"), repeat, lambda: evict(vault))
+    out["list_warm"] = timed(work, measure.intake("list", *common, "--format", "json"), repeat)
+    out["list_table"] = timed(work, measure.intake("list", *common), repeat)
+    out["list_next_day"] = timed(work, measure.intake_on_another_day(1, "list", *common, "--format", "json"), 1)
+    out["show"] = timed(work, measure.intake("show", *common, show_case), repeat)
+    triage_bytes = []
+
+    def before_triage():
+        triage_bytes.append(files_state(vault))
+
+    out["triage"] = timed(work, measure.intake("triage", *common, triage_case, "--note", "bench note"), repeat, before_triage)
+    triage_bytes.append(files_state(vault))
+    out["triage"]["bytes_written"] = statistics.median(written_bytes(a, b) for a, b in zip(triage_bytes, triage_bytes[1:]))
+    rows = json.loads(out["list_warm"]["last_stdout"] or b"[]")
+    out["verify"] = check_rows(rows, present, expected_links)
+    out["show"]["ok"] = f"Case {show_case}".encode() in out["show"]["last_stdout"]
+    for name in ("list_cold", "list_warm", "list_table", "list_next_day", "show", "triage"):
+        out[name].pop("last_stdout")
+    out["vault_mib"] = sum(p.stat().st_size for p in vault.rglob("*") if p.is_file()) / MIB
+    out["index_shards"] = len(list((vault / "index").iterdir()))
+    return out
+
+
+def evaluate(result: dict) -> None:
+    sizes = result["sizes"]
+    big, small = sizes[-1], sizes[0]
+    judged = big["cases"] >= TARGET_SIZE
+    checks = {}
+
+    def check(name, value, target, passed):
+        checks[name] = {"value": value, "target": target, "pass": bool(passed) or not judged}
+
+    for key, name in (("list_warm", "list_warm_s"), ("list_cold", "list_cold_s"), ("list_table", "list_table_s"),
+                      ("show", "show_s"), ("triage", "triage_s")):
+        check(f"{name}_{big['cases']}", round(big[key]["median_s"], 3), f"<= {TARGETS[name]}", big[key]["median_s"] <= TARGETS[name])
+    probes = [s["import_probe"]["ms_per_file"] for s in sizes]
+    check(f"import_ms_per_file_{big['cases']}", round(probes[-1], 2), "<= 5.0", probes[-1] <= TARGETS["import_ms_per_file"])
+    check("import_flat", round(probes[-1] / probes[0], 2), "<= 1.5 x the smallest vault's", probes[-1] <= 1.5 * probes[0])
+    peak = max(max(s[k]["peak_mib"] for k in ("list_cold", "list_warm", "list_table", "list_next_day", "show", "triage"))
+               for s in sizes)
+    peak = max(peak, max(max(s["import_bulk"]["peak_mib"], s["import_probe"]["peak_mib"]) for s in sizes))
+    check("peak_mib_every_command", round(peak, 1), "<= 200", peak <= TARGETS["peak_mib"])
+    ratio = big["triage"]["bytes_written"] / max(small["triage"]["bytes_written"], 1)
+    check("triage_bytes_ratio", round(ratio, 2), "<= 2 (bounded: one case, one index shard, one audit segment)", ratio <= 2)
+    for s in sizes:
+        v = s["verify"]
+        checks[f"list_complete_{s['cases']}"] = {"value": v, "target": "every case once, every follow-up linked",
+                                                 "pass": v["rows"] == v["expected"] and not v["missing"] and not v["unknown"]
+                                                 and v["links_found"] == v["links_expected"] and not v["links_wrong"]}
+        failed = sum(s[k]["failed"] for k in ("list_cold", "list_warm", "list_table", "list_next_day", "show", "triage"))
+        failed += s["import_bulk"]["returncode"] != 0 or s["import_probe"]["returncode"] != 0
+        checks[f"commands_ok_{s['cases']}"] = {"value": failed, "target": "0 failed", "pass": failed == 0 and s["show"]["ok"]}
+    result["checks"] = checks
+    result["judged"] = judged
+    result["result"] = "PASS" if all(c["pass"] for c in checks.values()) else "FAIL"
+
+
+def report(result: dict) -> None:
+    env = result["env"]
+    log()
+    log(f"Desk at scale: Python {env['python']}, {env['cpus']} CPUs ({env['cpu']}), data on {env['data_fs']}")
+    g = result["generate"]
+    log(f"Generated {g['files']} submissions in {g['seconds']:.0f} s ({g['follow_ups']} follow-ups, {g['with_attachments']} with attachments)")
+    log()
+    header = ("cases", "import ms/file", "probe ms/file", "list cold s", "list warm s", "list table s", "next day s",
+              "show s", "triage s", "triage KiB", "peak MiB", "shards", "vault MiB")
+    lines = [header]
+    for s in result["sizes"]:
+        peak = max(s[k]["peak_mib"] for k in ("list_cold", "list_warm", "list_table", "list_next_day", "show", "triage"))
+        lines.append((f"{s['cases']:,}", f"{s['import_bulk']['ms_per_file']:.2f}", f"{s['import_probe']['ms_per_file']:.2f}",
+                      f"{s['list_cold']['median_s']:.2f}", f"{s['list_warm']['median_s']:.2f}", f"{s['list_table']['median_s']:.2f}",
+                      f"{s['list_next_day']['median_s']:.2f}", f"{s['show']['median_s']:.3f}", f"{s['triage']['median_s']:.3f}",
+                      f"{s['triage']['bytes_written'] / 1024:.1f}", f"{peak:.0f}", str(s["index_shards"]), f"{s['vault_mib']:.0f}"))
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    for line in lines:
+        log("  " + "  ".join(cell.rjust(w) for cell, w in zip(line, widths)))
+    small, big = result["sizes"][0], result["sizes"][-1]
+    log()
+    log(f"Ratios, {big['cases']:,} cases against {small['cases']:,} (the same run): "
+        + ", ".join(f"{k} {v:.2f}" for k, v in result["ratios"].items()))
+    log("Peak MiB per command at the largest size: " + ", ".join(
+        f"{k} {big[k]['peak_mib']:.0f}" for k in ("list_cold", "list_warm", "list_table", "list_next_day", "show", "triage"))
+        + f", import {big['import_bulk']['peak_mib']:.0f}")
+    if not result["judged"]:
+        log(f"(targets are judged at {TARGET_SIZE:,} cases; below that they are shown as PASS)")
+    log_checks(result)
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--count", type=int, help="submissions to generate and import (default 10000; --quick 1000)")
-    parser.add_argument("--quick", action="store_true",
-                        help="1,000 submissions, one run of each command, list's steps timed at 100 cases")
-    parser.add_argument("--small", type=int, help="size of the first batch, where list is measured too (default count/10)")
-    parser.add_argument("--repeat", type=int, help="runs of each list/show/baseline, medians reported (default 3; --quick 1)")
-    parser.add_argument("--budget", type=float, default=120,
-                        help="seconds per vault size after which no new round of runs starts (default 120)")
+    parser.add_argument("--sizes", help="vault sizes, comma-separated (default 1000,10000,50000; --quick 300,1500)")
+    parser.add_argument("--quick", action="store_true", help="small sizes, one run of each command")
+    parser.add_argument("--repeat", type=int, help="runs of each command per size, medians reported (default 3; --quick 1)")
     parser.add_argument("--processes", type=int, default=generate.default_processes(),
                         help="processes that generate the submissions (default: one per CPU)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated answers (default 1)")
     parser.add_argument("--tmpdir", help="where the temporary folders go (default: the system temp dir)")
-    parser.add_argument("--profile", action="store_true", help="profile list with cProfile even when it meets its target")
     parser.add_argument("--json", action="store_true", help="one JSON object on stdout (the text goes to stderr)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
-    args.count = args.count or (1000 if args.quick else 10_000)
-    if args.count < 2:
-        parser.error("--count must be at least 2")
-    args.small = min(args.count, args.small or max(1, args.count // 10))
-    args.repeat = max(1, args.repeat or (1 if args.quick else 3))
+    sizes = sorted({int(n) for n in (args.sizes or ("300,1500" if args.quick else "1000,10000,50000")).split(",")})
+    if sizes[0] <= PROBE:
+        parser.error(f"every size must be above {PROBE} (the probe batch)")
+    repeat = max(1, args.repeat or (1 if args.quick else 3))
 
     def _interrupt(signum, _frame):
         raise KeyboardInterrupt(f"signal {signum}")
@@ -183,15 +215,15 @@ def main(argv=None) -> int:
     signal.signal(signal.SIGHUP, _interrupt)
     started = time.monotonic()
     base = Path(args.tmpdir) if args.tmpdir else Path(tempfile.gettempdir())
-    need = args.count * 100 * 1024 + 256 * MIB  # source + vault copy + states, with room to spare
+    need = sizes[-1] * 220 * 1024 + 256 * MIB  # the files, their copies in the vault, the case files
     if shutil.disk_usage(base).free < need:
         raise SystemExit(f"{base} has {shutil.disk_usage(base).free / MIB:.0f} MiB free; this run needs about {need / MIB:.0f} MiB")
     root = Path(tempfile.mkdtemp(prefix="bench-desk-", dir=base))
     result = {"env": {"python": platform.python_version(), "cpus": os.cpu_count(), "cpu": cpu_model(),
-                      "data_fs": filesystem_of(root.resolve()), "command": f"{Path(sys.executable).name} -m intake ..."},
-              "settings": {k: getattr(args, k) for k in ("count", "small", "repeat", "processes", "seed", "quick")}}
+                      "data_fs": filesystem_of(root.resolve())},
+              "settings": {"sizes": sizes, "repeat": repeat, "probe": PROBE, "processes": args.processes, "seed": args.seed}}
     try:
-        log(f"bench_desk: temporary data in {root} ({result['env']['data_fs']}), {args.count} submissions")
+        log(f"bench_desk: temporary data in {root} ({result['env']['data_fs']}), sizes {sizes}")
         identity = age.HybridIdentity.generate()
         key = root / "staff-key.txt"
         key.touch(mode=0o600)
@@ -200,54 +232,48 @@ def main(argv=None) -> int:
         recipients.write_text(f"{identity.recipient()}\n")
         vault, work = root / "vault", root / "work"
         work.mkdir()
-        sources = [root / "usb-1", root / "usb-2"]
 
-        log(f"  generating {args.count} submissions with {args.processes} processes ...")
+        count = sizes[-1]
+        log(f"  generating {count} submissions with {args.processes} processes ...")
         t = time.perf_counter()
-        items = generate.plan(args.count, args.small, args.seed)
-        paths = generate.generate(items, sources, recipients, root / "web-data", args.processes)
-        seconds = time.perf_counter() - t
+        items = generate.plan(count, count, args.seed)
+        bounds = [0, *sizes]
+        for item in items:  # batch 2k: step k's bulk; 2k + 1: its last PROBE files
+            step = next(k for k in range(len(sizes)) if item.index < sizes[k])
+            item.batch = 2 * step + (item.index >= sizes[step] - PROBE)
+        folders = [root / f"usb-{n}" for n in range(2 * len(sizes))]
+        paths = generate.generate(items, folders, recipients, root / "web-data", args.processes)
         case_ids = [case_id_for(file_digest(p)) for p in paths]
         follow_ups = [i for i in items if i.kind == "follow-up"]
-        result["generate"] = {
-            "files": len(paths), "seconds": seconds, "per_second": len(paths) / seconds,
-            "reports": len(items) - len(follow_ups), "follow_ups": len(follow_ups),
-            "follow_ups_known": sum(i.quotes_index is not None for i in follow_ups),
-            "with_attachments": sum(bool(i.attachments) for i in items), "attachments": sum(len(i.attachments) for i in items),
-            "source_mib": sum(p.stat().st_size for p in paths) / MIB}
-        show = pick_show_case(items, case_ids)
-
-        result["imports"], result["sizes"] = [], []
-        batches = [(n, source, sum(i.batch == n - 1 for i in items)) for n, source in enumerate(sources, 1)]
-        batches = [b for b in batches if b[2]]  # --small equal to --count leaves the second folder empty
-        for n, source, files in batches:
-            last = n == batches[-1][0]
-            log(f"  importing {files} files ({source.name}) ...")
-            imp = run_import(work, key, vault, source, n, files, sum(i.batch < n - 1 for i in items))
-            result["imports"].append(imp)
-            log(f"    {imp['seconds']:.1f} s, {imp['imported']} imported, {imp['quarantined']} quarantined")
-            log(f"  intake --help, baseline, list --format json, list{', show' if last else ''}: up to {args.repeat} runs each ...")
-            size = measure_size(work, key, vault, items, case_ids, args.repeat, args.budget, show if last else None)
-            result["sizes"].append(size)
-            log(f"    {size['cases']} cases: list json {size['runs']['list_json']['median_s']:.2f} s, "
-                f"table {size['runs']['list_table']['median_s']:.2f} s, baseline {size['runs']['baseline']['median_s']:.2f} s")
-            # Profile where it is cheap: at the first size, if list there already predicts a miss
-            # at the full count (its cost grows with the cases); at the full size with --profile.
-            projected = size["runs"]["list_json"]["median_s"] * args.count / max(size["cases"], 1)
-            if (args.profile and last) or (not args.profile and n == 1 and projected > TARGET_LIST_SECONDS):
-                log(f"  profiling list at {size['cases']} cases with cProfile ...")
-                result["profile"] = run_profile(work, key, vault, size["cases"])
-            if "stages" not in result and (last or (args.quick and n == 1)):  # --quick: at the first size
-                log(f"  timing list's steps in one process at {size['cases']} cases (desk/stages.py) ...")
-                result["stages"] = run_stages(work, key, vault)
+        result["generate"] = {"files": len(paths), "seconds": time.perf_counter() - t, "follow_ups": len(follow_ups),
+                              "with_attachments": sum(bool(i.attachments) for i in items)}
+        expected_links = {case_ids[i.index]: case_ids[i.quotes_index] for i in follow_ups if i.quotes_index is not None}
+        result["sizes"] = []
+        for step, size in enumerate(sizes):
+            in_step = [i for i in items if bounds[step] <= i.index < size]
+            # show: a report with attachments that a follow-up quotes; triage: the newest report.
+            quoted = {i.quotes_index for i in items if i.quotes_index is not None and i.index < size}
+            show = min(in_step, key=lambda i: (not i.attachments, i.index not in quoted, i.kind != "report"))
+            triage = max((i for i in in_step if i.kind == "report"), key=lambda i: i.index)
+            log(f"  {size} cases: importing {len(in_step) - PROBE} + {PROBE} files ...")
+            bulk = import_folder(work, key, vault, folders[2 * step])
+            probe = import_folder(work, key, vault, folders[2 * step + 1])
+            log(f"    {bulk['ms_per_file']:.2f} ms per file, probe {probe['ms_per_file']:.2f} ms per file; "
+                f"timing list, show and triage ...")
+            measured = measure_size(work, key, vault, size, set(case_ids[:size]), expected_links,
+                                    case_ids[show.index], case_ids[triage.index], repeat)
+            measured["import_bulk"], measured["import_probe"] = bulk, probe
+            result["sizes"].append(measured)
+            log(f"    list warm {measured['list_warm']['median_s']:.2f} s, show {measured['show']['median_s']:.3f} s, "
+                f"triage {measured['triage']['median_s']:.3f} s")
         small, big = result["sizes"][0], result["sizes"][-1]
-        grown = max(big["cases"] - small["cases"], 1) / 1000
-        result["memory"] = {
-            "small_cases": small["cases"], "big_cases": big["cases"],
-            "small_peak_mib": small["runs"]["list_json"]["peak_mib"], "big_peak_mib": big["runs"]["list_json"]["peak_mib"],
-            "mib_per_1000_cases": (big["runs"]["list_json"]["peak_mib"] - small["runs"]["list_json"]["peak_mib"]) / grown,
-            "plaintext_mib_per_1000_cases": (big["state"]["plaintext_mib"] - small["state"]["plaintext_mib"]) / grown}
-
+        result["ratios"] = {
+            "list_warm": big["list_warm"]["median_s"] / small["list_warm"]["median_s"],
+            "show": big["show"]["median_s"] / small["show"]["median_s"],
+            "triage": big["triage"]["median_s"] / small["triage"]["median_s"],
+            "import_probe": big["import_probe"]["ms_per_file"] / small["import_probe"]["ms_per_file"],
+            "triage_bytes": big["triage"]["bytes_written"] / max(small["triage"]["bytes_written"], 1),
+            "cases": big["cases"] / small["cases"]}
         evaluate(result)
     except KeyboardInterrupt:
         log("interrupted: removing temporary data")

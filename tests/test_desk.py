@@ -52,6 +52,11 @@ def vault(tmp_path, keys, usb):
     return folder
 
 
+def files_of(folder) -> dict:
+    """Every file of a vault (but its lock) and its bytes: to see that a command wrote nothing."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "lock"}
+
+
 def desk(vault, key, *args):
     return intake(*args, env_extra={"INTAKE_VAULT": str(vault), "INTAKE_IDENTITY": str(key)})
 
@@ -159,9 +164,9 @@ def test_an_interrupted_import_is_finished_by_a_rerun(tmp_path, keys, usb):
 @pytest.mark.parametrize("problem", ["missing vault", "no identity", "unknown case", "wrong identity", "damaged state"])
 def test_bad_input_gets_one_line_and_changes_nothing(tmp_path, vault, keys, problem):
     _, key = keys
-    first_case = rows(vault, key)[0]["id"]  # (listing refreshes the triage cache in the state)
-    state = vault / "state.age"
-    before = state.read_bytes()
+    first_case = rows(vault, key)[0]["id"]
+    shard = vault / "index" / "-.age"
+    before = files_of(vault)
     other_key = tmp_path / "other.txt"
     other_key.write_text(age.identity_file_text([age.HybridIdentity.generate()]))
     if problem == "missing vault":
@@ -177,15 +182,16 @@ def test_bad_input_gets_one_line_and_changes_nothing(tmp_path, vault, keys, prob
         result = desk(vault, other_key, "triage", first_case, "--status", "closed")
         expected = "intake: error: this vault is not encrypted to your identity"
     else:
-        damaged = bytearray(before)
+        damaged = bytearray(shard.read_bytes())
         damaged[-10] ^= 1
-        state.write_bytes(bytes(damaged))
-        before = bytes(damaged)
+        shard.write_bytes(bytes(damaged))
+        before = files_of(vault)
         result = desk(vault, key, "list")
-        expected = "intake: error: the vault state is damaged"
+        expected = "intake: error: the vault index (index/-.age) is damaged"
+        assert "intake vault rebuild-index" in result.stderr.decode()
     assert result.returncode == 1
     assert result.stderr.decode().startswith(expected), result.stderr
-    assert state.read_bytes() == before
+    assert files_of(vault) == before
 
 
 def test_wrong_passphrase_for_a_protected_identity(tmp_path, vault, keys):
@@ -250,10 +256,9 @@ def test_no_plaintext_reaches_disk_during_staff_work(tmp_path, keys):
                 assert canary.encode() not in path.read_bytes(), f"plaintext found in {path.relative_to(tmp_path)}"
 
 
-def test_list_caches_the_rules_results_for_the_day(vault, keys):
+def test_list_reads_the_rules_results_stored_at_import(vault, keys):
     _, key = keys
-    state = vault / "state.age"
+    imported = files_of(vault)
     first = rows(vault, key)
-    refreshed = state.read_bytes()
     assert rows(vault, key) == first
-    assert state.read_bytes() == refreshed  # the second list read the cache and wrote nothing
+    assert files_of(vault) == imported  # the rules ran at import: listing wrote nothing

@@ -437,7 +437,7 @@ def test_a_fully_documented_detention_is_ready_for_wgad():
     assert result.ready_for == ["WGAD", "SR-HRD", "ASG-REPRISALS", "SR-FOE"]
     assert json.loads(json.dumps(result.to_json())) == result.to_json()
     assert set(result.to_json()) == {"suggested_mandates", "mandate_reasons", "urgent", "urgency_reasons", "stale",
-                                     "readiness", "ready_for"}
+                                     "readiness", "ready_for", "valid_until"}
 
 
 # --- Robustness -----------------------------------------------------------------------------------
@@ -562,3 +562,39 @@ def test_the_engine_loads_neither_flask_nor_the_web_side():
             "or m.startswith('intake.web')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# --- A result holds until its valid_until day (stored once, index.py) --------------------------
+
+TIMED_REPORTS = {
+    "detained 30 days ago, ongoing": lambda: report(incident(["ARBITRARY_DETENTION"], "2026-01-30", ongoing=True),
+                                                    victim={"status": "detained", "age": "born 1960"}),
+    "exit ban a month ago, UN session next month": lambda: report(
+        incident(["TRAVEL_BAN"], "2026-02", end="2026-02-20"), un_cooperation={"date": "2026-04", "already_raised": "no"}),
+    "old incidents only": lambda: report(incident(["HARASSMENT_FAMILY"], "2023", end="2023-06-01"),
+                                         incident(["ARBITRARY_DETENTION"], "2024-05-03", end="2024-07-01")),
+    "received long ago": lambda: deep_update(report(incident(["ARBITRARY_DETENTION"], "2025-09-09", ongoing=True)),
+                                             {"received": "2025-09-10T08:00:00Z"}),
+}
+
+
+@pytest.mark.parametrize("name", TIMED_REPORTS)
+def test_a_result_stands_every_day_until_its_valid_until(name):
+    """Soundness of the stored result: evaluated on any day, it equals the result of every later
+    day before its valid_until (checked day by day over three years, dates moving every way)."""
+    r = TIMED_REPORTS[name]()
+    day, last, changes = NOW - datetime.timedelta(days=400), NOW + datetime.timedelta(days=700), 0
+    while day < last:
+        result = evaluate(r, day).to_json()
+        until = result.pop("valid_until")
+        horizon = datetime.datetime.fromisoformat(until).replace(tzinfo=datetime.timezone.utc) if until else last
+        assert horizon > day
+        probe = day + datetime.timedelta(days=1)
+        while probe < min(horizon, last):
+            later = evaluate(r, probe).to_json()
+            later.pop("valid_until")
+            assert later == result, f"{name}: the result of {day.date()} changed on {probe.date()}, before {until}"
+            probe += datetime.timedelta(days=1)
+        changes += until is not None
+        day = min(horizon, last) if until else last
+    assert changes >= 1  # each of these reports has dates that matter

@@ -230,8 +230,8 @@ def test_one_damaged_case_never_breaks_the_vault_and_can_be_removed(tmp_path):
     assert not (tmp_path / "vault" / "submissions" / f"{damaged_id}.age").exists()
     (entry,) = json.loads(intake("quarantine", "list", "--format", "json", env=env).stdout)
     assert entry["reason"] == "removed by staff: damaged by an old import"
-    state = Vault(tmp_path / "vault").reading_state([identity])
-    assert [e["action"] for e in state.history(damaged_id)][-1] == "remove"
+    with Vault(tmp_path / "vault").reading_state([identity]) as state:
+        assert [e["action"] for e in state.history(damaged_id)][-1] == "remove"
 
 
 def test_a_removed_case_stays_removed_on_reimport_and_comes_back_with_its_decisions_on_release(tmp_path):

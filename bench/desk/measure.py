@@ -12,33 +12,12 @@ megabytes.
 
 import json
 import os
-import pstats
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
-from common import BENCH_DIR, REPO
-
-# The baseline: only what every desk command must do before any work, in a fresh process:
-# load the identity, decrypt state.age (intake.age.decrypt) and json.loads it.
-BASELINE_CODE = """
-import json, sys, time
-t0 = time.perf_counter()
-from intake import age
-identities = age.load_identities(open(sys.argv[1], "rb").read())
-t1 = time.perf_counter()
-with open(sys.argv[2], "rb") as f:
-    data = age.decrypt(identities, f).read()
-t2 = time.perf_counter()
-state = json.loads(data)
-t3 = time.perf_counter()
-with open("/proc/self/status") as f:  # a cross-check of the wrapper's figure for this process
-    hwm = next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
-print(json.dumps({"identity_s": t1 - t0, "decrypt_s": t2 - t1, "parse_s": t3 - t2, "vmhwm_kib": hwm,
-                  "plaintext_bytes": len(data), "cases": len(state["cases"]), "audit_entries": len(state["audit"])}))
-"""
-
+from common import REPO
 
 WRAPPER_CODE = """
 import os, sys, time
@@ -55,8 +34,8 @@ seconds = time.perf_counter() - start
 with open("/proc/self/status") as f:
     floor = next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
 with open(result_path, "w") as f:
-    f.write('{"seconds": %r, "maxrss_kib": %d, "utime": %r, "stime": %r, "exit": %d, "floor_kib": %d}' % (
-        seconds, usage.ru_maxrss, usage.ru_utime, usage.ru_stime, os.waitstatus_to_exitcode(status), floor))
+    f.write('{"seconds": %r, "maxrss_kib": %d, "utime": %r, "stime": %r, "exit": %d, "floor_kib": %d, "oublock": %d}' % (
+        seconds, usage.ru_maxrss, usage.ru_utime, usage.ru_stime, os.waitstatus_to_exitcode(status), floor, usage.ru_oublock))
 """
 
 
@@ -85,58 +64,25 @@ def run(argv: list, out_path: Path) -> dict:
     result_path.unlink()
     return {"seconds": usage["seconds"], "peak_mib": usage["maxrss_kib"] / 1024, "cpu_user_s": usage["utime"],
             "cpu_system_s": usage["stime"], "returncode": usage["exit"], "stdout_bytes": out_path.stat().st_size,
-            "wrapper_floor_mib": usage["floor_kib"] / 1024, "stderr_tail": stderr.strip().splitlines()[-3:]}
+            "wrapper_floor_mib": usage["floor_kib"] / 1024, "block_output_bytes": usage["oublock"] * 512,
+            "stderr_tail": stderr.strip().splitlines()[-3:]}
 
 
 def intake(*args) -> list:
     return [sys.executable, "-m", "intake", *args]
 
 
-def baseline(identity: Path, vault: Path) -> list:
-    return [sys.executable, "-c", BASELINE_CODE, identity, vault / "state.age"]
+# A desk command run on another day: `now` moved by argv[1] days, the rest as `python -m intake`.
+ON_ANOTHER_DAY_CODE = """
+import datetime, sys
+import intake.desk.state as state
+real_now, days = state.now_utc, int(sys.argv[1])
+state.now_utc = lambda: real_now() + datetime.timedelta(days=days)
+from intake.cli import run
+sys.argv = ["intake", *sys.argv[2:]]
+run()
+"""
 
 
-def stages(identity: Path, vault: Path) -> list:
-    return [sys.executable, BENCH_DIR / "desk" / "stages.py", identity, vault]
-
-
-def profile(identity: Path, vault: Path, output: Path) -> list:
-    """`intake list --format json` under cProfile (it catches the CLI's SystemExit and still saves)."""
-    return [sys.executable, "-m", "cProfile", "-o", output, "-m", "intake", "list", "--vault", vault, "-i", identity,
-            "--format", "json"]
-
-
-# Where the time of `list` goes, by the cumulative time of these functions in the profile
-# (file suffix, function name). Nested ones are listed under their parent.
-PROFILE_PARTS = [
-    ("intake/desk/vault.py", "read_state", "read the state: decrypt + json.loads + VaultState.from_json"),
-    ("json/__init__.py", "loads", "  json.loads (all calls)"),
-    ("intake/desk/state.py", "from_json", "  VaultState.from_json"),
-    ("intake/desk/views.py", "select_rows", "rows: select_rows"),
-    ("intake/desk/rules.py", "evaluate", "  rules.evaluate (all cases)"),
-    ("intake/desk/rules.py", "_holds", "    rules._holds (conditions)"),
-    ("intake/desk/rules.py", "_fold", "    rules._fold (text normalisation for text_any)"),
-    ("intake/desk/rules.py", "values", "    rules.values (path lookups)"),
-    ("intake/desk/rules.py", "load_rules", "  rules.load_rules (TOML + compile, once)"),
-    ("intake/desk/views.py", "summary", "  views.summary"),
-    ("json/__init__.py", "dumps", "output: json.dumps (all calls)"),
-    ("click/utils.py", "echo", "output: click.echo"),
-    ("intake/cli/sources.py", "load_identity_file", "identity file"),
-]
-
-
-def analyse_profile(path: Path, top: int = 15) -> dict:
-    stats = pstats.Stats(str(path))
-    total = stats.total_tt
-    parts = []
-    for suffix, name, label in PROFILE_PARTS:
-        matched = [(key, value) for key, value in stats.stats.items() if key[0].endswith(suffix) and key[2] == name]
-        if matched:
-            calls = sum(v[1] for _k, v in matched)
-            # Cumulative time of a recursive function counts each outermost call once in pstats.
-            cumulative = sum(v[3] for _k, v in matched)
-            parts.append({"part": label, "calls": calls, "seconds": cumulative, "share": cumulative / total if total else 0})
-    rows = sorted(stats.stats.items(), key=lambda kv: kv[1][2], reverse=True)[:top]
-    functions = [{"function": f"{Path(k[0]).name}:{k[1]}({k[2]})" if k[0] != "~" else k[2], "calls": v[1],
-                  "tottime": v[2], "cumtime": v[3]} for k, v in rows]
-    return {"profiled_seconds": total, "parts": parts, "top_by_own_time": functions}
+def intake_on_another_day(days: int, *args) -> list:
+    return [sys.executable, "-c", ON_ANOTHER_DAY_CODE, str(days), *args]

@@ -19,6 +19,7 @@ from ..desk.cli import COMMANDS as DESK_COMMANDS
 from ..desk.cli_export import export
 from ..desk.cli_quarantine import COMMANDS as QUARANTINE_COMMANDS
 from ..desk.cli_redact import redact
+from ..desk.cli_vault import COMMANDS as VAULT_COMMANDS
 
 _AGE_ERROR_TEXT = {
     age.NoIdentityMatchError: ("{}", "check that this file was encrypted to your key"),
@@ -37,7 +38,7 @@ def cli():
     """Secure intake of reprisal reports: age encryption, the web form and the staff desk."""
 
 
-for command in (keygen, recipient, encrypt, decrypt, serve, demo, collect, *DESK_COMMANDS, redact, export, *QUARANTINE_COMMANDS):
+for command in (keygen, recipient, encrypt, decrypt, serve, demo, collect, *DESK_COMMANDS, redact, export, *QUARANTINE_COMMANDS, *VAULT_COMMANDS):
     cli.add_command(command)
 
 

@@ -112,29 +112,34 @@ def _create_vault(vault, identities, recipients_file) -> None:
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def list_(session, status, urgent, mandate, output_format):
     """One row per case: urgent first, then oldest first."""
+    from .index import compact, needs_refresh, refresh
     from .progress import Progress
-    from .views import cache_key, format_table, select_rows, suggestions
+    from .views import format_table, json_lines, select_rows
 
     vault, now = session.vault.require(), now_utc()
-    state = vault.reading_state(session.identities)
-    key = cache_key(now)
-    stale = [c for c in state.cases.values() if c.triage_cache.get("key") != key]
-    with Progress(len(stale), "applying the rules") as bar:  # the first list of a day, or new rules
-        for case in stale:
-            suggestions(case, now)
-            bar.advance()
-    rows = select_rows(state, now, status=status, urgent=urgent, mandate=mandate.upper() if mandate else None)
-    if state.damaged:
-        click.echo(f"intake: warning: {len(state.damaged)} case(s) are damaged and cannot be used: see the rows marked "
+    with vault.reading_state(session.identities) as state:
+        rows = {case_id: compact(row) for case_id, row in state.store.index()}
+    if any(needs_refresh(row, now) for row in rows.values()):
+        # Results whose day has come (a date window opened or closed), or new rules: computed
+        # again from those cases only, and stored, under the exclusive lock.
+        with vault.locked(exclusive=True):
+            store = vault.open_store(session.identities)
+            rows = {case_id: compact(row) for case_id, row in store.index()}
+            stale = [case_id for case_id, row in rows.items() if needs_refresh(row, now)]
+            with Progress(len(stale), "applying the rules") as bar:
+                fresh = refresh(store, rows, stale, now, bar)
+            store.put({}, fresh, [])
+            rows.update(fresh)
+    selected = select_rows(rows, status=status, urgent=urgent, mandate=mandate.upper() if mandate else None)
+    damaged = sum(row["damaged"] is not None for row in rows.values())
+    if damaged:
+        click.echo(f"intake: warning: {damaged} case(s) are damaged and cannot be used: see the rows marked "
                    "'damaged'; 'intake remove CASE' sets one aside", err=True)
-    if stale:
-        # Save what the rules computed, so the next list today reads it instead. A cache only:
-        # if another command changed the state meanwhile, the next list refreshes it.
-        vault.save_if_unchanged(state)
     if output_format == "json":
-        click.echo(visible(json.dumps(rows, ensure_ascii=False, indent=1)))
+        for line in json_lines(selected):
+            click.echo(visible(line))
     else:
-        click.echo(visible(format_table(rows)))
+        click.echo(visible(format_table(selected)))
 
 
 def _attachments(session, case) -> list[dict]:
@@ -153,8 +158,9 @@ def usable_case(state, prefix: str):
     from .case_ids import resolve
 
     case_id = resolve(prefix, state.known_ids())
-    if case_id in state.damaged:
-        raise DeskError(f"case {case_id} is damaged and cannot be used: {state.damaged[case_id].reason}",
+    reason = state.damaged_reason(case_id)
+    if reason is not None:
+        raise DeskError(f"case {case_id} is damaged and cannot be used: {reason}",
                         hint=f"'intake remove {case_id}' sets it aside in the quarantine (its ciphertext is kept)")
     return state.cases[case_id]
 
@@ -167,9 +173,9 @@ def show(session, output_format, case_id):
     """The whole case: triage, every answer, attachments, history."""
     from .views import case_document, format_case
 
-    state = session.vault.require().reading_state(session.identities)
-    case = usable_case(state, case_id)
-    doc = case_document(case, state, _attachments(session, case), now_utc())
+    with session.vault.require().reading_state(session.identities) as state:
+        case = usable_case(state, case_id)
+        doc = case_document(case, state, _attachments(session, case), now_utc())
     click.echo(visible(json.dumps(doc, ensure_ascii=False, indent=1) if output_format == "json" else format_case(doc)))
 
 
@@ -183,8 +189,8 @@ def attachment(session, output, case_id, name):
     from ..atomic import AtomicFile
     from .submission import Submission
 
-    state = session.vault.require().reading_state(session.identities)
-    case = usable_case(state, case_id)
+    with session.vault.require().reading_state(session.identities) as state:
+        case = usable_case(state, case_id)
     entries = case.report["attachments"]
     chosen = [a for n, a in enumerate(entries, 1) if name in (str(n), a["entry"], a["entry"].split("/", 1)[-1], a["original_name"])]
     if len(chosen) != 1:

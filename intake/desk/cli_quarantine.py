@@ -58,8 +58,8 @@ def quarantine_list(session, output_format):
     """One line per quarantined file: id, date, size, where it came from, why."""
     from . import quarantine
 
-    state = session.vault.require().reading_state(session.identities)
-    rows = quarantine.rows(state)
+    with session.vault.require().reading_state(session.identities) as state:
+        rows = quarantine.rows(state)
     if output_format == "json":
         click.echo(visible(json.dumps(rows, ensure_ascii=False, indent=1)))
         return
@@ -78,10 +78,10 @@ def quarantine_show(session, output_format, quarantine_id):
     from . import quarantine
 
     vault = session.vault.require()
-    state = vault.reading_state(session.identities)
-    resolved = quarantine.resolve(quarantine_id, state)
-    doc = {"id": resolved, **state.quarantine[resolved], "file": str(quarantine.path_of(vault, resolved)),
-           "history": state.history(resolved)}
+    with vault.reading_state(session.identities) as state:
+        resolved = quarantine.resolve(quarantine_id, state)
+        doc = {"id": resolved, **{k: v for k, v in state.quarantine[resolved].items() if k != "history"},
+               "file": str(quarantine.path_of(vault, resolved)), "history": state.history(resolved)}
     if output_format == "json":
         click.echo(visible(json.dumps(doc, ensure_ascii=False, indent=1)))
         return

@@ -50,25 +50,22 @@ def redact(session, profile, accept_ids, reject_ids, accept_all, read_ids, terms
 
     changing = bool(accept_ids or reject_ids or accept_all or read_ids or terms or aliases)
     vault = session.vault.require()
-    if changing:
-        with vault.changing_state(session.identities) as state:
-            case = _reviewable(state, usable_case(state, case_id).id)
-            for term in terms:
-                add_term(state, case, *_split(term, "KIND:ROLE:SPELLING"))
-            for alias in aliases:
-                add_alias(state, case, *_split(alias, "ENTRY:SPELLING"))
-            proposals = proposals_for(state, case, profile)
+    opened = vault.changing_state(session.identities) if changing else vault.reading_state(session.identities)
+    with opened as state:
+        case = _reviewable(state, usable_case(state, case_id).id)
+        for term in terms:
+            add_term(state, case, *_split(term, "KIND:ROLE:SPELLING"))
+        for alias in aliases:
+            add_alias(state, case, *_split(alias, "ENTRY:SPELLING"))
+        proposals = proposals_for(state, case, profile)
+        if changing:
             decide(state, case, profile, proposals, accept=accept_ids, reject=reject_ids, accept_all=accept_all)
             mark_read(state, case, profile, read_ids)
-    else:
-        state = vault.reading_state(session.identities)
-        case = _reviewable(state, usable_case(state, case_id).id)
-        proposals = proposals_for(state, case, profile)
-    decisions = decisions_for(case, profile)
-    unread = {f.id for f in unread_updates(state, case, profile)}
-    updates = [{"path": f"updates[{n}]", "case": f.id, "received": f.received[:7], "read": f.id not in unread,
-                "message": f.report.get("message", ""), "attachments": len(f.report.get("attachments") or [])}
-               for n, f in enumerate(updates_for(state, case, profile))]
+        decisions = decisions_for(case, profile)
+        unread = {f.id for f in unread_updates(state, case, profile)}
+        updates = [{"path": f"updates[{n}]", "case": f.id, "received": f.received[:7], "read": f.id not in unread,
+                    "message": f.report.get("message", ""), "attachments": len(f.report.get("attachments") or [])}
+                   for n, f in enumerate(updates_for(state, case, profile))]
     rows = [{"id": p.id, "decision": decisions.get(p.id, "unreviewed"), "path": p.path, "kind": p.kind,
              "original": p.original, "replacement": p.replacement, "context": p.context, "detector": p.detector}
             for p in proposals]

@@ -40,7 +40,7 @@ from .review import follow_up_refusal, redacted_report, unread_updates, updates_
 from .state import EXPORT_PROFILES, Case, VaultState
 from .submission import Submission
 from .terminal import visible
-from .views import list_row
+from .views import case_row
 
 PROFILES = EXPORT_PROFILES
 
@@ -58,7 +58,7 @@ class ExportPlan:
 
 
 def _case_view(case: Case, export_id: str, now) -> dict:
-    row = list_row(case, now)
+    row = case_row(case, now)
     return {"id": export_id, **{k: row[k] for k in ("status", "mandates", "suggested_mandates", "urgent", "urgency_reasons", "missing")}}
 
 

@@ -4,9 +4,10 @@ Each file is authenticated in full with the vault identity (header, MAC and ever
 chunk), then read by the strict submission reader (intake.submission: ZIP structure, caps,
 schema, every attachment's size and SHA-256); only then is it copied in and its case created. Any file that fails, for whatever
 reason, is quarantined (quarantine.py: ciphertext kept, reason recorded) and the batch goes on:
-one hostile file never stops the others. The state is saved every few hundred files and when
-the batch ends, however it ends; a rerun after an interruption finishes the job (files already
-copied are recognised by their hash).
+one hostile file never stops the others. The new cases are committed every few hundred files
+and when the batch ends, however it ends; a rerun after an interruption finishes the job (files
+already copied are recognised by their hash). Each commit writes only the new cases, their index
+rows and audit entries, so the cost of a file does not grow with the vault.
 """
 
 import hmac
@@ -71,18 +72,19 @@ def _check(path: Path, identities) -> dict:
 def import_files(vault, identities, candidates: list[Candidate], progress_stream=None) -> list[ImportOutcome]:
     outcomes, released = [], []
     with vault.locked(exclusive=True), Progress(len(candidates), "importing", progress_stream) as bar:
-        state = vault.read_state(identities)
+        state = VaultState(vault.open_store(identities))
         vault.remove_staged()
         try:
             for count, candidate in enumerate(candidates, 1):
                 outcomes.append(_import_one(vault, state, identities, candidate, released))
                 bar.advance()
                 if count % SAVE_EVERY == 0:
-                    vault.write_state(state)
+                    state.commit(forget=True)
         finally:
             # Also on Ctrl-C or a full disk: what was imported so far is recorded.
+            state.commit(forget=True)
             link_follow_ups(state)
-            vault.write_state(state)
+            state.commit()
         forget_copies(vault, released)
     return outcomes
 
@@ -102,7 +104,7 @@ def _import_one(vault, state: VaultState, identities, candidate: Candidate, rele
     except OSError as exc:
         return ImportOutcome(label, "unreadable", reason=f"cannot read it ({exc.strerror}); left where it is")
     case_id = case_id_for(digest)
-    if case_id in state.cases or case_id in state.damaged:
+    if state.has(case_id):
         return ImportOutcome(label, "duplicate", case_id)
     if state.quarantine.get(case_id, {}).get("removed_case") is not None and not releasing:
         # Staff removed this case: the same file on an old stick must not bring it back.
@@ -164,20 +166,26 @@ def _restore(state: VaultState, case_id: str, removed: dict) -> None:
         return  # it was removed as damaged: the freshly imported case stands
     if restored.id == case_id:
         restored.follow_up_of, restored.follow_ups, restored.links = None, [], []  # cut on removal
+        restored.history += state.cases[case_id].history  # its new import
         state.cases[case_id] = restored
         state.record(case_id, "restore", {"status": [None, restored.status]}, "staff decisions from before its removal")
 
 
 def link_follow_ups(state: VaultState) -> None:
-    """Link each follow-up to the case whose receipt it quotes (constant-time comparison)."""
-    receipts = [(case.receipt.encode(), case.id) for case in state.cases.values() if case.receipt]
-    for case in state.cases.values():
-        wanted = case.report.get("follow_up_of")
-        if not wanted or case.follow_up_of:
+    """Link each report that quotes a receipt to the case whose receipt it is.
+
+    The index keeps receipts as SHA-256 digests (index.py), so the match is a lookup of a digest:
+    its time tells nothing about the receipt. Only the cases that get linked are loaded.
+    """
+    rows = dict(state.store.index())
+    receipts = {row["receipt"]: case_id for case_id, row in rows.items() if row["receipt"]}
+    for case_id, row in rows.items():
+        other_id = receipts.get(row["wants"]) if row["wants"] and not row["follow_up_of"] else None
+        if other_id is None or other_id == case_id:
             continue
-        for receipt, other_id in receipts:
-            if other_id != case.id and hmac.compare_digest(receipt, wanted.encode()):
-                case.follow_up_of = other_id
-                state.cases[other_id].follow_ups.append(case.id)
-                state.record(case.id, "link", {"follow_up_of": [None, other_id]}, "receipt match")
-                break
+        case, other = state.cases.get(case_id), state.cases.get(other_id)
+        if case is None or other is None or case.follow_up_of:
+            continue
+        case.follow_up_of = other_id
+        other.follow_ups.append(case_id)
+        state.record(case_id, "link", {"follow_up_of": [None, other_id]}, "receipt match")

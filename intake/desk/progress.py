@@ -12,7 +12,7 @@ class Progress:
         self.label = label
         self.done = 0
         self._stream = stream or sys.stderr
-        self._draw = force or (total > 1 and self._stream.isatty())
+        self._draw = force or self._stream.isatty()
         self._last = 0.0
 
     def __enter__(self) -> "Progress":
@@ -21,7 +21,7 @@ class Progress:
     def advance(self, n: int = 1) -> None:
         self.done += n
         now = time.monotonic()
-        if self._draw and (now - self._last > 0.1 or self.done == self.total):
+        if self._draw and self.total > 1 and (now - self._last > 0.1 or self.done == self.total):
             self._last = now
             width = 30
             filled = width * self.done // max(self.total, 1)

@@ -12,14 +12,13 @@ file quarantined twice is one entry.
 
 import os
 import shutil
-from dataclasses import fields
 from pathlib import Path
 
 from ..atomic import AtomicFile, fsync_dir
 from ..retention import overwrite_and_unlink
 from .case_ids import case_id_for, file_digest
 from .errors import DeskError
-from .state import VaultState, timestamp
+from .state import Damaged, VaultState, case_record, timestamp
 
 FOLDER = "quarantine"
 
@@ -46,7 +45,8 @@ def put(vault, state: VaultState, source: Path, label: str, reason: str, digest:
     state.quarantine[quarantine_id] = {
         "source": label, "reason": reason, "sha256": digest.hex(), "size": os.stat(target).st_size,
         "quarantined": previous["quarantined"] if previous else timestamp(),
-    }
+        "history": previous.get("history", []) if previous else [],
+    } | ({"removed_case": previous["removed_case"]} if previous and "removed_case" in previous else {})
     state.record(quarantine_id, "quarantine", {"reason": [previous["reason"] if previous else None, reason]}, label)
     return quarantine_id
 
@@ -62,7 +62,7 @@ def resolve(prefix: str, state: VaultState) -> str:
 
 def rows(state: VaultState) -> list[dict]:
     """One row per entry (without a removed case's stored record: `show --format json` has it)."""
-    return [{"id": qid, **{k: v for k, v in record.items() if k != "removed_case"}}
+    return [{"id": qid, **{k: v for k, v in record.items() if k not in ("removed_case", "history")}}
             for qid, record in sorted(state.quarantine.items(), key=lambda kv: kv[1]["quarantined"])]
 
 
@@ -86,19 +86,30 @@ def remove_case(vault, state: VaultState, case_id: str, reason: str) -> str:
     The audit entries stay. The caller saves the state, then unlinks the submission file.
     """
     submission = vault.submission_path(case_id)
-    removed = state.cases.pop(case_id, None)
-    damaged = state.damaged.pop(case_id, None)
-    # Everything staff recorded on the case (status, notes, decisions) stays with its quarantine
-    # record, and so does the cached report: nothing of it is lost, even without a file.
-    stored = damaged.data if damaged else {f.name: getattr(removed, f.name) for f in fields(removed)}
+    row = _index_row(state, case_id)
+    found = state.remove(case_id)
+    # Everything staff recorded on the case (status, notes, decisions, history) stays with its
+    # quarantine record, and so does the cached report: nothing of it is lost, even without a file.
+    damaged = found if isinstance(found, Damaged) else None
+    if damaged:
+        stored = damaged.data if damaged.data is not None else {"id": case_id, "unreadable": damaged.reason}
+    else:
+        stored = case_record(found)
     if submission.exists():
         quarantine_id = put(vault, state, submission, f"case {case_id}", f"removed by staff: {reason}")
     else:
         quarantine_id = case_id
         state.quarantine[case_id] = {"source": f"case {case_id}", "reason": f"removed by staff: {reason} (it had no file)",
-                                     "sha256": "", "size": 0, "quarantined": timestamp()}
+                                     "sha256": "", "size": 0, "quarantined": timestamp(), "history": []}
     state.quarantine[quarantine_id]["removed_case"] = stored
-    for other in state.cases.values():
+    # The cases that point at it, from its own record and its index row (a damaged case has only the row).
+    related = set(row.get("follow_ups", []) + row.get("links", []) + [row.get("follow_up_of")]) if row else set()
+    if not damaged:
+        related |= set(found.follow_ups + found.links + [found.follow_up_of])
+    for other_id in sorted(i for i in related if i and i != case_id):
+        other = state.cases.get(other_id)
+        if other is None:
+            continue
         if other.follow_up_of == case_id:
             other.follow_up_of = None
             state.record(other.id, "link", {"follow_up_of": [case_id, None]}, f"case {case_id} removed")
@@ -106,6 +117,15 @@ def remove_case(vault, state: VaultState, case_id: str, reason: str) -> str:
             other.follow_ups.remove(case_id)
         if case_id in other.links:
             other.links.remove(case_id)
-    state.record(case_id, "remove", {"status": [removed.status if removed else "damaged", None],
-                                     "quarantine": [None, quarantine_id]}, reason)
+    state.record(quarantine_id, "remove", {"status": [found.status if not damaged else "damaged", None],
+                                           "quarantine": [None, quarantine_id]}, reason)
     return quarantine_id
+
+
+def _index_row(state: VaultState, case_id: str) -> dict | None:
+    from .casestore import StoreDamaged
+
+    try:
+        return state.store.row(case_id)
+    except StoreDamaged:
+        return None

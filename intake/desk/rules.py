@@ -143,6 +143,14 @@ def _filled(value) -> bool:
 class _Context:
     today: datetime.date
     suggested: list  # mandates suggested so far, for {suggested = [...]}
+    # The first later day on which a date test that was evaluated could give another answer:
+    # until then the whole result stands (a skipped test could only matter once an evaluated
+    # one changes). None: no evaluated test depends on the day.
+    changes_on: datetime.date | None = None
+
+    def may_change_on(self, day: datetime.date) -> None:
+        if day > self.today and (self.changes_on is None or day < self.changes_on):
+            self.changes_on = day
 
 
 def _dates(found) -> list:
@@ -153,17 +161,44 @@ def _ages(found, ctx) -> list:
     return [a for a in (_age(v, ctx.today) for v in found) if a is not None]
 
 
+def _within_days(found, arg, ctx) -> bool:
+    dates = _dates(found)
+    for _, last, _ in dates:  # true up to and including day last + arg
+        ctx.may_change_on(last + datetime.timedelta(days=arg + 1))
+    return any((ctx.today - last).days <= arg for _, last, _ in dates)
+
+
+def _older_than_days(found, arg, ctx) -> bool:
+    dates = _dates(found)
+    for _, last, _ in dates:  # true from day last + arg + 1 on
+        ctx.may_change_on(last + datetime.timedelta(days=arg + 1))
+    return any((ctx.today - last).days > arg for _, last, _ in dates)
+
+
+def _due_within_days(found, arg, ctx) -> bool:
+    dates = _dates(found)
+    for first, last, _ in dates:  # true from day first - arg to day last
+        ctx.may_change_on(first - datetime.timedelta(days=arg))
+        ctx.may_change_on(last + datetime.timedelta(days=1))
+    return any(last >= ctx.today and (first - ctx.today).days <= arg for first, last, _ in dates)
+
+
+def _age_test(found, arg, ctx, holds) -> bool:
+    if any(YEAR.search(v) for v in found if isinstance(v, str)):
+        ctx.may_change_on(datetime.date(ctx.today.year + 1, 1, 1))  # an age from a year of birth
+    return any(holds(a, arg) for a in _ages(found, ctx))
+
+
 TESTS = {  # predicate -> test(values found at the path, the predicate's argument, context)
     "in": lambda found, arg, ctx: any(v in arg for v in found if not isinstance(v, (dict, list))),
     "filled": lambda found, arg, ctx: any(map(_filled, found)) == arg,
     "text_any": lambda found, arg, ctx: any(k in _folded(v) for v in found if isinstance(v, str) for k in arg),
-    "within_days": lambda found, arg, ctx: any((ctx.today - last).days <= arg for _, last, _ in _dates(found)),
-    "older_than_days": lambda found, arg, ctx: any((ctx.today - last).days > arg for _, last, _ in _dates(found)),
-    "due_within_days": lambda found, arg, ctx: any(last >= ctx.today and (first - ctx.today).days <= arg
-                                                   for first, last, _ in _dates(found)),
+    "within_days": _within_days,
+    "older_than_days": _older_than_days,
+    "due_within_days": _due_within_days,
     "precise_to": lambda found, arg, ctx: any(p >= PRECISION[arg] for _, _, p in _dates(found)),
-    "age_at_least": lambda found, arg, ctx: any(a >= arg for a in _ages(found, ctx)),
-    "age_under": lambda found, arg, ctx: any(a < arg for a in _ages(found, ctx)),
+    "age_at_least": lambda found, arg, ctx: _age_test(found, arg, ctx, lambda a, n: a >= n),
+    "age_under": lambda found, arg, ctx: _age_test(found, arg, ctx, lambda a, n: a < n),
     "some": lambda found, arg, ctx: any(_holds(arg, v, ctx) for v in found if isinstance(v, dict)),
 }
 TESTS["has_any"] = TESTS["in"]
@@ -338,6 +373,9 @@ class Triage:
     stale: list               # "STALE-SRT: ..."
     readiness: dict           # suggested mandate -> missing items ("GEN-3: ..."), GEN items included
     ready_for: list           # suggested mandates with nothing missing
+    # The first day this result may differ ("YYYY-MM-DD"), or None: it stands until the report
+    # or the rules change. Stored results are reused until then (index.py).
+    valid_until: str | None = None
 
     def to_json(self) -> dict:
         return dataclasses.asdict(self)
@@ -388,4 +426,5 @@ def evaluate(report: dict, now: datetime.datetime, *, rules: Rules | None = None
     general = missing(rules.general)
     readiness = {m: general + missing(rules.checklists.get(m, [])) for m in ctx.suggested}
     return Triage(list(ctx.suggested), reasons, bool(urgency), urgency, stale, readiness,
-                  [m for m in ctx.suggested if not readiness[m]])
+                  [m for m in ctx.suggested if not readiness[m]],
+                  ctx.changes_on.isoformat() if ctx.changes_on else None)

@@ -40,7 +40,7 @@ def apply_triage(state: VaultState, case_id: str, *, known_mandates, status=None
         case.notes.append({"time": timestamp(), "text": note})
         changes["note"] = [None, note]
     if link:
-        other = resolve(link, state.cases)
+        other = resolve(link, state.known_ids())
         if other == case_id:
             raise DeskError("a case cannot be linked to itself")
         if other not in case.links:

@@ -1,14 +1,16 @@
 """The case vault: a folder on the staff machine holding ciphertext only.
 
-    VAULT/vault.json          public metadata: format, vault id, the recipients state is encrypted to
+    VAULT/vault.json          public metadata: format, vault id, the recipients everything is encrypted to
     VAULT/submissions/ID.age  imported submission files, byte for byte as the server wrote them
-    VAULT/state.age           the case state (state.py), age-encrypted to the recipients
-    VAULT/state.prev.age      the state before the last change (a one-step undo for accidents)
-    VAULT/lock                held (flock) while a command reads or changes the state
+    VAULT/cases, index, audit, quarantine.age, journal.age
+                              the cases, one age file each, their index and the audit log (casestore.py)
+    VAULT/quarantine/ID.age   files set aside (quarantine.py)
+    VAULT/lock                held (flock) while a command reads or changes the vault
 
-Writing the state needs only the public recipients; reading it needs the identity. Every change
-is read-modify-write under an exclusive lock, and the new state replaces the old by an atomic
-rename, so concurrent commands never lose each other's updates and a crash leaves the old state.
+Writing needs only the public recipients; reading needs the identity. Every change is made under
+an exclusive lock as one journalled unit (casestore.put), so concurrent commands never lose each
+other's updates and a crash leaves either the old vault or, after repair, the new one. A vault of
+the first format (one state.age holding every case) is converted by `intake vault migrate`.
 """
 
 import contextlib
@@ -21,10 +23,12 @@ from pathlib import Path
 
 from .. import age
 from ..atomic import AtomicFile, fsync_dir
+from .casestore import CaseStore
 from .errors import DeskError
 from .state import VaultState, timestamp
 
-FORMAT = "intake.vault/1"
+FORMAT = "intake.vault/2"
+FORMAT_1 = "intake.vault/1"  # one state.age (migrate.py)
 ENV_VAULT = "INTAKE_VAULT"
 
 
@@ -33,8 +37,6 @@ class Vault:
         self.root = Path(root)
         self.meta_path = self.root / "vault.json"
         self.submissions = self.root / "submissions"
-        self.state_path = self.root / "state.age"
-        self.previous_state_path = self.root / "state.prev.age"
 
     def exists(self) -> bool:
         return self.meta_path.is_file()
@@ -44,30 +46,40 @@ class Vault:
         age.check_recipients(recipients)
         self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.submissions.mkdir(mode=0o700, exist_ok=True)
-        meta = {"format": FORMAT, "vault_id": secrets.token_hex(8), "created": timestamp()[:10],
-                "recipients": [str(r) for r in recipients]}
-        with AtomicFile(self.meta_path, mode=0o600) as f:
-            f.write(json.dumps(meta, indent=1).encode() + b"\n")
         with self.locked():
-            self.write_state(VaultState())
+            CaseStore(self.root, recipients).create()
+            self.write_meta({"format": FORMAT, "vault_id": secrets.token_hex(8), "created": timestamp()[:10],
+                             "recipients": [str(r) for r in recipients]})
+
+    def write_meta(self, meta: dict) -> None:
+        with AtomicFile(self.meta_path, mode=0o600, overwrite=True) as f:
+            f.write(json.dumps(meta, indent=1).encode() + b"\n")
 
     def require(self) -> "Vault":
         if not self.exists():
             raise DeskError(f"no vault at {self.root}", hint=f"import submissions first (intake import), or set --vault / {ENV_VAULT}")
         return self
 
-    def recipients(self) -> list:
+    def meta(self) -> dict:
         try:
             meta = json.loads(self.meta_path.read_text())
-            if meta.get("format") != FORMAT:
+            if not isinstance(meta, dict) or meta.get("format") not in (FORMAT, FORMAT_1):
                 raise ValueError("format")
-            return [age.parse_recipient(r) for r in meta["recipients"]]
-        except (OSError, ValueError, KeyError, age.KeyFormatError):
+            [age.parse_recipient(r) for r in meta["recipients"]]
+            return meta
+        except (OSError, ValueError, KeyError, TypeError, age.KeyFormatError):
             raise DeskError(f"{self.meta_path} is damaged or not an intake vault") from None
+
+    def recipients(self) -> list:
+        meta = self.meta()
+        if meta["format"] == FORMAT_1:
+            raise DeskError(f"the vault at {self.root} is in the first format (every case in one state.age)",
+                            hint="convert it with 'intake vault migrate'; the old state is kept until the new one is verified")
+        return [age.parse_recipient(r) for r in meta["recipients"]]
 
     @contextlib.contextmanager
     def locked(self, exclusive: bool = True):
-        """Hold the vault lock: exclusive to change the state, shared to read it."""
+        """Hold the vault lock: exclusive to change the vault, shared to read it."""
         self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = os.open(self.root / "lock", os.O_RDWR | os.O_CREAT, 0o600)
         try:
@@ -76,63 +88,35 @@ class Vault:
         finally:
             os.close(fd)
 
-    def _stamp(self) -> tuple:
-        info = os.stat(self.state_path)
-        return info.st_ino, info.st_mtime_ns, info.st_size
+    def store(self, identities) -> CaseStore:
+        return CaseStore(self.root, self.recipients(), identities)
 
-    def read_state(self, identities) -> VaultState:
-        """Decrypt and parse the state. Call with the lock held."""
-        try:
-            with open(self.state_path, "rb") as f:
-                info = os.fstat(f.fileno())
-                self.read_stamp = info.st_ino, info.st_mtime_ns, info.st_size  # for save_if_unchanged
-                data = age.decrypt(identities, f).read()
-        except FileNotFoundError:
-            raise DeskError(f"the vault state {self.state_path} is missing", hint="restore it from a backup") from None
-        except age.NoIdentityMatchError:
-            raise DeskError(
-                "this vault is not encrypted to your identity (another organisation's vault, or the wrong key)",
-                hint="check -i / INTAKE_IDENTITY",
-            ) from None
-        except age.AgeError as exc:
-            raise DeskError(f"the vault state is damaged ({exc}); nothing was changed",
-                            hint=f"restore state.age from a backup (the previous state is {self.previous_state_path.name})") from None
-        try:
-            return VaultState.from_json(json.loads(data))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise DeskError(f"the vault state is damaged ({exc.__class__.__name__}); nothing was changed") from None
-
-    def write_state(self, state: VaultState) -> None:
-        """Encrypt and atomically replace the state, keeping the previous one. Lock held."""
-        plaintext = json.dumps(state.to_json(), ensure_ascii=False, separators=(",", ":")).encode()
-        if self.state_path.exists():
-            with AtomicFile(self.previous_state_path, overwrite=True) as f, open(self.state_path, "rb") as old:
-                shutil.copyfileobj(old, f)
-        with AtomicFile(self.state_path, overwrite=True) as f:
-            writer = age.encrypt(self.recipients() if self.meta_path.exists() else [], f)
-            writer.write(plaintext)
-            writer.close()
+    def open_store(self, identities) -> CaseStore:
+        """The store, with an interrupted change finished first. Exclusive lock held."""
+        store = self.store(identities)
+        store.repair()
+        return store
 
     @contextlib.contextmanager
     def changing_state(self, identities):
-        """`with vault.changing_state(ids) as state:` read, let the caller change, write back."""
+        """`with vault.changing_state(ids) as state:` read, let the caller change, commit."""
         with self.locked(exclusive=True):
-            state = self.read_state(identities)
+            state = VaultState(self.open_store(identities))
             yield state
-            self.write_state(state)
+            state.commit()
 
-    def reading_state(self, identities) -> VaultState:
+    @contextlib.contextmanager
+    def reading_state(self, identities):
+        """`with vault.reading_state(ids) as state:` read under the shared lock; nothing is written
+        (except to finish a change a crash interrupted, which needs the exclusive lock first)."""
+        store = self.store(identities)
+        if store.pending():
+            with self.locked(exclusive=True):
+                store.repair()
         with self.locked(exclusive=False):
-            return self.read_state(identities)
-
-    def save_if_unchanged(self, state: VaultState) -> bool:
-        """Write back a state read earlier, unless another command changed it since (then the
-        caller's changes are dropped: use this only for caches). Returns whether it was written."""
-        with self.locked(exclusive=True):
-            if self._stamp() != getattr(self, "read_stamp", None):
-                return False
-            self.write_state(state)
-            return True
+            if store.pending():  # another crash in between: read nothing half-applied
+                raise DeskError("the vault has an unfinished change", hint="run the command again")
+            yield VaultState(store)
 
     def submission_path(self, case_id: str) -> Path:
         return self.submissions / f"{case_id}.age"

@@ -2,94 +2,83 @@
 
 import datetime
 import json
-from types import SimpleNamespace
 
-from .rules import MANDATES, evaluate, rules_digest
+from . import index
+from .rules import MANDATES, evaluate
 from .state import Case, VaultState
 
-SUMMARY_LENGTH = 60
 
-
-def cache_key(now: datetime.datetime) -> str:
-    return f"{rules_digest()}:{now.astimezone(datetime.timezone.utc).date().isoformat()}"
-
-
-def suggestions(case: Case, now: datetime.datetime):
-    """The rules' result for a case, from its cache when computed today with these rules.
-
-    Rules depend on the date (urgency windows, staleness), so results are cached per day; a
-    fresh result is stored on the case, and `list` saves the refreshed caches (cli.py).
-    """
-    key = cache_key(now)
-    if case.triage_cache.get("key") != key:
-        case.triage_cache = {"key": key, "result": evaluate(case.report, now).to_json()}
-    result = SimpleNamespace(**case.triage_cache["result"])
-    result.to_json = lambda: dict(case.triage_cache["result"])
-    return result
-
-
-def is_urgent(case: Case, result) -> bool:
-    return result.urgent if case.urgent is None else case.urgent
-
-
-def summary(case: Case) -> str:
-    report = case.report
-    if report.get("kind") == "follow-up":
-        text = "follow-up: " + report.get("message", "")
-    else:
-        incidents = report.get("incidents") or [{}]
-        first = incidents[0]
-        text = f"{', '.join(first.get('violations', [])).lower()} | {first.get('province', '')} | {first.get('narrative', '')}"
-    text = " ".join(text.split())
-    return text if len(text) <= SUMMARY_LENGTH else text[: SUMMARY_LENGTH - 1] + "…"
-
-
-def list_row(case: Case, now: datetime.datetime) -> dict:
-    result = suggestions(case, now)
+def list_row(case_id: str, row: dict) -> dict:
+    """What `intake list` shows of one case, from its index row."""
+    if row["damaged"] is not None:
+        return damaged_row(case_id, row["damaged"])
+    triage = row["triage"]
     return {
-        "id": case.id,
-        "received": case.received,
-        "status": case.status,
-        "urgent": is_urgent(case, result),
-        "urgency_reasons": result.urgency_reasons,
-        "urgent_decided_by_staff": case.urgent is not None,
-        "stale": result.stale,
-        "suggested_mandates": result.suggested_mandates,
-        "mandates": case.mandates,
-        "ready_for": result.ready_for,
-        "missing": result.readiness,
-        "follow_up_of": case.follow_up_of,
-        "follow_ups": case.follow_ups,
-        "language": case.report.get("form_language", ""),
-        "summary": summary(case),
+        "id": case_id,
+        "received": row["received"],
+        "status": row["status"],
+        "urgent": triage["urgent"] if row["urgent_decision"] is None else row["urgent_decision"],
+        "urgency_reasons": triage["urgency_reasons"],
+        "urgent_decided_by_staff": row["urgent_decision"] is not None,
+        "stale": triage["stale"],
+        "suggested_mandates": triage["suggested_mandates"],
+        "mandates": row["mandates"],
+        "ready_for": triage["ready_for"],
+        "missing": index.missing_texts(triage),
+        "follow_up_of": row["follow_up_of"],
+        "follow_ups": row["follow_ups"],
+        "language": row["language"],
+        "summary": row["summary"],
         "damaged": None,
     }
 
 
-def select_rows(state: VaultState, now, *, status=None, urgent=False, mandate=None) -> list[dict]:
-    rows = []
-    for case in state.cases.values():
-        if status and case.status != status:
+def case_row(case: Case, now: datetime.datetime) -> dict:
+    """The list row of one loaded case, with the rules applied now."""
+    return list_row(case.id, index.row_for(case, now))
+
+
+def select_rows(rows: dict, *, status=None, urgent=False, mandate=None) -> list[dict]:
+    """The list: `rows` maps case ids to index rows (all of them current: cli.list_)."""
+    selected, damaged = [], []
+    for case_id, stored in rows.items():
+        if stored["damaged"] is not None:
+            damaged.append(damaged_row(case_id, stored["damaged"]))
             continue
-        row = list_row(case, now)
+        if status and stored["status"] != status:
+            continue
+        row = list_row(case_id, stored)
         if urgent and not row["urgent"]:
             continue
         if mandate and mandate not in row["mandates"] and mandate not in row["suggested_mandates"]:
             continue
-        rows.append(row)
+        selected.append(row)
     # Urgent first, then the oldest first: what waits longest and matters most comes up top.
-    rows.sort(key=lambda r: (not r["urgent"], r["received"]))
+    selected.sort(key=lambda r: (not r["urgent"], r["received"], r["id"]))
     if not (status or urgent or mandate):
-        rows = [damaged_row(d) for d in state.damaged.values()] + rows
-    return rows
+        selected = sorted(damaged, key=lambda r: r["id"]) + selected
+    return selected
 
 
-def damaged_row(damaged) -> dict:
+def damaged_row(case_id: str, reason: str) -> dict:
     """A case that cannot be used: only its id and why; every other column empty."""
-    return {"id": damaged.id, "received": "", "status": "damaged", "urgent": False, "urgency_reasons": [],
+    return {"id": case_id, "received": "", "status": "damaged", "urgent": False, "urgency_reasons": [],
             "urgent_decided_by_staff": False, "stale": [], "suggested_mandates": [], "mandates": [], "ready_for": [],
-            "missing": {}, "follow_up_of": None, "follow_ups": [], "language": "", "summary": damaged.reason,
-            "damaged": damaged.reason}
+            "missing": {}, "follow_up_of": None, "follow_ups": [], "language": "", "summary": reason,
+            "damaged": reason}
+
+
+def json_lines(rows: list[dict]):
+    """The list as `json.dumps(rows, indent=1)` would write it, one row at a time (a list of
+    50,000 rows is never held as one string)."""
+    if not rows:
+        yield "[]"
+        return
+    yield "["
+    for number, row in enumerate(rows):
+        text = json.dumps(row, ensure_ascii=False, indent=1)
+        yield " " + text.replace("\n", "\n ") + ("," if number < len(rows) - 1 else "")
+    yield "]"
 
 
 def format_table(rows: list[dict]) -> str:
@@ -104,15 +93,15 @@ def format_table(rows: list[dict]) -> str:
 
 
 def case_document(case: Case, state: VaultState, attachments: list[dict], now) -> dict:
-    result = suggestions(case, now)
+    result = evaluate(case.report, now)
     return {
-        "case": {k: v for k, v in list_row(case, now).items() if k not in ("summary", "damaged")} | {
+        "case": {k: v for k, v in case_row(case, now).items() if k not in ("summary", "damaged")} | {
             "sha256": case.sha256, "imported": case.imported, "notes": case.notes, "links": case.links,
             "urgent_decision": case.urgent,
             # New full reports that quote this one's receipt: linked, but their own cases.
             "quoted_by_reports": [i for i in case.follow_ups if i in state.cases and state.cases[i].report.get("kind") != "follow-up"],
         },
-        "suggestions": result.to_json(),
+        "suggestions": {k: v for k, v in result.to_json().items() if k != "valid_until"},
         "report": case.report,
         "attachments": attachments,
         "history": state.history(case.id),

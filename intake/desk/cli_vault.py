@@ -1,0 +1,43 @@
+"""`intake vault`: converting a first-format vault, and rebuilding its index from the cases."""
+
+import json
+
+import click
+
+from .cli import vault_options
+
+
+@click.group("vault")
+def vault_group():
+    """Vault maintenance: format migration and index repair."""
+
+
+@vault_group.command("migrate")
+@vault_options
+def vault_migrate(session):
+    """Convert a first-format vault (one state.age) to per-case storage; the old state is kept."""
+    from .migrate import migrate
+    from .progress import Progress
+
+    vault = session.vault.require()
+    with Progress(0, "migrating") as bar:  # its total is set once the old state is read
+        result = migrate(vault, session.identities, bar)
+    click.echo(json.dumps(result, indent=1))
+    click.echo(f"intake: migrated {result['cases']} case(s) and {result['audit_entries']} audit entries; the old state is "
+               f"kept as {result['old_state']}: delete it once you have a backup of the new vault", err=True)
+
+
+@vault_group.command("rebuild-index")
+@vault_options
+def vault_rebuild_index(session):
+    """Rebuild the index (list columns, rule results) from the case files."""
+    from .migrate import rebuild_index
+    from .progress import Progress
+
+    vault = session.vault.require()
+    with Progress(len(vault.store(session.identities).case_ids()), "indexing") as bar:
+        result = rebuild_index(vault, session.identities, bar)
+    click.echo(json.dumps(result, indent=1))
+
+
+COMMANDS = (vault_group,)

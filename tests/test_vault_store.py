@@ -1,0 +1,184 @@
+"""Per-case storage (casestore.py): migration from the first format, crash repair, index shards.
+
+The migration test starts from a first-format vault holding triage decisions, redaction
+decisions, follow-ups, a quarantined file, a removed case and the audit log of all of it, and
+checks that every field and every audit entry comes through; the crash tests stop a change after
+its case files and after its index, and check that the next command finishes it exactly once.
+"""
+
+import json
+
+import pytest
+
+from intake import age
+from intake.desk import casestore
+from intake.desk.casestore import CaseStore
+from intake.desk.state import VaultState
+from intake.desk.vault import Vault
+from intake_client import IntakeClient
+from staff_vault import files_in, intake, new_vault
+from vault_format_1 import downgrade
+
+
+def ok(result):
+    assert result.returncode == 0, result.stderr.decode()
+    return result
+
+
+def listing(env) -> list[dict]:
+    return json.loads(ok(intake("list", "--format", "json", env=env)).stdout)
+
+
+def shown(env, case_id) -> dict:
+    return json.loads(ok(intake("show", case_id, "--format", "json", env=env)).stdout)
+
+
+@pytest.fixture
+def worked_vault(tmp_path):
+    """A vault staff have worked in: every kind of record the desk keeps."""
+    identity, env = new_vault(tmp_path)
+    client = IntakeClient(tmp_path / "server", [identity.recipient()])
+    receipt = client.report(marker="first report")
+    client.report(marker="second report")
+    client.report(marker="to be removed")
+    client.follow_up(receipt, "They came back on Tuesday and took his passport.")
+    (client.data_dir / "submissions" / "junk.age").write_bytes(b"not an age file at all")
+    imported = intake("import", client.data_dir / "submissions", env=env)
+    assert imported.returncode == 1  # the junk file is quarantined, the rest imported
+    rows = listing(env)
+    first = next(r for r in rows if r["follow_ups"])
+    follow_up = first["follow_ups"][0]
+    second, removed = [r["id"] for r in rows if r["id"] not in (first["id"], follow_up)][:2]
+    ok(intake("triage", first["id"], "--status", "reviewing", "--mandate", "+WGAD", "--urgent", "yes",
+              "--note", "spoke to the lawyer", "--link", second, "--reason", "same family", env=env))
+    ok(intake("redact", first["id"], "--accept-all", "--read", follow_up, env=env))
+    ok(intake("redact", second, "--profile", "stats", "--accept-all", env=env))
+    ok(intake("remove", removed, "--reason", "duplicate sent by mistake", "--yes", env=env))
+    return identity, env, tmp_path / "vault"
+
+
+def test_a_first_format_vault_migrates_with_nothing_lost(worked_vault):
+    identity, env, root = worked_vault
+    before_list = listing(env)
+    before_show = {r["id"]: shown(env, r["id"]) for r in before_list}
+    store = Vault(root).store([identity])
+    before_records = {i: store.get(i) for i in store.case_ids()}
+    before_audit = list(store.audit())
+    quarantine_before = json.loads(ok(intake("quarantine", "list", "--format", "json", env=env)).stdout)
+    quarantine_history = {q["id"]: json.loads(ok(intake("quarantine", "show", q["id"], "--format", "json", env=env)).stdout)["history"]
+                          for q in quarantine_before}
+    old = downgrade(root, identity)
+    assert len(old["cases"]) == 3 and len(old["quarantine"]) == 2 and old["audit"] == before_audit
+
+    refused = intake("list", env=env)
+    assert refused.returncode == 1 and b"intake vault migrate" in refused.stderr and b"Traceback" not in refused.stderr
+    migrated = ok(intake("vault", "migrate", env=env))
+    assert json.loads(migrated.stdout) == {"cases": 3, "damaged": 0, "audit_entries": len(before_audit), "quarantined": 2,
+                                           "old_state": "state-1.age"}
+    assert (root / "state-1.age").exists() and not (root / "state.age").exists()
+
+    assert listing(env) == before_list
+    assert {r["id"]: shown(env, r["id"]) for r in before_list} == before_show  # every answer, decision, note, history
+    store = Vault(root).store([identity])
+    for case_id, record in before_records.items():
+        assert store.get(case_id) == dict(record, checked=store.get(case_id)["checked"])
+    assert list(store.audit()) == before_audit
+    assert json.loads(ok(intake("quarantine", "list", "--format", "json", env=env)).stdout) == quarantine_before
+    for quarantine_id, history in quarantine_history.items():
+        doc = json.loads(ok(intake("quarantine", "show", quarantine_id, "--format", "json", env=env)).stdout)
+        assert doc["history"] == history
+    # And the migrated vault works: a change, then the same listing otherwise.
+    ok(intake("triage", before_list[-1]["id"], "--status", "closed", env=env))
+    assert {r["id"]: r["status"] for r in listing(env)}[before_list[-1]["id"]] == "closed"
+    again = intake("vault", "migrate", env=env)
+    assert again.returncode == 1 and b"already in the current format" in again.stderr
+
+
+def test_an_interrupted_migration_leaves_the_first_format_and_can_be_run_again(worked_vault):
+    identity, env, root = worked_vault
+    before = listing(env)
+    downgrade(root, identity)
+    (root / "cases").mkdir()
+    (root / "cases" / "leftover.age").write_bytes(b"half a file from a run that died")
+    assert intake("list", env=env).returncode == 1  # still the first format
+    ok(intake("vault", "migrate", env=env))
+    assert listing(env) == before
+
+
+@pytest.mark.parametrize("crash_after", ["cases", "index"])
+def test_a_change_cut_short_is_finished_by_the_next_command(worked_vault, crash_after):
+    identity, env, root = worked_vault
+    case_id = listing(env)[-1]["id"]
+    vault = Vault(root)
+    audit_before = len(list(vault.store([identity]).audit()))
+    with vault.locked():
+        state = VaultState(vault.open_store([identity]))
+        state.cases[case_id].status = "needs-info"
+        state.record(case_id, "triage", {"status": ["new", "needs-info"]}, "crash test")
+        with pytest.raises(casestore._InjectedCrash):
+            state.commit(crash_after=crash_after)
+    assert (root / "journal.age").exists()
+    if crash_after == "cases":  # the case file is new, its index row still old
+        assert vault.store([identity]).get(case_id)["status"] == "needs-info"
+        assert dict(vault.store([identity]).index())[case_id]["status"] != "needs-info"
+    rows = {r["id"]: r for r in listing(env)}  # a reading command repairs first
+    assert rows[case_id]["status"] == "needs-info"
+    assert not (root / "journal.age").exists()
+    audit = list(vault.store([identity]).audit())
+    assert len(audit) == audit_before + 1 and audit[-1]["reason"] == "crash test"
+    assert [e["reason"] for e in shown(env, case_id)["history"]].count("crash test") == 1
+
+
+def test_a_damaged_index_is_rebuilt_from_the_case_files(worked_vault):
+    identity, env, root = worked_vault
+    before = listing(env)
+    for shard in (root / "index").iterdir():
+        shard.write_bytes(b"garbage")
+    broken = intake("list", env=env)
+    assert broken.returncode == 1 and b"intake vault rebuild-index" in broken.stderr
+    ok(intake("vault", "rebuild-index", env=env))
+    assert listing(env) == before
+
+
+def _row(n: int) -> dict:
+    return {"n": n}
+
+
+def test_shards_split_when_full_and_an_interrupted_split_is_ignored(tmp_path):
+    identity = age.HybridIdentity.generate()
+    store = CaseStore(tmp_path, [identity.recipient()], [identity])
+    store.create()
+    ids = [f"{a}{b}aaaaaaaaaa" for a in casestore.ID_ALPHABET for b in "abcdef"]  # 192 ids: more than one shard holds
+    store.put({}, {i: _row(n) for n, i in enumerate(ids)}, [])
+    shards = sorted(p.name for p in (tmp_path / "index").iterdir())
+    assert "-.age" not in shards and len(shards) == 32  # one full shard split into 32
+    assert dict(CaseStore(tmp_path, [identity.recipient()], [identity]).index()) == {i: _row(n) for n, i in enumerate(ids)}
+    # A change touches one shard only: the bytes it writes do not grow with the vault.
+    written = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "index").iterdir()}
+    store.put({}, {ids[0]: _row(-1)}, [])
+    changed = [p.name for p in (tmp_path / "index").iterdir() if written.get(p.name) != p.stat().st_mtime_ns]
+    assert changed == [f"-{ids[0][0]}.age"]
+    # As if a split had died after writing some children: the parent stands, the children go.
+    store._write(store._shard_path(""), {"schema": casestore.SHARD_SCHEMA, "prefix": "", "rows": {"zzzzzzzzzzzz": _row(0)}})
+    fresh = CaseStore(tmp_path, [identity.recipient()], [identity])
+    assert dict(fresh.index()) == {"zzzzzzzzzzzz": _row(0)}
+    fresh.repair()
+    assert sorted(p.name for p in (tmp_path / "index").iterdir()) == ["-.age"]
+
+
+def test_every_vault_file_is_an_ordinary_age_file_of_json(worked_vault):
+    """Readable without this software: another age implementation (typage, post-quantum like
+    the vault) decrypts each case, index shard, audit segment and the quarantine records."""
+    import subprocess
+    from pathlib import Path
+
+    identity, env, root = worked_vault
+    interop = Path(__file__).parent / "interop"
+    secret = next(line for line in age.identity_file_text([identity]).splitlines() if line.startswith("AGE-SECRET-KEY"))
+    names = [n for n in files_in(root) if n.endswith(".age") and not n.startswith(("submissions/", "quarantine/"))]
+    assert any(n.startswith("cases/") for n in names) and any(n.startswith("index/") for n in names)
+    assert any(n.startswith("audit/") for n in names) and "quarantine.age" in names
+    for name in names:
+        out = subprocess.run(["node", interop / "typage.mjs", "decrypt", "-i", secret], input=(root / name).read_bytes(),
+                             capture_output=True, check=True, timeout=60).stdout
+        assert isinstance(json.loads(out.decode("utf-8")), dict)
