@@ -112,22 +112,23 @@ def _create_vault(vault, identities, recipients_file) -> None:
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def list_(session, status, urgent, mandate, output_format):
     """One row per case: urgent first, then oldest first."""
-    from .index import compact, needs_refresh, refresh
+    from .index import needs_refresh, refresh
     from .progress import Progress
     from .views import format_table, json_lines, select_rows
 
     vault, now = session.vault.require(), now_utc()
+    keep = _LIST_KEYS | {"out" if output_format == "json" else "cells"}
     with vault.reading_state(session.identities) as state:
-        rows = {case_id: compact(row) for case_id, row in state.store.index()}
+        rows = {case_id: {k: row[k] for k in keep} for case_id, row in state.store.index()}
     if any(needs_refresh(row, now) for row in rows.values()):
         # Results whose day has come (a date window opened or closed), or new rules: computed
         # again from those cases only, and stored, under the exclusive lock.
         with vault.locked(exclusive=True):
             store = vault.open_store(session.identities)
-            rows = {case_id: compact(row) for case_id, row in store.index()}
+            rows = {case_id: {k: row[k] for k in keep} for case_id, row in store.index()}
             stale = [case_id for case_id, row in rows.items() if needs_refresh(row, now)]
             with Progress(len(stale), "applying the rules") as bar:
-                fresh = refresh(store, rows, stale, now, bar)
+                fresh = refresh(store, stale, now, bar)
             store.put({}, fresh, [])
             rows.update(fresh)
     selected = select_rows(rows, status=status, urgent=urgent, mandate=mandate.upper() if mandate else None)
@@ -136,10 +137,15 @@ def list_(session, status, urgent, mandate, output_format):
         click.echo(f"intake: warning: {damaged} case(s) are damaged and cannot be used: see the rows marked "
                    "'damaged'; 'intake remove CASE' sets one aside", err=True)
     if output_format == "json":
-        for line in json_lines(selected):
-            click.echo(visible(line))
+        lines = list(json_lines(selected))
+        for start in range(0, len(lines), 1000):  # rows were escaped for the terminal when made
+            click.echo("\n".join(lines[start:start + 1000]))
     else:
-        click.echo(visible(format_table(selected)))
+        click.echo(format_table(selected))
+
+
+# What list reads of each index row (besides its output): the filters, the order, freshness.
+_LIST_KEYS = frozenset({"received", "status", "urgent", "mandates", "suggested", "damaged", "rules", "until", "checked"})
 
 
 def _attachments(session, case) -> list[dict]:

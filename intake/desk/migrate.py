@@ -85,7 +85,7 @@ def migrate(vault, identities, progress=None) -> dict:
             case_id, record = _converted(number, stored, history)
             records[case_id] = record
             found = load_case(case_id, record)
-            rows[case_id] = row_for(found, now) if isinstance(found, Case) else damaged_row(found.reason)
+            rows[case_id] = row_for(found, now) if isinstance(found, Case) else damaged_row(found.reason, case_id)
             store._write(store.case_path(case_id), {"schema": "intake.case/1", "case": record})
             if progress is not None:
                 progress.advance()
@@ -134,6 +134,6 @@ def rebuild_index(vault, identities, progress=None) -> dict:
     with vault.locked(exclusive=True):
         store = vault.store(identities)
         store.repair(index=False)  # an interrupted change's case files; its rows are rebuilt below
-        rows = refresh(store, {}, sorted(store.case_ids()), now_utc(), progress)
+        rows = refresh(store, sorted(store.case_ids()), now_utc(), progress)
         store.rebuild_index(rows)
         return {"cases": len(rows), "damaged": sum(r["damaged"] is not None for r in rows.values())}

@@ -241,7 +241,7 @@ class VaultState:
                 if _text(record) != self._original.get(case_id):
                     # A report no reader of this version has passed is checked before its row is made.
                     checked = found if found.checked == READER_VERSION else load_case(case_id, record)
-                    rows[case_id] = row_for(found, now) if isinstance(checked, Case) else damaged_row(checked.reason)
+                    rows[case_id] = row_for(found, now) if isinstance(checked, Case) else damaged_row(checked.reason, case_id)
                     cases[case_id] = record
         quarantine = None
         if self._quarantine is not None and _text(self._quarantine) != self._quarantine_original:

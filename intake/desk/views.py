@@ -8,86 +8,38 @@ from .rules import MANDATES, evaluate
 from .state import Case, VaultState
 
 
-def list_row(case_id: str, row: dict) -> dict:
-    """What `intake list` shows of one case, from its index row."""
-    if row["damaged"] is not None:
-        return damaged_row(case_id, row["damaged"])
-    triage = row["triage"]
-    return {
-        "id": case_id,
-        "received": row["received"],
-        "status": row["status"],
-        "urgent": triage["urgent"] if row["urgent_decision"] is None else row["urgent_decision"],
-        "urgency_reasons": triage["urgency_reasons"],
-        "urgent_decided_by_staff": row["urgent_decision"] is not None,
-        "stale": triage["stale"],
-        "suggested_mandates": triage["suggested_mandates"],
-        "mandates": row["mandates"],
-        "ready_for": triage["ready_for"],
-        "missing": index.missing_texts(triage),
-        "follow_up_of": row["follow_up_of"],
-        "follow_ups": row["follow_ups"],
-        "language": row["language"],
-        "summary": row["summary"],
-        "damaged": None,
-    }
-
-
 def case_row(case: Case, now: datetime.datetime) -> dict:
-    """The list row of one loaded case, with the rules applied now."""
-    return list_row(case.id, index.row_for(case, now))
+    """The list columns of one loaded case, with the rules applied now."""
+    return index.list_columns(case.id, case, evaluate(case.report, now))
 
 
 def select_rows(rows: dict, *, status=None, urgent=False, mandate=None) -> list[dict]:
     """The list: `rows` maps case ids to index rows (all of them current: cli.list_)."""
     selected, damaged = [], []
-    for case_id, stored in rows.items():
-        if stored["damaged"] is not None:
-            damaged.append(damaged_row(case_id, stored["damaged"]))
-            continue
-        if status and stored["status"] != status:
-            continue
-        row = list_row(case_id, stored)
-        if urgent and not row["urgent"]:
-            continue
-        if mandate and mandate not in row["mandates"] and mandate not in row["suggested_mandates"]:
-            continue
-        selected.append(row)
+    for case_id, row in rows.items():
+        if row["damaged"] is not None:
+            damaged.append((case_id, row))
+        elif not ((status and row["status"] != status) or (urgent and not row["urgent"])
+                  or (mandate and mandate not in row["mandates"] and mandate not in row["suggested"])):
+            selected.append((case_id, row))
     # Urgent first, then the oldest first: what waits longest and matters most comes up top.
-    selected.sort(key=lambda r: (not r["urgent"], r["received"], r["id"]))
+    selected.sort(key=lambda item: (not item[1]["urgent"], item[1]["received"], item[0]))
     if not (status or urgent or mandate):
-        selected = sorted(damaged, key=lambda r: r["id"]) + selected
-    return selected
-
-
-def damaged_row(case_id: str, reason: str) -> dict:
-    """A case that cannot be used: only its id and why; every other column empty."""
-    return {"id": case_id, "received": "", "status": "damaged", "urgent": False, "urgency_reasons": [],
-            "urgent_decided_by_staff": False, "stale": [], "suggested_mandates": [], "mandates": [], "ready_for": [],
-            "missing": {}, "follow_up_of": None, "follow_ups": [], "language": "", "summary": reason,
-            "damaged": reason}
+        selected = sorted(damaged, key=lambda item: item[0]) + selected
+    return [row for _, row in selected]
 
 
 def json_lines(rows: list[dict]):
-    """The list as `json.dumps(rows, indent=1)` would write it, one row at a time (a list of
-    50,000 rows is never held as one string)."""
-    if not rows:
-        yield "[]"
-        return
+    """The list as a JSON array, one case per line (each row's line was made with the row)."""
     yield "["
     for number, row in enumerate(rows):
-        text = json.dumps(row, ensure_ascii=False, indent=1)
-        yield " " + text.replace("\n", "\n ") + ("," if number < len(rows) - 1 else "")
+        yield row["out"] + ("," if number < len(rows) - 1 else "")
     yield "]"
 
 
 def format_table(rows: list[dict]) -> str:
     header = ["ID", "RECEIVED", "STATUS", "URGENT", "SUGGESTED", "CONFIRMED", "READY FOR", "SUMMARY"]
-    lines = [header]
-    for r in rows:
-        urgent = ("YES " + ",".join(x.split(":")[0] for x in r["urgency_reasons"])).strip() if r["urgent"] else ""
-        lines.append([r["id"], r["received"][:10], r["status"], urgent, ",".join(r["suggested_mandates"]),
-                      ",".join(r["mandates"]), ",".join(r["ready_for"]), r["summary"]])
+    lines = [header] + [row["cells"] for row in rows]
     widths = [max(len(line[i]) for line in lines) for i in range(len(header) - 1)]
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(line, widths)) + "  " + line[-1] for line in lines)
 
