@@ -53,6 +53,7 @@ def worked_vault(tmp_path):
               "--note", "spoke to the lawyer", "--link", second, "--reason", "same family", env=env))
     ok(intake("redact", first["id"], "--accept-all", "--read", follow_up, env=env))
     ok(intake("redact", second, "--profile", "stats", "--accept-all", env=env))
+    ok(intake("triage", removed, "--status", "needs-info", "--note", "asked the source to confirm", env=env))
     ok(intake("remove", removed, "--reason", "duplicate sent by mistake", "--yes", env=env))
     return identity, env, tmp_path / "vault"
 
@@ -87,6 +88,12 @@ def test_a_first_format_vault_migrates_with_nothing_lost(worked_vault):
     for quarantine_id, history in quarantine_history.items():
         doc = json.loads(ok(intake("quarantine", "show", quarantine_id, "--format", "json", env=env)).stdout)
         assert doc["history"] == history
+    # A case removed before the migration comes back on release with what staff had recorded.
+    removed = next(q["id"] for q in quarantine_before if q["reason"].startswith("removed by staff"))
+    ok(intake("quarantine", "release", removed, env=env))
+    back = shown(env, removed)
+    assert back["case"]["status"] == "needs-info" and [n["text"] for n in back["case"]["notes"]] == ["asked the source to confirm"]
+    assert [e["action"] for e in back["history"]][:3] == ["import", "triage", "quarantine"]
     # And the migrated vault works: a change, then the same listing otherwise.
     ok(intake("triage", before_list[-1]["id"], "--status", "closed", env=env))
     assert {r["id"]: r["status"] for r in listing(env)}[before_list[-1]["id"]] == "closed"
@@ -150,20 +157,21 @@ def test_shards_split_when_full_and_an_interrupted_split_is_ignored(tmp_path):
     store.create()
     ids = [f"{a}{b}aaaaaaaaaa" for a in casestore.ID_ALPHABET for b in "abcdef"]  # 192 ids: more than one shard holds
     store.put({}, {i: _row(n) for n, i in enumerate(ids)}, [])
-    shards = sorted(p.name for p in (tmp_path / "index").iterdir())
+    shards = sorted(p.name for p in (tmp_path / "index").glob("-*.age"))
     assert "-.age" not in shards and len(shards) == 32  # one full shard split into 32
     assert dict(CaseStore(tmp_path, [identity.recipient()], [identity]).index()) == {i: _row(n) for n, i in enumerate(ids)}
     # A change touches one shard only: the bytes it writes do not grow with the vault.
     written = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "index").iterdir()}
     store.put({}, {ids[0]: _row(-1)}, [])
     changed = [p.name for p in (tmp_path / "index").iterdir() if written.get(p.name) != p.stat().st_mtime_ns]
+    # (nor the receipts file: no receipt, quoted receipt or link changed)
     assert changed == [f"-{ids[0][0]}.age"]
     # As if a split had died after writing some children: the parent stands, the children go.
     store._write(store._shard_path(""), {"schema": casestore.SHARD_SCHEMA, "prefix": "", "rows": {"zzzzzzzzzzzz": _row(0)}})
     fresh = CaseStore(tmp_path, [identity.recipient()], [identity])
     assert dict(fresh.index()) == {"zzzzzzzzzzzz": _row(0)}
     fresh.repair()
-    assert sorted(p.name for p in (tmp_path / "index").iterdir()) == ["-.age"]
+    assert sorted(p.name for p in (tmp_path / "index").glob("-*.age")) == ["-.age"]
 
 
 def test_every_vault_file_is_an_ordinary_age_file_of_json(worked_vault):

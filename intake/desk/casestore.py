@@ -6,6 +6,9 @@
                                         id starts with PREFIX; "-.age" is the whole index until it
                                         outgrows one shard
     VAULT/audit/NNNN/NNNNNNNN.age       the audit log: one segment per change, never rewritten
+    VAULT/index/receipts.age            receipt digests -> case, and the reports quoting a receipt
+                                        no case has yet: follow-ups are linked without reading
+                                        the whole index (importer.link_follow_ups)
     VAULT/quarantine.age                the quarantine's records (quarantine.py)
     VAULT/journal.age                   only while a change is being applied (see put)
 
@@ -28,6 +31,7 @@ split was interrupted: the children are ignored and removed, and the parent stan
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 from .. import age
@@ -39,10 +43,18 @@ SHARD_SCHEMA = "intake.index-shard/1"
 AUDIT_SCHEMA = "intake.audit-segment/1"
 JOURNAL_SCHEMA = "intake.journal/1"
 QUARANTINE_SCHEMA = "intake.quarantine/1"
+RECEIPTS_SCHEMA = "intake.receipts/1"
 SHARD_ROWS = 128
 ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"  # case ids are lowercase base32 (case_ids.py)
 SEGMENTS_PER_FOLDER = 1000
 REBUILD_HINT = "the cases are intact: rebuild the index from them with 'intake vault rebuild-index'"
+
+
+_LINKING = ("receipt", "wants", "follow_up_of")
+
+
+def _linking(row: dict | None) -> tuple:
+    return tuple((row or {}).get(key) for key in _LINKING)
 
 
 class StoreDamaged(DeskError):
@@ -94,6 +106,7 @@ class CaseStore:
         for folder in (self.cases_dir, self.index_dir, self.audit_dir):
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         self._write(self._shard_path(""), {"schema": SHARD_SCHEMA, "prefix": "", "rows": {}})
+        self._write(self._receipts_path, {"schema": RECEIPTS_SCHEMA, "receipts": {}, "waiting": {}})
         self._live = None
 
     # --- cases ------------------------------------------------------------------------------
@@ -120,6 +133,39 @@ class CaseStore:
         return data["case"]
 
     # --- the index --------------------------------------------------------------------------
+
+    @property
+    def _receipts_path(self) -> Path:
+        return self.index_dir / "receipts.age"
+
+    def receipts(self) -> tuple[dict, dict]:
+        """({receipt digest: case id}, {receipt digest: [ids of unlinked cases quoting it]})."""
+        data = self._read(self._receipts_path, "the vault index", REBUILD_HINT)
+        if not isinstance(data, dict) or data.get("schema") != RECEIPTS_SCHEMA or not isinstance(data.get("receipts"), dict) \
+                or not isinstance(data.get("waiting"), dict):
+            raise StoreDamaged("the vault index (index/receipts.age) is damaged", hint=REBUILD_HINT)
+        return data["receipts"], data["waiting"]
+
+    def _store_receipts(self, changed: dict, receipts=None, waiting=None) -> None:
+        """Update the receipts file for rows whose receipt, quoted receipt or link changed."""
+        if receipts is None:
+            receipts, waiting = self.receipts()
+        for case_id, row in changed.items():
+            for digest in [d for d, owner in receipts.items() if owner == case_id] if row is None else []:
+                receipts.pop(digest)
+            for ids in waiting.values():
+                if case_id in ids:
+                    ids.remove(case_id)
+            receipt, wants, follow_up_of = _linking(row)
+            if receipt:
+                receipts[receipt] = case_id
+            if wants and not follow_up_of:
+                waiting.setdefault(wants, []).append(case_id)
+        waiting = {d: ids for d, ids in waiting.items() if ids}
+        self._write(self._receipts_path, {"schema": RECEIPTS_SCHEMA, "receipts": receipts, "waiting": waiting})
+
+    def forget_layout(self) -> None:
+        self._live = None
 
     def _shard_path(self, prefix: str) -> Path:
         return self.index_dir / f"-{prefix}.age"
@@ -160,20 +206,26 @@ class CaseStore:
         by_shard: dict[str, dict] = {}
         for case_id, row in changed.items():
             by_shard.setdefault(self._shard_of(case_id), {})[case_id] = row
+        linking = {}  # rows whose receipt, quoted receipt or link changed: the receipts file follows
         for prefix, updates in sorted(by_shard.items()):
             rows = self._read_shard(prefix)
             for case_id, row in updates.items():
-                if row is None:
-                    rows.pop(case_id, None)
-                else:
+                old = rows.pop(case_id, None) if row is None else rows.get(case_id)
+                if row is not None:
                     rows[case_id] = row
+                if _linking(old) != _linking(row):
+                    linking[case_id] = row
             self._store_shard(prefix, rows)
+        if linking:
+            self._store_receipts(linking)
 
     def _store_shard(self, prefix: str, rows: dict) -> None:
-        if len(rows) <= SHARD_ROWS or len(prefix) >= 11:
+        if len(rows) <= SHARD_ROWS or len(prefix) >= 11 or any(len(i) <= len(prefix) for i in rows):
             self._write(self._shard_path(prefix), {"schema": SHARD_SCHEMA, "prefix": prefix, "rows": rows})
             return
-        for char in ID_ALPHABET:  # children first: the parent stays valid until they all exist
+        # One child per next character: the id alphabet, and any other character an id here has
+        # (a migrated "damaged-N"). Children first: the parent stays valid until they all exist.
+        for char in sorted(set(ID_ALPHABET) | {i[len(prefix)] for i in rows}):
             child = prefix + char
             self._store_shard(child, {i: r for i, r in rows.items() if i.startswith(child)})
         self._shard_path(prefix).unlink(missing_ok=True)
@@ -187,14 +239,24 @@ class CaseStore:
             self._shard_path(prefix).unlink(missing_ok=True)
 
     def rebuild_index(self, rows: dict) -> None:
-        """Replace the whole index with `rows` (rebuilt from the case files by the caller)."""
-        self.index_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        for name in os.listdir(self.index_dir):
-            if name.startswith("-") and name.endswith(".age") and name != "-.age":
-                (self.index_dir / name).unlink()
-        self._live = {""}
-        self._store_shard("", rows)
-        self._live = None
+        """Replace the whole index with `rows` (rebuilt from the case files by the caller). The new
+        index is written in a folder of its own and swapped in by renames: a crash leaves the old
+        index, or none (then rebuild again), never a part of one that reads as whole."""
+        final, fresh, old = self.index_dir, self.root / "index.new", self.root / "index.old"
+        shutil.rmtree(fresh, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
+        fresh.mkdir(mode=0o700)
+        self.index_dir, self._live = fresh, {""}
+        try:
+            self._store_shard("", rows)
+            self._store_receipts(rows, {}, {})
+        finally:
+            self.index_dir, self._live = final, None
+        if final.exists():
+            os.rename(final, old)
+        os.rename(fresh, final)
+        fsync_dir(self.root)
+        shutil.rmtree(old, ignore_errors=True)
 
     # --- the audit log ----------------------------------------------------------------------
 
@@ -244,6 +306,8 @@ class CaseStore:
         (None: unchanged). `crash_after` is for tests: a step name after which to stop."""
         if not (cases or rows or audit or quarantine is not None):
             return
+        if self.pending():  # an earlier put of this process was cut short: finish it first
+            self.repair()
         journal = {"schema": JOURNAL_SCHEMA, "segment": self._next_segment() if audit else None,
                    "cases": cases, "rows": rows, "audit": audit, "quarantine": quarantine}
         self._write(self.journal_path, journal)

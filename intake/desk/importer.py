@@ -132,7 +132,9 @@ def _import_one(vault, state: VaultState, identities, candidate: Candidate, rele
     state.cases[case_id] = Case(id=case_id, sha256=digest.hex(), imported=timestamp(), report=report, checked=READER_VERSION)
     state.record(case_id, "import", {"status": [None, "new"]})
     if case_id in state.quarantine:  # an earlier attempt set it aside; now it passes
+        earlier = state.quarantine_history(case_id)  # its quarantine (and removal) entries stay with the case
         state.quarantine.pop(case_id)
+        state.cases[case_id].history[:0] = earlier
         state.record(case_id, "quarantine-release", {"case": [None, case_id]}, label)
         released.append(case_id)
     return ImportOutcome(label, "imported", case_id)
@@ -166,7 +168,7 @@ def _restore(state: VaultState, case_id: str, removed: dict) -> None:
         return  # it was removed as damaged: the freshly imported case stands
     if restored.id == case_id:
         restored.follow_up_of, restored.follow_ups, restored.links = None, [], []  # cut on removal
-        restored.history += state.cases[case_id].history  # its new import
+        restored.history = state.cases[case_id].history  # from before its removal, to its new import
         state.cases[case_id] = restored
         state.record(case_id, "restore", {"status": [None, restored.status]}, "staff decisions from before its removal")
 
@@ -174,18 +176,17 @@ def _restore(state: VaultState, case_id: str, removed: dict) -> None:
 def link_follow_ups(state: VaultState) -> None:
     """Link each report that quotes a receipt to the case whose receipt it is.
 
-    The index keeps receipts as SHA-256 digests (index.py), so the match is a lookup of a digest:
-    its time tells nothing about the receipt. Only the cases that get linked are loaded.
+    The index keeps receipts as SHA-256 digests (index.py, casestore.receipts), so the match is
+    a lookup of a digest: its time tells nothing about the receipt. Only the reports still
+    waiting for their receipt's case are looked at, and only the cases linked are loaded.
     """
-    rows = dict(state.store.index())
-    receipts = {row["receipt"]: case_id for case_id, row in rows.items() if row["receipt"]}
-    for case_id, row in rows.items():
-        other_id = receipts.get(row["wants"]) if row["wants"] and not row["follow_up_of"] else None
-        if other_id is None or other_id == case_id:
-            continue
-        case, other = state.cases.get(case_id), state.cases.get(other_id)
-        if case is None or other is None or case.follow_up_of:
-            continue
-        case.follow_up_of = other_id
-        other.follow_ups.append(case_id)
-        state.record(case_id, "link", {"follow_up_of": [None, other_id]}, "receipt match")
+    receipts, waiting = state.store.receipts()
+    for digest, case_ids in sorted(waiting.items()):
+        other_id = receipts.get(digest)
+        for case_id in case_ids if other_id is not None else []:
+            case, other = state.cases.get(case_id), state.cases.get(other_id)
+            if other_id == case_id or case is None or other is None or case.follow_up_of:
+                continue
+            case.follow_up_of = other_id
+            other.follow_ups.append(case_id)
+            state.record(case_id, "link", {"follow_up_of": [None, other_id]}, "receipt match")

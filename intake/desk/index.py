@@ -83,9 +83,13 @@ def _rendered(columns: dict) -> dict:
             "cells": [visible(cell) for cell in table_cells(columns)]}
 
 
+ROW_FORMAT = "1"  # a change to the columns or their escaping: every row is made again
+
+
 def current(row: dict, now: datetime.datetime) -> bool:
-    """Whether a stored row's rules' result still holds today (same rules, valid_until not reached)."""
-    if row.get("rules") != rules_digest():
+    """Whether a stored row still holds today: made by this row format and these rules, its
+    rules' result before its valid_until."""
+    if row.get("rules") != f"{ROW_FORMAT}:{rules_digest()}":
         return False
     until = row.get("until")
     return until is None or now.astimezone(datetime.timezone.utc).date().isoformat() < until
@@ -100,7 +104,7 @@ def row_for(case, now: datetime.datetime) -> dict:
         "suggested": result.suggested_mandates, "follow_up_of": case.follow_up_of, "follow_ups": case.follow_ups,
         "links": case.links, "kind": case.report.get("kind", "report"),
         "receipt": receipt_digest(case.receipt), "wants": receipt_digest(case.report.get("follow_up_of") or ""),
-        "rules": rules_digest(), "until": result.valid_until, "checked": case.checked, "damaged": None,
+        "rules": f"{ROW_FORMAT}:{rules_digest()}", "until": result.valid_until, "checked": case.checked, "damaged": None,
     } | _rendered(columns)
 
 

@@ -17,7 +17,7 @@ from .casestore import CaseStore
 from .errors import DeskError
 from .index import damaged_row, refresh, row_for
 from .state import Case, load_case, now_utc
-from .vault import FORMAT, FORMAT_1
+from .vault import FORMAT
 
 OLD_STATE = "state.age"
 OLD_STATE_SCHEMA = "intake.vault-state/1"
@@ -91,7 +91,10 @@ def migrate(vault, identities, progress=None) -> dict:
                 progress.advance()
         for quarantine_id, record in quarantine.items():
             if quarantine_id not in records and isinstance(record, dict):
-                quarantine[quarantine_id] = record | {"history": history.get(quarantine_id, [])}
+                record = record | {"history": history.get(quarantine_id, [])}
+                if isinstance(record.get("removed_case"), dict):  # the same conversion as a case's
+                    record["removed_case"] = _converted(0, record["removed_case"], {})[1]
+                quarantine[quarantine_id] = record
         store.put({}, rows, list(audit), quarantine)
         _verify(CaseStore(vault.root, recipients, identities), old, records)
         vault.write_meta(meta | {"format": FORMAT, "migrated": now.isoformat(timespec="seconds")})
@@ -120,9 +123,16 @@ def _verify(store: CaseStore, old: dict, records: dict) -> None:
         problems.append(f"the index has {len(rows)} rows for {len(records)} cases")
     if list(store.audit()) != old["audit"]:
         problems.append("the audit log reads back differently")
-    quarantine = {k: {f: v for f, v in r.items() if f != "history"} if isinstance(r, dict) else r
-                  for k, r in store.quarantine().items()}
-    if quarantine != old.get("quarantine", {}):
+    def outline(record):  # a record without what migration adds (history) or drops (triage_cache)
+        if not isinstance(record, dict):
+            return record
+        kept = {f: v for f, v in record.items() if f != "history"}
+        if isinstance(kept.get("removed_case"), dict):
+            kept["removed_case"] = {f: v for f, v in kept["removed_case"].items() if f not in ("history", "triage_cache")}
+        return kept
+
+    quarantine = {k: outline(r) for k, r in store.quarantine().items()}
+    if quarantine != {k: outline(r) for k, r in old.get("quarantine", {}).items()}:
         problems.append("the quarantine records read back differently")
     if problems:
         raise DeskError("the migrated vault does not match the old state: " + "; ".join(problems[:5]),

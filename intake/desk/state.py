@@ -220,7 +220,11 @@ class VaultState:
         case = self.cases.get(case_id)
         if case is not None:
             return case.history
-        record = self.quarantine.get(case_id, {})
+        return self.quarantine_history(case_id)
+
+    def quarantine_history(self, quarantine_id: str) -> list[dict]:
+        """A quarantine entry's history: that of the case it was (if staff removed one), then its own."""
+        record = self.quarantine.get(quarantine_id, {})
         removed = record.get("removed_case")
         earlier = removed.get("history", []) if isinstance(removed, dict) and isinstance(removed.get("history"), list) else []
         return earlier + record.get("history", [])

@@ -47,6 +47,8 @@ class Vault:
         self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.submissions.mkdir(mode=0o700, exist_ok=True)
         with self.locked():
+            if self.exists():  # another import created it while this one waited for the lock
+                return
             CaseStore(self.root, recipients).create()
             self.write_meta({"format": FORMAT, "vault_id": secrets.token_hex(8), "created": timestamp()[:10],
                              "recipients": [str(r) for r in recipients]})
@@ -116,6 +118,7 @@ class Vault:
         with self.locked(exclusive=False):
             if store.pending():  # another crash in between: read nothing half-applied
                 raise DeskError("the vault has an unfinished change", hint="run the command again")
+            store.forget_layout()  # the shards may have split since repair looked
             yield VaultState(store)
 
     def submission_path(self, case_id: str) -> Path:
