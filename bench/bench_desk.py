@@ -32,7 +32,6 @@ import platform
 import shutil
 import signal
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path

@@ -112,25 +112,24 @@ def _create_vault(vault, identities, recipients_file) -> None:
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def list_(session, status, urgent, mandate, output_format):
     """One row per case: urgent first, then oldest first."""
-    from .index import needs_refresh, refresh
+    from .index import refresh
     from .progress import Progress
     from .views import format_table, json_lines, select_rows
 
     vault, now = session.vault.require(), now_utc()
-    keep = _LIST_KEYS | {"out" if output_format == "json" else "cells"}
+    output = "out" if output_format == "json" else "cells"
     with vault.reading_state(session.identities) as state:
-        rows = {case_id: {k: row[k] for k in keep} for case_id, row in state.store.index()}
-    if any(needs_refresh(row, now) for row in rows.values()):
+        rows, stale = _list_rows(state.store.index(), output, now)
+    if stale:
         # Results whose day has come (a date window opened or closed), or new rules: computed
         # again from those cases only, and stored, under the exclusive lock.
         with vault.locked(exclusive=True):
             store = vault.open_store(session.identities)
-            rows = {case_id: {k: row[k] for k in keep} for case_id, row in store.index()}
-            stale = [case_id for case_id, row in rows.items() if needs_refresh(row, now)]
+            rows, stale = _list_rows(store.index(), output, now)
             with Progress(len(stale), "applying the rules") as bar:
                 fresh = refresh(store, stale, now, bar)
             store.put({}, fresh, [])
-            rows.update(fresh)
+            rows.update(_list_rows(fresh.items(), output, now)[0])
     selected = select_rows(rows, status=status, urgent=urgent, mandate=mandate.upper() if mandate else None)
     damaged = sum(row["damaged"] is not None for row in rows.values())
     if damaged:
@@ -139,13 +138,26 @@ def list_(session, status, urgent, mandate, output_format):
     if output_format == "json":
         lines = list(json_lines(selected))
         for start in range(0, len(lines), 1000):  # rows were escaped for the terminal when made
-            click.echo("\n".join(lines[start:start + 1000]))
+            click.echo(b"\n".join(lines[start:start + 1000]))
     else:
         click.echo(format_table(selected))
 
 
-# What list reads of each index row (besides its output): the filters, the order, freshness.
-_LIST_KEYS = frozenset({"received", "status", "urgent", "mandates", "suggested", "damaged", "rules", "until", "checked"})
+def _list_rows(index_rows, output: str, now) -> tuple[dict, list]:
+    """What list keeps of each index row (the filters, the order, its output; repeated strings
+    shared: 50,000 rows stay small), and the ids of the rows to refresh first."""
+    from sys import intern
+
+    from .index import needs_refresh
+
+    rows, stale = {}, []
+    for case_id, row in index_rows:
+        if needs_refresh(row, now):
+            stale.append(case_id)
+        rows[case_id] = {"received": row["received"], "status": intern(row["status"]), "urgent": row["urgent"],
+                         "mandates": [intern(m) for m in row["mandates"]], "suggested": [intern(m) for m in row["suggested"]],
+                         "damaged": row["damaged"], output: row[output]}
+    return rows, stale
 
 
 def _attachments(session, case) -> list[dict]:

@@ -78,12 +78,14 @@ def table_cells(columns: dict) -> list[str]:
 
 def _rendered(columns: dict) -> dict:
     # The list's output is made here, once per change, not per `list`: a row's JSON line and
-    # table cells, escaped for the terminal (terminal.visible).
-    return {"out": visible(json.dumps(columns, ensure_ascii=False, separators=(", ", ": "))),
+    # table cells, escaped for the terminal (terminal.visible). The list names what is missing
+    # by readiness item id ("GEN-3"); `show` and the exports give the words.
+    listed = columns | {"missing": {m: [item.split(": ", 1)[0] for item in items] for m, items in columns["missing"].items()}}
+    return {"out": visible(json.dumps(listed, ensure_ascii=False, separators=(", ", ": "))),
             "cells": [visible(cell) for cell in table_cells(columns)]}
 
 
-ROW_FORMAT = "1"  # a change to the columns or their escaping: every row is made again
+ROW_FORMAT = "2"  # a change to the columns or their escaping: every row is made again
 
 
 def current(row: dict, now: datetime.datetime) -> bool:

@@ -30,11 +30,12 @@ def select_rows(rows: dict, *, status=None, urgent=False, mandate=None) -> list[
 
 
 def json_lines(rows: list[dict]):
-    """The list as a JSON array, one case per line (each row's line was made with the row)."""
-    yield "["
+    """The list as a JSON array, one case per line, as UTF-8 (each row's line was made with the row)."""
+    yield b"["
     for number, row in enumerate(rows):
-        yield row["out"] + ("," if number < len(rows) - 1 else "")
-    yield "]"
+        out = row["out"] if isinstance(row["out"], bytes) else row["out"].encode()
+        yield out + (b"," if number < len(rows) - 1 else b"")
+    yield b"]"
 
 
 def format_table(rows: list[dict]) -> str:
