@@ -81,26 +81,33 @@ class CaseStore:
 
     # --- files ------------------------------------------------------------------------------
 
-    def _read(self, path: Path, what: str, hint: str | None = None):
+    def _decrypt(self, path: Path, what: str, hint: str | None = None) -> bytes:
         try:
             with open(path, "rb") as f:
-                data = age.decrypt(self.identities, f).read()
+                return age.decrypt(self.identities, f).read()
         except age.NoIdentityMatchError:
             raise DeskError("this vault is not encrypted to your identity (another organisation's vault, or the wrong key)",
                             hint="check -i / INTAKE_IDENTITY") from None
-        except age.AgeError as exc:
-            raise StoreDamaged(f"{what} ({path.relative_to(self.root)}) is damaged ({exc}); nothing was changed", hint=hint) from None
+        except (age.AgeError, OSError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else exc
+            raise StoreDamaged(f"{what} ({path.relative_to(self.root)}) is damaged ({reason}); nothing was changed", hint=hint) from None
+
+    def _encrypt_to(self, path: Path, plaintext: bytes) -> None:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with AtomicFile(path, overwrite=True) as f:
+            writer = age.encrypt(self._recipients, f)
+            writer.write(plaintext)
+            writer.close()
+
+    def _read(self, path: Path, what: str, hint: str | None = None):
+        data = self._decrypt(path, what, hint)
         try:
             return json.loads(data)
         except ValueError:
             raise StoreDamaged(f"{what} ({path.relative_to(self.root)}) is damaged (not JSON); nothing was changed", hint=hint) from None
 
     def _write(self, path: Path, data) -> None:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with AtomicFile(path, overwrite=True) as f:
-            writer = age.encrypt(self._recipients, f)
-            writer.write(_dumps(data))
-            writer.close()
+        self._encrypt_to(path, _dumps(data))
 
     def create(self) -> None:
         for folder in (self.cases_dir, self.index_dir, self.audit_dir):
@@ -200,25 +207,12 @@ class CaseStore:
             if any(b"\t" in part or b"\n" in part for part in parts):
                 raise StoreDamaged(f"the index row of case {case_id!r} cannot be stored (a tab or newline in it)")
             lines.append(b"\t".join(parts))
-        path = self._shard_path(prefix)
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with AtomicFile(path, overwrite=True) as f:
-            writer = age.encrypt(self._recipients, f)
-            writer.write(b"\n".join(lines))
-            writer.close()
+        self._encrypt_to(self._shard_path(prefix), b"\n".join(lines))
 
     def _read_shard(self, prefix: str) -> dict:
         path = self._shard_path(prefix)
         damaged = StoreDamaged(f"the vault index ({path.relative_to(self.root)}) is damaged", hint=REBUILD_HINT)
-        try:
-            with open(path, "rb") as f:
-                data = age.decrypt(self.identities, f).read()
-        except age.NoIdentityMatchError:
-            raise DeskError("this vault is not encrypted to your identity (another organisation's vault, or the wrong key)",
-                            hint="check -i / INTAKE_IDENTITY") from None
-        except (age.AgeError, OSError):
-            raise damaged from None
-        lines = data.split(b"\n")
+        lines = self._decrypt(path, "the vault index", REBUILD_HINT).split(b"\n")
         rows = {}
         try:
             header = json.loads(lines[0])
