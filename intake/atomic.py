@@ -39,10 +39,11 @@ def _publish(temp: Path, final: Path, overwrite: bool) -> None:
 class AtomicFile:
     """`with AtomicFile(path) as f: f.write(...)`: publish on success, remove on failure."""
 
-    def __init__(self, path, *, mode: int = 0o600, overwrite: bool = False):
+    def __init__(self, path, *, mode: int = 0o600, overwrite: bool = False, sync_dir: bool = True):
         self.path = Path(path)
         self._mode = mode
         self._overwrite = overwrite
+        self._sync_dir = sync_dir  # False: the caller fsyncs the directory once, after many files
         self._file = None
         self.temp_path = None
 
@@ -61,7 +62,8 @@ class AtomicFile:
                 os.fsync(self._file.fileno())
                 self._file.close()
                 _publish(self.temp_path, self.path, self._overwrite)
-                fsync_dir(self.path.parent)
+                if self._sync_dir:
+                    fsync_dir(self.path.parent)
                 return
         except BaseException:
             self._discard()

@@ -165,7 +165,7 @@ def test_an_interrupted_import_is_finished_by_a_rerun(tmp_path, keys, usb):
 def test_bad_input_gets_one_line_and_changes_nothing(tmp_path, vault, keys, problem):
     _, key = keys
     first_case = rows(vault, key)[0]["id"]
-    shard = vault / "index" / "-.age"
+    shard = vault / "index" / "0000.age"
     before = files_of(vault)
     other_key = tmp_path / "other.txt"
     other_key.write_text(age.identity_file_text([age.HybridIdentity.generate()]))
@@ -187,7 +187,7 @@ def test_bad_input_gets_one_line_and_changes_nothing(tmp_path, vault, keys, prob
         shard.write_bytes(bytes(damaged))
         before = files_of(vault)
         result = desk(vault, key, "list")
-        expected = "intake: error: the vault index (index/-.age) is damaged"
+        expected = "intake: error: the vault index (index/0000.age) is damaged"
         assert "intake vault rebuild-index" in result.stderr.decode()
     assert result.returncode == 1
     assert result.stderr.decode().startswith(expected), result.stderr

@@ -1,32 +1,33 @@
-"""Per-case storage of the vault: one age file per case, an index of shards, an audit log.
+"""Per-case storage of the vault: one age file per case, an index, an audit log.
 
-    VAULT/cases/ID.age                  one case (state.Case as JSON): its cached report, staff
-                                        decisions, notes, redaction review and its history
-    VAULT/index/-PREFIX.age             an index shard: the list row (index.py) of every case whose
-                                        id starts with PREFIX; "-.age" is the whole index until it
-                                        outgrows one shard
-    VAULT/audit/NNNN/NNNNNNNN.age       the audit log: one segment per change, never rewritten
+    VAULT/cases/NNNN/ID.age             one case (state.Case as JSON): its cached report, staff
+                                        decisions, notes, redaction review and its history. Cases
+                                        are filed in folders of CASES_PER_FOLDER, in import order
+    VAULT/index/NNNN.age                the index shard of folder NNNN: the list row (index.py) of
+                                        every case in it
     VAULT/index/receipts.age            receipt digests -> case, and the reports quoting a receipt
                                         no case has yet: follow-ups are linked without reading
                                         the whole index (importer.link_follow_ups)
+    VAULT/audit/NNNN/NNNNNNNN.age       the audit log: one segment per change, never rewritten
     VAULT/quarantine.age                the quarantine's records (quarantine.py)
     VAULT/journal.age                   only while a change is being applied (see put)
 
-Every file is an ordinary age file encrypted to the vault's recipients, holding UTF-8 JSON, so
-`age -d -i KEY cases/ID.age` reads a case without this software. Reading needs the identity;
-writing needs only the public recipients.
+Every file is an ordinary age file encrypted to the vault's recipients, holding UTF-8 JSON (a
+shard: JSON lines), so `age -d -i KEY cases/0000/ID.age` reads a case without this software.
+Reading needs the identity; writing needs only the public recipients.
+
+Why folders in import order: a batch import fills the newest folder and opens the next, so it
+rewrites only the shards of those folders, however large the vault; a change to one case
+rewrites one shard of at most CASES_PER_FOLDER rows; `list` decrypts one shard per folder, all
+of them full. Where a case is, is the folder its file is in (nothing else to keep in step), and
+the index is checked against the folders as it is read: a case without its row is found.
 
 A change (put) is one unit: it is first written whole to journal.age (the commit point), then
 applied file by file (each by an atomic rename), then the journal is removed. A crash before
 the journal is complete changes nothing; a crash after it leaves a journal, and the next command
 to open the vault applies it again before anything else (repair): applying twice writes the same
-bytes' worth of content, so nothing is lost and nothing is half-done. The caller holds the vault
-lock (vault.py) for every call.
-
-Shards hold at most SHARD_ROWS rows: a fuller one is split into one shard per next character of
-the id (children written first, then the parent removed), so a change rewrites a bounded amount
-of index however large the vault grows. A parent still present next to its children means the
-split was interrupted: the children are ignored and removed, and the parent stands.
+content to the same places, so nothing is lost and nothing is half-done. The caller holds the
+vault lock (vault.py) for every call.
 """
 
 import json
@@ -39,13 +40,12 @@ from ..atomic import AtomicFile, fsync_dir
 from .errors import DeskError
 
 CASE_SCHEMA = "intake.case/1"
-SHARD_SCHEMA = "intake.index-shard/2"
+SHARD_SCHEMA = "intake.index-shard/3"
 AUDIT_SCHEMA = "intake.audit-segment/1"
 JOURNAL_SCHEMA = "intake.journal/1"
 QUARANTINE_SCHEMA = "intake.quarantine/1"
 RECEIPTS_SCHEMA = "intake.receipts/1"
-SHARD_ROWS = 128
-ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"  # case ids are lowercase base32 (case_ids.py)
+CASES_PER_FOLDER = 128
 SEGMENTS_PER_FOLDER = 1000
 REBUILD_HINT = "the cases are intact: rebuild the index from them with 'intake vault rebuild-index'"
 
@@ -59,6 +59,21 @@ def _linking(row: dict | None) -> tuple:
 
 class StoreDamaged(DeskError):
     pass
+
+
+def _listdir(folder: Path) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except FileNotFoundError:
+        return []
+
+
+def _folder_name(number: int) -> str:
+    return f"{number:04d}"
+
+
+def _is_folder_name(name: str) -> bool:
+    return name.isdigit() and name.isascii() and len(name) >= 4
 
 
 def _dumps(data) -> bytes:
@@ -77,7 +92,7 @@ class CaseStore:
         self.journal_path = self.root / "journal.age"
         self._recipients = recipients
         self.identities = identities
-        self._live: set[str] | None = None  # live shard prefixes
+        self._where: dict[str, str] | None = None  # case id -> its folder (_locate)
 
     # --- files ------------------------------------------------------------------------------
 
@@ -92,9 +107,9 @@ class CaseStore:
             reason = exc.strerror if isinstance(exc, OSError) else exc
             raise StoreDamaged(f"{what} ({path.relative_to(self.root)}) is damaged ({reason}); nothing was changed", hint=hint) from None
 
-    def _encrypt_to(self, path: Path, plaintext: bytes) -> None:
+    def _encrypt_to(self, path: Path, plaintext: bytes, sync_dir: bool = True) -> None:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with AtomicFile(path, overwrite=True) as f:
+        with AtomicFile(path, overwrite=True, sync_dir=sync_dir) as f:
             writer = age.encrypt(self._recipients, f)
             writer.write(plaintext)
             writer.close()
@@ -106,38 +121,66 @@ class CaseStore:
         except ValueError:
             raise StoreDamaged(f"{what} ({path.relative_to(self.root)}) is damaged (not JSON); nothing was changed", hint=hint) from None
 
-    def _write(self, path: Path, data) -> None:
-        self._encrypt_to(path, _dumps(data))
+    def _write(self, path: Path, data, sync_dir: bool = True) -> None:
+        self._encrypt_to(path, _dumps(data), sync_dir)
 
     def create(self) -> None:
         for folder in (self.cases_dir, self.index_dir, self.audit_dir):
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        self._write_shard("", {})
         self._write(self._receipts_path, {"schema": RECEIPTS_SCHEMA, "receipts": {}, "waiting": {}})
-        self._live = None
+        self._where = None
 
     # --- cases ------------------------------------------------------------------------------
 
-    def case_path(self, case_id: str) -> Path:
-        return self.cases_dir / f"{case_id}.age"
+    def _locate(self) -> dict[str, str]:
+        """Where every case is: {case id: folder}, from the folders alone (no decryption)."""
+        if self._where is None:
+            where = {}
+            for folder in sorted(f for f in _listdir(self.cases_dir) if _is_folder_name(f)):
+                for name in _listdir(self.cases_dir / folder):
+                    if name.endswith(".age") and not name.startswith("."):
+                        if where.setdefault(name[:-4], folder) != folder:
+                            raise StoreDamaged(f"case {name[:-4]} is in two folders ({where[name[:-4]]} and {folder})")
+            self._where = where
+        return self._where
 
     def case_ids(self) -> list[str]:
-        """Every case with a file (damaged ones too), from the folder alone: no decryption."""
-        try:
-            names = os.listdir(self.cases_dir)
-        except FileNotFoundError:
-            return []
-        return [n[:-4] for n in names if n.endswith(".age") and not n.startswith(".")]
+        """Every case with a file (damaged ones too)."""
+        return list(self._locate())
+
+    def case_path(self, case_id: str, folder: str | None = None) -> Path:
+        return self.cases_dir / (folder or self._locate()[case_id]) / f"{case_id}.age"
 
     def get(self, case_id: str):
         """The stored record of one case (a JSON object, not yet checked), or None."""
-        path = self.case_path(case_id)
-        if not path.exists():
+        if case_id not in self._locate():
             return None
-        data = self._read(path, f"case {case_id}")
+        data = self._read(self.case_path(case_id), f"case {case_id}")
         if not isinstance(data, dict) or data.get("schema") != CASE_SCHEMA or "case" not in data:
             raise StoreDamaged(f"case {case_id} is damaged (not an {CASE_SCHEMA} file)")
         return data["case"]
+
+    def place(self, case_ids) -> dict[str, str]:
+        """Folders for cases not yet in the vault: the newest folder until it holds
+        CASES_PER_FOLDER, then the next. Nothing is written (put records them in its journal)."""
+        where = self._locate()
+        folders = sorted(set(where.values()), key=int)
+        newest = folders[-1] if folders else _folder_name(0)
+        count = sum(1 for f in where.values() if f == newest)
+        places = {}
+        for case_id in case_ids:
+            if case_id in where:
+                continue
+            if count >= CASES_PER_FOLDER:
+                newest, count = _folder_name(int(newest) + 1), 0
+            places[case_id] = newest
+            count += 1
+        return places
+
+    def write_case(self, case_id: str, record, folder: str, sync_dir: bool = True) -> None:
+        """Write one case record in its folder (put does this; migration writes before it commits).
+        sync_dir=False: the caller fsyncs the folder once its files are all written."""
+        self._write(self.case_path(case_id, folder), {"schema": CASE_SCHEMA, "case": record}, sync_dir)
 
     # --- the index --------------------------------------------------------------------------
 
@@ -172,34 +215,20 @@ class CaseStore:
         self._write(self._receipts_path, {"schema": RECEIPTS_SCHEMA, "receipts": receipts, "waiting": waiting})
 
     def forget_layout(self) -> None:
-        self._live = None
+        """Read the folders again (another command may have changed them since)."""
+        self._where = None
 
-    def _shard_path(self, prefix: str) -> Path:
-        return self.index_dir / f"-{prefix}.age"
-
-    def _live_prefixes(self) -> set[str]:
-        if self._live is None:
-            present = {n[1:-4] for n in os.listdir(self.index_dir) if n.startswith("-") and n.endswith(".age")}
-            self._live = {p for p in present if not any(p[:n] in present for n in range(len(p)))}
-            if not self._live:
-                raise StoreDamaged("the vault index is missing (index/ holds no shard)", hint=REBUILD_HINT)
-        return self._live
-
-    def _shard_of(self, case_id: str) -> str:
-        live = self._live_prefixes()
-        for length in range(len(case_id) + 1):
-            if case_id[:length] in live:
-                return case_id[:length]
-        raise StoreDamaged(f"the vault index has no shard for case {case_id}")
+    def _shard_path(self, folder: str) -> Path:
+        return self.index_dir / f"{folder}.age"
 
     # A shard is UTF-8 text: a JSON header line, then one line per case: its id, its row's fields
     # (JSON), its list line (JSON) and its table cells (JSON), tab-separated. The list line is
     # kept as bytes, never parsed: reading 50,000 rows then costs little more than their bytes.
     # (json.dumps escapes tabs and newlines inside strings, so neither occurs in a field.)
 
-    def _write_shard(self, prefix: str, rows: dict) -> None:
-        lines = [json.dumps({"schema": SHARD_SCHEMA, "prefix": prefix, "rows": len(rows)}).encode()]
-        for case_id, row in rows.items():
+    def _write_shard(self, folder: str, rows: dict) -> None:
+        lines = [json.dumps({"schema": SHARD_SCHEMA, "folder": folder, "rows": len(rows)}).encode()]
+        for case_id, row in sorted(rows.items()):
             fields = {k: v for k, v in row.items() if k not in ("out", "cells")}
             out = row.get("out", b"")
             parts = [case_id.encode(), json.dumps(fields, ensure_ascii=False).encode(), out if isinstance(out, bytes) else out.encode(),
@@ -207,16 +236,18 @@ class CaseStore:
             if any(b"\t" in part or b"\n" in part for part in parts):
                 raise StoreDamaged(f"the index row of case {case_id!r} cannot be stored (a tab or newline in it)")
             lines.append(b"\t".join(parts))
-        self._encrypt_to(self._shard_path(prefix), b"\n".join(lines))
+        self._encrypt_to(self._shard_path(folder), b"\n".join(lines))
 
-    def _read_shard(self, prefix: str) -> dict:
-        path = self._shard_path(prefix)
+    def _read_shard(self, folder: str, missing_ok: bool = False) -> dict:
+        path = self._shard_path(folder)
         damaged = StoreDamaged(f"the vault index ({path.relative_to(self.root)}) is damaged", hint=REBUILD_HINT)
+        if missing_ok and not path.exists():
+            return {}
         lines = self._decrypt(path, "the vault index", REBUILD_HINT).split(b"\n")
         rows = {}
         try:
             header = json.loads(lines[0])
-            if not isinstance(header, dict) or header.get("schema") != SHARD_SCHEMA or header.get("prefix") != prefix \
+            if not isinstance(header, dict) or header.get("schema") != SHARD_SCHEMA or header.get("folder") != folder \
                     or header.get("rows") != len(lines) - 1:
                 raise ValueError("header")
             split = [line.split(b"\t") for line in lines[1:]]
@@ -237,51 +268,51 @@ class CaseStore:
             raise damaged from None
         return rows
 
+    def _folders(self) -> dict[str, set]:
+        """{folder: the ids of the cases filed in it}."""
+        folders: dict[str, set] = {}
+        for case_id, folder in self._locate().items():
+            folders.setdefault(folder, set()).add(case_id)
+        return folders
+
     def index(self):
-        """Every row of the index: yields (case id, row) shard by shard (rows are index.py's)."""
-        for prefix in sorted(self._live_prefixes()):
-            yield from self._read_shard(prefix).items()
+        """Every row of the index: yields (case id, row) shard by shard (rows are index.py's).
+        Each shard is checked against its folder: a case without its row, or a row without its
+        case, is damage (StoreDamaged, with the way to rebuild)."""
+        for folder, ids in sorted(self._folders().items()):
+            rows = self._read_shard(folder)
+            if rows.keys() != ids:
+                raise StoreDamaged(f"the vault index (index/{folder}.age) does not match the cases in cases/{folder}/",
+                                   hint=REBUILD_HINT)
+            yield from rows.items()
 
     def row(self, case_id: str) -> dict | None:
         """One case's row, from its shard alone."""
-        return self._read_shard(self._shard_of(case_id)).get(case_id)
+        folder = self._locate().get(case_id)
+        return None if folder is None else self._read_shard(folder).get(case_id)
 
-    def _write_rows(self, changed: dict) -> None:
-        """Set (row) or drop (None) the rows of `changed`, shard by shard; split shards that outgrow SHARD_ROWS."""
-        by_shard: dict[str, dict] = {}
+    def _write_rows(self, changed: dict, places: dict) -> None:
+        """Set (row) or drop (None) the rows of `changed`, shard by shard (a case's shard is that
+        of its folder: `places`, else where its file is)."""
+        by_folder: dict[str, dict] = {}
+        where = self._locate()
         for case_id, row in changed.items():
-            by_shard.setdefault(self._shard_of(case_id), {})[case_id] = row
+            folder = places.get(case_id) or where.get(case_id)
+            if folder is None:
+                raise StoreDamaged(f"the index row of case {case_id} has no case file to go with")
+            by_folder.setdefault(folder, {})[case_id] = row
         linking = {}  # rows whose receipt, quoted receipt or link changed: the receipts file follows
-        for prefix, updates in sorted(by_shard.items()):
-            rows = self._read_shard(prefix)
+        for folder, updates in sorted(by_folder.items()):
+            rows = self._read_shard(folder, missing_ok=True)  # a new folder's first rows
             for case_id, row in updates.items():
                 old = rows.pop(case_id, None) if row is None else rows.get(case_id)
                 if row is not None:
                     rows[case_id] = row
                 if _linking(old) != _linking(row):
                     linking[case_id] = row
-            self._store_shard(prefix, rows)
+            self._write_shard(folder, rows)
         if linking:
             self._store_receipts(linking)
-
-    def _store_shard(self, prefix: str, rows: dict) -> None:
-        if len(rows) <= SHARD_ROWS or len(prefix) >= 11 or any(len(i) <= len(prefix) for i in rows):
-            self._write_shard(prefix, rows)
-            return
-        # One child per next character: the id alphabet, and any other character an id here has
-        # (a migrated "damaged-N"). Children first: the parent stays valid until they all exist.
-        for char in sorted(set(ID_ALPHABET) | {i[len(prefix)] for i in rows}):
-            child = prefix + char
-            self._store_shard(child, {i: r for i, r in rows.items() if i.startswith(child)})
-        self._shard_path(prefix).unlink(missing_ok=True)
-        fsync_dir(self.index_dir)
-        self._live = None
-
-    def remove_stale_shards(self) -> None:
-        """Shards an interrupted split left next to their parent (they are ignored on reading)."""
-        present = {n[1:-4] for n in os.listdir(self.index_dir) if n.startswith("-") and n.endswith(".age")}
-        for prefix in present - self._live_prefixes():
-            self._shard_path(prefix).unlink(missing_ok=True)
 
     def rebuild_index(self, rows: dict) -> None:
         """Replace the whole index with `rows` (rebuilt from the case files by the caller). The new
@@ -291,12 +322,13 @@ class CaseStore:
         shutil.rmtree(fresh, ignore_errors=True)
         shutil.rmtree(old, ignore_errors=True)
         fresh.mkdir(mode=0o700)
-        self.index_dir, self._live = fresh, {""}
+        self.index_dir = fresh
         try:
-            self._store_shard("", rows)
+            for folder, ids in sorted(self._folders().items()):
+                self._write_shard(folder, {case_id: rows[case_id] for case_id in ids})
             self._store_receipts(rows, {}, {})
         finally:
-            self.index_dir, self._live = final, None
+            self.index_dir = final
         if final.exists():
             os.rename(final, old)
         os.rename(fresh, final)
@@ -353,17 +385,26 @@ class CaseStore:
             return
         if self.pending():  # an earlier put of this process was cut short: finish it first
             self.repair()
+        where = self._locate()
+        places = {case_id: where[case_id] for case_id in cases.keys() | rows.keys() if case_id in where}
+        places |= self.place(case_id for case_id, record in cases.items() if record is not None)
         journal = {"schema": JOURNAL_SCHEMA, "segment": self._next_segment() if audit else None,
-                   "cases": cases, "rows": rows, "audit": audit, "quarantine": quarantine}
+                   "cases": cases, "places": places, "rows": rows, "audit": audit, "quarantine": quarantine}
         self._write(self.journal_path, journal)
         self._apply(journal, crash_after)
 
     def _apply(self, journal: dict, crash_after=None, index: bool = True) -> None:
+        places, where = journal["places"], self._locate()
         for case_id, record in journal["cases"].items():
             if record is None:
-                self.case_path(case_id).unlink(missing_ok=True)
+                if case_id in places:
+                    self.case_path(case_id, places[case_id]).unlink(missing_ok=True)
+                where.pop(case_id, None)
             else:
-                self._write(self.case_path(case_id), {"schema": CASE_SCHEMA, "case": record})
+                self.write_case(case_id, record, places[case_id], sync_dir=False)
+                where[case_id] = places[case_id]
+        for folder in sorted(set(places[i] for i in journal["cases"] if i in places)):
+            fsync_dir(self.cases_dir / folder)
         if journal["cases"]:
             fsync_dir(self.cases_dir)
         if crash_after == "cases":
@@ -373,7 +414,7 @@ class CaseStore:
         if journal["quarantine"] is not None:
             self._write(self.quarantine_path, {"schema": QUARANTINE_SCHEMA, "records": journal["quarantine"]})
         if journal["rows"] and index:
-            self._write_rows(journal["rows"])
+            self._write_rows(journal["rows"], places)
         if crash_after == "index":
             raise _InjectedCrash("after the index")
         self.journal_path.unlink()
@@ -385,16 +426,13 @@ class CaseStore:
     def repair(self, index: bool = True) -> bool:
         """Finish a change a crash interrupted (exclusive lock held). Returns whether one was.
         index=False leaves its rows out (for a rebuild of the whole index)."""
-        repaired = False
-        if self.journal_path.exists():
-            journal = self._read(self.journal_path, "the journal of an interrupted change")
-            if not isinstance(journal, dict) or journal.get("schema") != JOURNAL_SCHEMA:
-                raise StoreDamaged("the journal of an interrupted change is damaged")
-            self._apply(journal, index=index)
-            repaired = True
-        if index and self.index_dir.exists():
-            self.remove_stale_shards()
-        return repaired
+        if not self.journal_path.exists():
+            return False
+        journal = self._read(self.journal_path, "the journal of an interrupted change")
+        if not isinstance(journal, dict) or journal.get("schema") != JOURNAL_SCHEMA:
+            raise StoreDamaged("the journal of an interrupted change is damaged")
+        self._apply(journal, index=index)
+        return True
 
 
 class _InjectedCrash(BaseException):

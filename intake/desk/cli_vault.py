@@ -15,7 +15,7 @@ def vault_group():
 @vault_group.command("migrate")
 @vault_options
 def vault_migrate(session):
-    """Convert a first-format vault (one state.age) to per-case storage; the old state is kept."""
+    """Convert a vault of an earlier format to the current one (a first-format state is kept)."""
     from .migrate import migrate
     from .progress import Progress
 
@@ -23,8 +23,9 @@ def vault_migrate(session):
     with Progress(0, "migrating") as bar:  # its total is set once the old state is read
         result = migrate(vault, session.identities, bar)
     click.echo(json.dumps(result, indent=1))
-    click.echo(f"intake: migrated {result['cases']} case(s) and {result['audit_entries']} audit entries; the old state is "
-               f"kept as {result['old_state']}: delete it once you have a backup of the new vault", err=True)
+    kept = f"; the old state is kept as {result['old_state']}: delete it once you have a backup of the new vault" \
+        if result["old_state"] else ""
+    click.echo(f"intake: migrated {result['cases']} case(s) and {result['audit_entries']} audit entries{kept}", err=True)
 
 
 @vault_group.command("rebuild-index")

@@ -25,7 +25,7 @@ from .progress import Progress
 from .sources import Candidate
 from ..submission import SubmissionError
 from .state import Case, VaultState, case_from_json, timestamp
-from .submission import Submission, Discard, verify_whole_file
+from .submission import Submission, Discard
 
 SAVE_EVERY = 500
 _DISCARD = Discard()
@@ -62,8 +62,7 @@ def _check(path: Path, identities) -> dict:
     """The validated report of a fully authenticated submission file."""
     if os.stat(path).st_size > MAX_FILE_BYTES:
         raise DeskError(f"larger than the {caps.MAX_ARCHIVE_BYTES >> 30} GiB a submission may be")
-    verify_whole_file(path, identities)
-    with Submission(path, identities) as submission:
+    with Submission(path, identities, whole=True) as submission:
         for entry in submission.report()["attachments"]:  # each one's size and SHA-256 as listed
             submission.copy_attachment(entry["entry"], _DISCARD)
         return submission.report()
@@ -79,9 +78,11 @@ def import_files(vault, identities, candidates: list[Candidate], progress_stream
                 outcomes.append(_import_one(vault, state, identities, candidate, released))
                 bar.advance()
                 if count % SAVE_EVERY == 0:
+                    vault.sync_submissions()
                     state.commit(forget=True)
         finally:
             # Also on Ctrl-C or a full disk: what was imported so far is recorded.
+            vault.sync_submissions()
             state.commit(forget=True)
             link_follow_ups(state)
             state.commit()
@@ -151,6 +152,7 @@ def release(vault, state: VaultState, identities, quarantine_id: str, released: 
     label = state.quarantine[quarantine_id]["source"]
     removed = state.quarantine[quarantine_id].get("removed_case")
     outcome = _import_one(vault, state, identities, Candidate(source, label), released, releasing=True)
+    vault.sync_submissions()  # before the caller commits the case
     if outcome.result == "imported" and removed is not None:
         _restore(state, outcome.case, removed)
     if outcome.result == "duplicate":  # already a case (imported from another copy)

@@ -1,4 +1,4 @@
-"""Vault maintenance: converting a first-format vault, and rebuilding the index.
+"""Vault maintenance: converting a vault of an earlier format, and rebuilding the index.
 
 `migrate` turns a vault of the first format (intake.vault/1: every case, the audit log and the
 quarantine records in one state.age) into per-case storage (casestore.py). The new files are
@@ -6,6 +6,11 @@ written next to the old state; they are read back and compared with it field by 
 then does vault.json switch to the new format (one atomic rename: the commit point). The old
 state is kept as state-1.age until staff delete it. An interrupted migration leaves the vault in
 the old format, and running it again starts afresh.
+
+A vault of the second format (intake.vault/2: every case file directly in cases/, the index in
+shards by id prefix) has its case files moved, unchanged, into folders (each a rename inside
+the vault, so a rerun after a crash moves the rest), and its index rebuilt from them; its audit
+log and quarantine records are already in the current form.
 """
 
 import json
@@ -13,11 +18,12 @@ import os
 import shutil
 
 from .. import age
+from ..atomic import fsync_dir
 from .casestore import CaseStore
 from .errors import DeskError
 from .index import damaged_row, refresh, row_for
 from .state import Case, load_case, now_utc
-from .vault import FORMAT
+from .vault import FORMAT, FORMAT_2
 
 OLD_STATE = "state.age"
 OLD_STATE_SCHEMA = "intake.vault-state/1"
@@ -66,8 +72,10 @@ def migrate(vault, identities, progress=None) -> dict:
         if meta["format"] == FORMAT:
             raise DeskError(f"the vault at {vault.root} is already in the current format")
         recipients = [age.parse_recipient(r) for r in meta["recipients"]]
-        old = read_state_1(vault, identities)
         store = CaseStore(vault.root, recipients, identities)
+        if meta["format"] == FORMAT_2:
+            return _migrate_2(vault, meta, store, progress)
+        old = read_state_1(vault, identities)
         for leftover in (store.cases_dir, store.index_dir, store.audit_dir):  # of an interrupted run
             shutil.rmtree(leftover, ignore_errors=True)
         for leftover in (store.quarantine_path, store.journal_path):
@@ -81,14 +89,16 @@ def migrate(vault, identities, progress=None) -> dict:
         now, records, rows = now_utc(), {}, {}
         if progress is not None:
             progress.total = len(old["cases"])
-        for number, stored in enumerate(old["cases"]):
-            case_id, record = _converted(number, stored, history)
+        converted = [_converted(number, stored, history) for number, stored in enumerate(old["cases"])]
+        places = store.place(case_id for case_id, _ in converted)  # in the old order: that of import
+        for case_id, record in converted:
             records[case_id] = record
             found = load_case(case_id, record)
             rows[case_id] = row_for(found, now) if isinstance(found, Case) else damaged_row(found.reason, case_id)
-            store._write(store.case_path(case_id), {"schema": "intake.case/1", "case": record})
+            store.write_case(case_id, record, places[case_id], sync_dir=False)
             if progress is not None:
                 progress.advance()
+        _sync_folders(store)
         for quarantine_id, record in quarantine.items():
             if quarantine_id not in records and isinstance(record, dict):
                 record = record | {"history": history.get(quarantine_id, [])}
@@ -102,6 +112,54 @@ def migrate(vault, identities, progress=None) -> dict:
         (vault.root / "state.prev.age").unlink(missing_ok=True)  # older still: state-1.age supersedes it
         return {"cases": len(records), "damaged": sum(r["damaged"] is not None for r in rows.values()),
                 "audit_entries": len(audit), "quarantined": len(quarantine), "old_state": KEPT_STATE}
+
+
+def _sync_folders(store: CaseStore) -> None:
+    for folder in sorted(os.listdir(store.cases_dir)):
+        fsync_dir(store.cases_dir / folder)
+    fsync_dir(store.cases_dir)
+    store.forget_layout()
+
+
+def _migrate_2(vault, meta: dict, store: CaseStore, progress) -> dict:
+    """Second format to this one: case files filed in folders, then the index rebuilt from them."""
+    _finish_journal_2(store)
+    flat = sorted(n[:-4] for n in os.listdir(store.cases_dir) if n.endswith(".age") and not n.startswith("."))
+    for case_id, folder in store.place(flat).items():
+        (store.cases_dir / folder).mkdir(mode=0o700, exist_ok=True)
+        os.rename(store.cases_dir / f"{case_id}.age", store.case_path(case_id, folder))
+    _sync_folders(store)
+    for leftover in store.index_dir.glob("-*.age"):  # the old shards (receipts.age is rebuilt too)
+        leftover.unlink()
+    if progress is not None:
+        progress.total = len(store.case_ids())
+    rows = refresh(store, sorted(store.case_ids()), now_utc(), progress)
+    store.rebuild_index(rows)
+    vault.write_meta(meta | {"format": FORMAT, "migrated": now_utc().isoformat(timespec="seconds")})
+    return {"cases": len(rows), "damaged": sum(r["damaged"] is not None for r in rows.values()),
+            "audit_entries": sum(1 for _ in store.audit()), "quarantined": len(store.quarantine()), "old_state": None}
+
+
+def _finish_journal_2(store: CaseStore) -> None:
+    """A change the second format's desk left unfinished: its case files (flat, as that desk
+    wrote them), audit segment and quarantine records; its rows are rebuilt with the index."""
+    if not store.pending():
+        return
+    journal = store._read(store.journal_path, "the journal of an interrupted change")
+    if not isinstance(journal, dict) or not isinstance(journal.get("cases"), dict):
+        raise DeskError("the journal of an interrupted change is damaged; nothing was changed")
+    for case_id, record in journal["cases"].items():
+        path = store.cases_dir / f"{case_id}.age"
+        if record is None:
+            path.unlink(missing_ok=True)
+        else:
+            store._write(path, {"schema": "intake.case/1", "case": record})
+    if journal.get("audit"):
+        store._write(store._segment_path(journal["segment"]), {"schema": "intake.audit-segment/1", "entries": journal["audit"]})
+    if journal.get("quarantine") is not None:
+        store._write(store.quarantine_path, {"schema": "intake.quarantine/1", "records": journal["quarantine"]})
+    store.journal_path.unlink()
+    fsync_dir(store.root)
 
 
 def _verify(store: CaseStore, old: dict, records: dict) -> None:

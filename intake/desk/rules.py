@@ -84,9 +84,14 @@ NUMBER = re.compile(r"\d+")
 def values(data, path: str) -> list:
     """Every value at a dotted path, lists flattened; [] when anything on the way is missing."""
     found = [data]
-    for key in path.replace("[]", "").split("."):
+    for key in _keys(path):
         found = [v for item in found if isinstance(item, dict) for v in _flat(item.get(key))]
     return found
+
+
+@functools.lru_cache(maxsize=1024)
+def _keys(path: str) -> tuple:
+    return tuple(path.replace("[]", "").split("."))
 
 
 def _flat(value) -> list:
@@ -147,10 +152,22 @@ class _Context:
     # until then the whole result stands (a skipped test could only matter once an evaluated
     # one changes). None: no evaluated test depends on the day.
     changes_on: datetime.date | None = None
+    # Values found at a path, per object searched: many rules read the same paths of a report.
+    found: dict = dataclasses.field(default_factory=dict)
+
+    def values(self, data, path: str) -> list:
+        key = (id(data), path)  # the objects searched live as long as this context
+        if key not in self.found:
+            self.found[key] = values(data, path)
+        return self.found[key]
 
     def may_change_on(self, day: datetime.date) -> None:
         if day > self.today and (self.changes_on is None or day < self.changes_on):
             self.changes_on = day
+
+
+def _texts(found) -> list:
+    return [_folded(v) for v in found if isinstance(v, str)]
 
 
 def _dates(found) -> list:
@@ -192,7 +209,7 @@ def _age_test(found, arg, ctx, holds) -> bool:
 TESTS = {  # predicate -> test(values found at the path, the predicate's argument, context)
     "in": lambda found, arg, ctx: any(v in arg for v in found if not isinstance(v, (dict, list))),
     "filled": lambda found, arg, ctx: any(map(_filled, found)) == arg,
-    "text_any": lambda found, arg, ctx: any(k in _folded(v) for v in found if isinstance(v, str) for k in arg),
+    "text_any": lambda found, arg, ctx: any(k in text for text in _texts(found) for k in arg),
     "within_days": _within_days,
     "older_than_days": _older_than_days,
     "due_within_days": _due_within_days,
@@ -214,7 +231,9 @@ def _holds(cond: dict, data, ctx: _Context) -> bool:
     if "suggested" in cond:
         return any(m in ctx.suggested for m in cond["suggested"])
     (name,) = cond.keys() - {"path"}
-    return TESTS[name]([v for p in cond["path"] for v in values(data, p)], cond[name], ctx)
+    paths = cond["path"]
+    found = ctx.values(data, paths[0]) if len(paths) == 1 else [v for p in paths for v in ctx.values(data, p)]
+    return TESTS[name](found, cond[name], ctx)
 
 
 def matches(condition: dict, data, now: datetime.datetime) -> bool:

@@ -1,11 +1,15 @@
 """Opening one submission file on the desk: age's random-access reader under the strict reader.
 
 The file is decrypted chunk by chunk as the ZIP reader asks for ranges, so showing a case or
-extracting one attachment decrypts only what it reads and nothing is written to disk. What the
-archive may hold is checked by intake.submission (docs/submission-format.md, "What the desk
-accepts"); any failure there is a DeskError that names the file and the rule, never content.
+extracting one attachment decrypts only what it reads and nothing is written to disk. Import
+opens it `whole`: every chunk is authenticated before anything in it is used (a small file by
+decrypting it once into memory, a larger one by a first pass over all of it). What the archive
+may hold is checked by intake.submission (docs/submission-format.md, "What the desk accepts");
+any failure there is a DeskError that names the file and the rule, never content.
 """
 
+import io
+import os
 import shutil
 from pathlib import Path
 
@@ -15,12 +19,20 @@ from ..submission.archive import read_archive
 from .errors import DeskError
 
 
+IN_MEMORY_BYTES = 8 << 20  # a `whole` submission up to this size is decrypted once, into memory
+
+
 class Submission:
-    def __init__(self, path: Path, identities):
+    def __init__(self, path: Path, identities, *, whole: bool = False):
         self.path = Path(path)
         self._file = open(self.path, "rb")
         try:
-            reader = age.open_random_access(identities, self._file)
+            if whole and os.fstat(self._file.fileno()).st_size <= IN_MEMORY_BYTES:
+                reader = io.BytesIO(age.decrypt(identities, self._file).read())  # raises where it is damaged
+            else:
+                if whole:
+                    verify_whole_file(self.path, identities)
+                reader = age.open_random_access(identities, self._file)
             try:
                 self.archive = read_archive(reader)
             except SubmissionError as exc:

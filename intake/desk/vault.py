@@ -10,7 +10,7 @@
 Writing needs only the public recipients; reading needs the identity. Every change is made under
 an exclusive lock as one journalled unit (casestore.put), so concurrent commands never lose each
 other's updates and a crash leaves either the old vault or, after repair, the new one. A vault of
-the first format (one state.age holding every case) is converted by `intake vault migrate`.
+an earlier format is converted by `intake vault migrate` (migrate.py).
 """
 
 import contextlib
@@ -27,8 +27,11 @@ from .casestore import CaseStore
 from .errors import DeskError
 from .state import VaultState, timestamp
 
-FORMAT = "intake.vault/2"
+FORMAT = "intake.vault/3"
 FORMAT_1 = "intake.vault/1"  # one state.age (migrate.py)
+FORMAT_2 = "intake.vault/2"  # every case file in cases/, the index in shards by id prefix (migrate.py)
+OLD_FORMATS = {FORMAT_1: "the first format (every case in one state.age)",
+               FORMAT_2: "the second format (cases not yet filed in folders)"}
 ENV_VAULT = "INTAKE_VAULT"
 
 
@@ -65,7 +68,7 @@ class Vault:
     def meta(self) -> dict:
         try:
             meta = json.loads(self.meta_path.read_text())
-            if not isinstance(meta, dict) or meta.get("format") not in (FORMAT, FORMAT_1):
+            if not isinstance(meta, dict) or meta.get("format") not in (FORMAT, *OLD_FORMATS):
                 raise ValueError("format")
             [age.parse_recipient(r) for r in meta["recipients"]]
             return meta
@@ -74,9 +77,9 @@ class Vault:
 
     def recipients(self) -> list:
         meta = self.meta()
-        if meta["format"] == FORMAT_1:
-            raise DeskError(f"the vault at {self.root} is in the first format (every case in one state.age)",
-                            hint="convert it with 'intake vault migrate'; the old state is kept until the new one is verified")
+        if meta["format"] in OLD_FORMATS:
+            raise DeskError(f"the vault at {self.root} is in {OLD_FORMATS[meta['format']]}",
+                            hint="convert it with 'intake vault migrate'; nothing old is removed until the new one is verified")
         return [age.parse_recipient(r) for r in meta["recipients"]]
 
     @contextlib.contextmanager
@@ -150,7 +153,8 @@ class Vault:
         return staged, digest.digest()
 
     def store_submission(self, source: Path, case_id: str, digest: bytes) -> None:
-        """Copy a verified submission in, atomically; an identical earlier copy is kept."""
+        """Copy a verified submission in, atomically; an identical earlier copy is kept. Its
+        name is made durable by sync_submissions, which the caller runs before committing."""
         target = self.submission_path(case_id)
         if target.exists():
             from .case_ids import file_digest
@@ -161,9 +165,13 @@ class Vault:
         try:
             os.link(source, target)  # a staged copy (same folder): no second copy of the bytes
         except OSError:
-            with AtomicFile(target, mode=0o600) as out, open(source, "rb") as src:
+            with AtomicFile(target, mode=0o600, sync_dir=False) as out, open(source, "rb") as src:
                 shutil.copyfileobj(src, out, 1 << 20)
-        fsync_dir(self.submissions)
+
+    def sync_submissions(self) -> None:
+        """Make the names of the submissions stored so far durable (one fsync for a batch)."""
+        if self.submissions.exists():
+            fsync_dir(self.submissions)
 
     def remove_staged(self) -> None:
         """Staged copies an interrupted import left behind (never published, never a case)."""
