@@ -50,11 +50,15 @@ SEGMENTS_PER_FOLDER = 1000
 REBUILD_HINT = "the cases are intact: rebuild the index from them with 'intake vault rebuild-index'"
 
 
-_LINKING = ("receipt", "wants", "follow_up_of")
+# A row's receipt digests (index.row_for) go to the receipts file, not to its shard: they change
+# only when the case is made, becomes readable again, is linked or goes.
+_RECEIPT_FIELDS = ("receipt", "wants")
+_NOT_IN_SHARD = ("out", "cells", *_RECEIPT_FIELDS)
 
 
-def _linking(row: dict | None) -> tuple:
-    return tuple((row or {}).get(key) for key in _LINKING)
+def _linking_changed(old: dict | None, row: dict | None) -> bool:
+    return old is None or row is None or old.get("follow_up_of") != row.get("follow_up_of") \
+        or (old.get("damaged") is None) != (row.get("damaged") is None)
 
 
 class StoreDamaged(DeskError):
@@ -197,7 +201,7 @@ class CaseStore:
         return data["receipts"], data["waiting"]
 
     def _store_receipts(self, changed: dict, receipts=None, waiting=None) -> None:
-        """Update the receipts file for rows whose receipt, quoted receipt or link changed."""
+        """Update the receipts file for rows made, gone, linked or readable again (_linking_changed)."""
         if receipts is None:
             receipts, waiting = self.receipts()
         for case_id, row in changed.items():
@@ -206,7 +210,7 @@ class CaseStore:
             for ids in waiting.values():
                 if case_id in ids:
                     ids.remove(case_id)
-            receipt, wants, follow_up_of = _linking(row)
+            receipt, wants, follow_up_of = (row or {}).get("receipt"), (row or {}).get("wants"), (row or {}).get("follow_up_of")
             if receipt:
                 receipts[receipt] = case_id
             if wants and not follow_up_of:
@@ -229,7 +233,7 @@ class CaseStore:
     def _write_shard(self, folder: str, rows: dict) -> None:
         lines = [json.dumps({"schema": SHARD_SCHEMA, "folder": folder, "rows": len(rows)}).encode()]
         for case_id, row in sorted(rows.items()):
-            fields = {k: v for k, v in row.items() if k not in ("out", "cells")}
+            fields = {k: v for k, v in row.items() if k not in _NOT_IN_SHARD}
             out = row.get("out", b"")
             parts = [case_id.encode(), json.dumps(fields, ensure_ascii=False).encode(), out if isinstance(out, bytes) else out.encode(),
                      json.dumps(row["cells"], ensure_ascii=False).encode() if "cells" in row else b""]
@@ -238,7 +242,8 @@ class CaseStore:
             lines.append(b"\t".join(parts))
         self._encrypt_to(self._shard_path(folder), b"\n".join(lines))
 
-    def _read_shard(self, folder: str, missing_ok: bool = False) -> dict:
+    def _read_shard(self, folder: str, missing_ok: bool = False, cells: bool = True) -> dict:
+        """The rows of one shard; cells=False leaves the table cells out (as bytes, unparsed)."""
         path = self._shard_path(folder)
         damaged = StoreDamaged(f"the vault index ({path.relative_to(self.root)}) is damaged", hint=REBUILD_HINT)
         if missing_ok and not path.exists():
@@ -255,8 +260,11 @@ class CaseStore:
                 raise ValueError("row")
             # One json.loads per shard, not per row: the call's own cost is most of a small row's.
             fields = json.loads(b"[" + b",".join(parts[1] for parts in split) + b"]")
-            cells = json.loads(b"[" + b",".join(parts[3] or b"null" for parts in split) + b"]")
-            for (case_id, _, out, _), row, row_cells in zip(split, fields, cells):
+            if cells:
+                table = json.loads(b"[" + b",".join(parts[3] or b"null" for parts in split) + b"]")
+            else:
+                table = [parts[3] or None for parts in split]
+            for (case_id, _, out, _), row, row_cells in zip(split, fields, table):
                 if not isinstance(row, dict):
                     raise ValueError("row")
                 if out:
@@ -275,12 +283,13 @@ class CaseStore:
             folders.setdefault(folder, set()).add(case_id)
         return folders
 
-    def index(self):
-        """Every row of the index: yields (case id, row) shard by shard (rows are index.py's).
-        Each shard is checked against its folder: a case without its row, or a row without its
-        case, is damage (StoreDamaged, with the way to rebuild)."""
+    def index(self, cells: bool = True):
+        """Every row of the index: yields (case id, row) shard by shard (rows are index.py's,
+        without their receipt digests; cells=False: without the table cells parsed). Each shard
+        is checked against its folder: a case without its row, or a row without its case, is
+        damage (StoreDamaged, with the way to rebuild)."""
         for folder, ids in sorted(self._folders().items()):
-            rows = self._read_shard(folder)
+            rows = self._read_shard(folder, cells=cells)
             if rows.keys() != ids:
                 raise StoreDamaged(f"the vault index (index/{folder}.age) does not match the cases in cases/{folder}/",
                                    hint=REBUILD_HINT)
@@ -301,14 +310,14 @@ class CaseStore:
             if folder is None:
                 raise StoreDamaged(f"the index row of case {case_id} has no case file to go with")
             by_folder.setdefault(folder, {})[case_id] = row
-        linking = {}  # rows whose receipt, quoted receipt or link changed: the receipts file follows
+        linking = {}  # rows made, gone, linked or readable again: the receipts file follows
         for folder, updates in sorted(by_folder.items()):
             rows = self._read_shard(folder, missing_ok=True)  # a new folder's first rows
             for case_id, row in updates.items():
                 old = rows.pop(case_id, None) if row is None else rows.get(case_id)
                 if row is not None:
                     rows[case_id] = row
-                if _linking(old) != _linking(row):
+                if _linking_changed(old, row):
                     linking[case_id] = row
             self._write_shard(folder, rows)
         if linking:

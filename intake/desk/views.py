@@ -29,20 +29,37 @@ def select_rows(rows: dict, *, status=None, urgent=False, mandate=None) -> list[
     return [row for _, row in selected]
 
 
-def json_lines(rows: list[dict]):
-    """The list as a JSON array, one case per line, as UTF-8 (each row's line was made with the row)."""
-    yield b"["
-    for number, row in enumerate(rows):
-        out = row["out"] if isinstance(row["out"], bytes) else row["out"].encode()
-        yield out + (b"," if number < len(rows) - 1 else b"")
-    yield b"]"
+def json_lines(rows: list[dict], per_chunk: int = 1000):
+    """The list as a JSON array, one case per line, as UTF-8 chunks of `per_chunk` rows (each
+    row's line was made with the row; no copy of all of them is made at once)."""
+    yield b"[\n"
+    for start in range(0, len(rows), per_chunk):
+        chunk = b",\n".join(row["out"] if isinstance(row["out"], bytes) else row["out"].encode()
+                            for row in rows[start:start + per_chunk])
+        yield chunk + (b",\n" if start + per_chunk < len(rows) else b"\n")
+    yield b"]\n"
+
+
+TABLE_HEADER = ["ID", "RECEIVED", "STATUS", "URGENT", "SUGGESTED", "CONFIRMED", "READY FOR", "SUMMARY"]
+
+
+def table_lines(rows: list[dict], per_chunk: int = 1000):
+    """The list as a table: columns as wide as their widest cell (the summary last, unpadded),
+    as chunks of `per_chunk` lines, each ending in a newline."""
+    widths = [len(title) for title in TABLE_HEADER[:-1]]
+    for row in rows:
+        widths = [max(width, len(cell)) for width, cell in zip(widths, row["cells"])]
+
+    def line(cells) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths)) + "  " + cells[-1] + "\n"
+
+    yield line(TABLE_HEADER)
+    for start in range(0, len(rows), per_chunk):
+        yield "".join(line(row["cells"]) for row in rows[start:start + per_chunk])
 
 
 def format_table(rows: list[dict]) -> str:
-    header = ["ID", "RECEIVED", "STATUS", "URGENT", "SUGGESTED", "CONFIRMED", "READY FOR", "SUMMARY"]
-    lines = [header] + [row["cells"] for row in rows]
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header) - 1)]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(line, widths)) + "  " + line[-1] for line in lines)
+    return "".join(table_lines(rows)).removesuffix("\n")
 
 
 def case_document(case: Case, state: VaultState, attachments: list[dict], now) -> dict:
