@@ -313,3 +313,29 @@ def test_text_that_could_hide_itself_on_a_terminal_is_shown_escaped(tmp_path):
         assert "\\u009b8mHIDDEN" in shown or "HIDDEN" not in shown, args
     preview = json.loads(intake("redact", case, "--format", "json", env=env).stdout)
     assert preview["updates"][0]["message"] == "before \u009b8mHIDDEN\u009b0m \u202eesrever after"  # JSON keeps the text
+
+
+def test_many_follow_ups_are_linked_in_several_commits_with_none_lost(tmp_path, monkeypatch):
+    """After a large batch the links are committed a few at a time (memory stays flat): each
+    follow-up still reaches its report, once."""
+    from intake.desk import importer
+    from intake.desk.sources import Candidate
+    from intake.desk.vault import Vault
+
+    identity, env = new_vault(tmp_path)
+    client = IntakeClient(tmp_path / "server", [identity.recipient()])
+    receipts = [client.report(marker=f"report {n}") for n in range(3)]
+    for n, receipt in enumerate(receipts):
+        client.follow_up(receipt, f"update {n}")
+    monkeypatch.setattr(importer, "LINKS_PER_COMMIT", 1)
+    vault = Vault(tmp_path / "vault")
+    vault.create([identity.recipient()])
+    files = sorted((client.data_dir / "submissions").glob("*.age"))
+    outcomes = importer.import_files(vault, [identity], [Candidate(f, f.name) for f in files])
+    assert [o.result for o in outcomes] == ["imported"] * 6
+    rows = json.loads(intake("list", "--format", "json", env=env).stdout)
+    reports = [r for r in rows if not r["follow_up_of"]]
+    assert len(reports) == 3 and all(len(r["follow_ups"]) == 1 for r in reports)
+    assert sorted(r["follow_up_of"] for r in rows if r["follow_up_of"]) == sorted(r["id"] for r in reports)
+    audit = [e for e in vault.store([identity]).audit() if e["action"] == "link"]
+    assert len(audit) == 3

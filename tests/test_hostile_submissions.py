@@ -234,6 +234,33 @@ def test_one_damaged_case_never_breaks_the_vault_and_can_be_removed(tmp_path):
         assert [e["action"] for e in state.history(damaged_id)][-1] == "remove"
 
 
+def test_removing_an_unreadable_case_keeps_its_case_file_in_the_quarantine(tmp_path):
+    identity, env = new_vault(tmp_path)
+    client = IntakeClient(tmp_path / "server", [identity.recipient()])
+    client.report()
+    client.report()
+    assert intake("import", client.data_dir / "submissions", env=env).returncode == 0
+    broken_id, good_id = sorted(r["id"] for r in json.loads(intake("list", "--format", "json", env=env).stdout))
+    (case_file,) = (tmp_path / "vault" / "cases").glob(f"*/{broken_id}.age")
+    damaged = bytearray(case_file.read_bytes())
+    damaged[-5] ^= 1  # its last chunk no longer authenticates
+    case_file.write_bytes(bytes(damaged))
+    shown = intake("show", broken_id, env=env)
+    assert shown.returncode == 1 and b"is damaged" in shown.stderr and b"Traceback" not in shown.stderr
+    assert intake("vault", "rebuild-index", env=env).returncode == 0  # the index learns it too
+    rows = {r["id"]: r for r in json.loads(intake("list", "--format", "json", env=env).stdout)}
+    assert rows[broken_id]["status"] == "damaged" and rows[good_id]["damaged"] is None
+
+    removed = intake("remove", broken_id, "--reason", "case file damaged on disk", "--yes", env=env)
+    assert removed.returncode == 0, removed.stderr
+    assert not case_file.exists()
+    (entry,) = json.loads(intake("quarantine", "list", "--format", "json", env=env).stdout)
+    kept = tmp_path / "vault" / "quarantine" / entry["case_file"]
+    assert kept.read_bytes() == bytes(damaged)  # the ciphertext as it was, for a later recovery
+    assert intake("quarantine", "delete", entry["id"], "--reason", "no backup holds it", "--yes", env=env).returncode == 0
+    assert not kept.exists() and not (tmp_path / "vault" / "quarantine" / f"{entry['id']}.age").exists()
+
+
 def test_a_removed_case_stays_removed_on_reimport_and_comes_back_with_its_decisions_on_release(tmp_path):
     identity, env = new_vault(tmp_path)
     client = IntakeClient(tmp_path / "server", [identity.recipient()])

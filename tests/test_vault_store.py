@@ -252,3 +252,17 @@ def test_every_vault_file_is_an_ordinary_age_file_of_json(worked_vault):
         text = out.decode("utf-8")  # JSON, or (an index shard) a JSON line, then a tab-separated line per case
         shard = name.startswith("index/") and name != "index/receipts.age"
         assert isinstance(json.loads(text.split("\n")[0] if shard else text), dict)
+
+
+def test_a_case_an_older_desk_found_damaged_is_read_again_by_this_one(worked_vault):
+    from intake.desk.index import damaged_row
+
+    identity, env, root = worked_vault
+    before = listing(env)
+    case_id = before[0]["id"]
+    vault = Vault(root)
+    with vault.locked():
+        store = vault.open_store([identity])
+        store.put({}, {case_id: damaged_row("refused by an older reader", case_id) | {"checked": "intake.report/1 strict/0"}}, [])
+    assert listing(env) == before  # this reader accepts it: the row is made again, and stored
+    assert vault.store([identity]).row(case_id)["damaged"] is None

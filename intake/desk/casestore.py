@@ -97,6 +97,7 @@ class CaseStore:
         self._recipients = recipients
         self.identities = identities
         self._where: dict[str, str] | None = None  # case id -> its folder (_locate)
+        self._receipts: tuple[dict, dict] | None = None  # receipts(), as last read or written
 
     # --- files ------------------------------------------------------------------------------
 
@@ -139,12 +140,14 @@ class CaseStore:
     def _locate(self) -> dict[str, str]:
         """Where every case is: {case id: folder}, from the folders alone (no decryption)."""
         if self._where is None:
-            where = {}
+            where: dict[str, str] = {}
             for folder in sorted(f for f in _listdir(self.cases_dir) if _is_folder_name(f)):
-                for name in _listdir(self.cases_dir / folder):
-                    if name.endswith(".age") and not name.startswith("."):
-                        if where.setdefault(name[:-4], folder) != folder:
-                            raise StoreDamaged(f"case {name[:-4]} is in two folders ({where[name[:-4]]} and {folder})")
+                ids = [n[:-4] for n in _listdir(self.cases_dir / folder) if n.endswith(".age") and not n.startswith(".")]
+                twice = [i for i in ids if i in where]
+                if twice:  # only by hand: import never files a case twice
+                    raise StoreDamaged(f"case {twice[0]} is in two folders ({where[twice[0]]} and {folder})",
+                                       hint="move away the copy that should not be there")
+                where.update(dict.fromkeys(ids, folder))
             self._where = where
         return self._where
 
@@ -193,12 +196,15 @@ class CaseStore:
         return self.index_dir / "receipts.age"
 
     def receipts(self) -> tuple[dict, dict]:
-        """({receipt digest: case id}, {receipt digest: [ids of unlinked cases quoting it]})."""
-        data = self._read(self._receipts_path, "the vault index", REBUILD_HINT)
-        if not isinstance(data, dict) or data.get("schema") != RECEIPTS_SCHEMA or not isinstance(data.get("receipts"), dict) \
-                or not isinstance(data.get("waiting"), dict):
-            raise StoreDamaged("the vault index (index/receipts.age) is damaged", hint=REBUILD_HINT)
-        return data["receipts"], data["waiting"]
+        """({receipt digest: case id}, {receipt digest: [ids of unlinked cases quoting it]}).
+        Read once per store (a batch import changes it many times): callers must not change it."""
+        if self._receipts is None:
+            data = self._read(self._receipts_path, "the vault index", REBUILD_HINT)
+            if not isinstance(data, dict) or data.get("schema") != RECEIPTS_SCHEMA or not isinstance(data.get("receipts"), dict) \
+                    or not isinstance(data.get("waiting"), dict):
+                raise StoreDamaged("the vault index (index/receipts.age) is damaged", hint=REBUILD_HINT)
+            self._receipts = data["receipts"], data["waiting"]
+        return self._receipts
 
     def _store_receipts(self, changed: dict, receipts=None, waiting=None) -> None:
         """Update the receipts file for rows made, gone, linked or readable again (_linking_changed)."""
@@ -216,11 +222,13 @@ class CaseStore:
             if wants and not follow_up_of:
                 waiting.setdefault(wants, []).append(case_id)
         waiting = {d: ids for d, ids in waiting.items() if ids}
+        self._receipts = None  # until written: a failed write must not leave a cache the file lacks
         self._write(self._receipts_path, {"schema": RECEIPTS_SCHEMA, "receipts": receipts, "waiting": waiting})
+        self._receipts = receipts, waiting
 
     def forget_layout(self) -> None:
-        """Read the folders again (another command may have changed them since)."""
-        self._where = None
+        """Read the folders (and the receipts) again: another command may have changed them."""
+        self._where = self._receipts = None
 
     def _shard_path(self, folder: str) -> Path:
         return self.index_dir / f"{folder}.age"

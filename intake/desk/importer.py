@@ -28,6 +28,7 @@ from .state import Case, VaultState, case_from_json, timestamp
 from .submission import Submission, Discard
 
 SAVE_EVERY = 500
+LINKS_PER_COMMIT = 250  # each link loads two cases
 _DISCARD = Discard()
 # An age file adds a header and 16 bytes per 64 KiB chunk to the archive it holds.
 MAX_FILE_BYTES = caps.MAX_ARCHIVE_BYTES + caps.MAX_ARCHIVE_BYTES // 4096 + (1 << 20)
@@ -183,12 +184,16 @@ def link_follow_ups(state: VaultState) -> None:
     waiting for their receipt's case are looked at, and only the cases linked are loaded.
     """
     receipts, waiting = state.store.receipts()
-    for digest, case_ids in sorted(waiting.items()):
-        other_id = receipts.get(digest)
-        for case_id in case_ids if other_id is not None else []:
+    matched = [(receipts[digest], list(case_ids)) for digest, case_ids in sorted(waiting.items()) if digest in receipts]
+    linked = 0
+    for other_id, case_ids in matched:
+        for case_id in case_ids:
             case, other = state.cases.get(case_id), state.cases.get(other_id)
             if other_id == case_id or case is None or other is None or case.follow_up_of:
                 continue
             case.follow_up_of = other_id
             other.follow_ups.append(case_id)
             state.record(case_id, "link", {"follow_up_of": [None, other_id]}, "receipt match")
+            linked += 1
+            if linked % LINKS_PER_COMMIT == 0:  # thousands of links after a big batch: memory stays flat
+                state.commit(forget=True)

@@ -113,12 +113,13 @@ def row_for(case, now: datetime.datetime) -> dict:
 def damaged_row(reason: str, case_id: str = "") -> dict:
     return {"received": "", "status": "damaged", "urgent": False, "mandates": [], "suggested": [], "follow_up_of": None,
             "follow_ups": [], "links": [], "kind": "", "receipt": "", "wants": "", "rules": "", "until": None,
-            "checked": "", "damaged": reason} | _rendered(damaged_columns(case_id, reason))
+            "checked": READER_VERSION, "damaged": reason} | _rendered(damaged_columns(case_id, reason))
 
 
 def needs_refresh(row: dict, now: datetime.datetime) -> bool:
-    """A usable case's row whose rules' result has expired, or that another reader passed."""
-    return row["damaged"] is None and (row.get("checked") != READER_VERSION or not current(row, now))
+    """A row another reader made (a damaged case is tried again by a new desk: its reader may
+    now accept the report), or a usable case's row whose rules' result has expired."""
+    return row.get("checked") != READER_VERSION or (row["damaged"] is None and not current(row, now))
 
 
 def refresh(store, case_ids, now: datetime.datetime, progress=None) -> dict:

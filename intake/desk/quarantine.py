@@ -1,6 +1,8 @@
 """The quarantine: files import set aside, and cases staff removed, kept as ciphertext.
 
-    VAULT/quarantine/<id>.age   the file byte for byte as it arrived (it may not even be age)
+    VAULT/quarantine/<id>.age        the file byte for byte as it arrived (it may not even be age)
+    VAULT/quarantine/<id>.case.age   the case file of a removed case that could not be read, as it
+                                     was (a key restored later may read it)
 
 Nothing is thrown away without a person deciding it: a file that fails import (foreign,
 tampered, truncated, or a submission the strict reader refuses) stays here with its reason, and
@@ -72,12 +74,30 @@ def delete(vault, state: VaultState, quarantine_id: str, reason: str) -> None:
     state.record(quarantine_id, "quarantine-delete", {"reason": [record["reason"], None]}, reason)
 
 
+def case_file_of(vault, quarantine_id: str) -> Path:
+    return folder(vault) / f"{quarantine_id}.case.age"
+
+
 def unlink(vault, quarantine_id: str) -> None:
     """Called after the state that forgets the file is saved."""
+    for path in (path_of(vault, quarantine_id), case_file_of(vault, quarantine_id)):
+        try:
+            overwrite_and_unlink(path)
+        except FileNotFoundError:
+            pass
+
+
+def _keep_case_file(vault, state: VaultState, case_id: str, quarantine_id: str) -> str | None:
+    """Copy an unreadable case file into the quarantine before the vault lets it go."""
     try:
-        overwrite_and_unlink(path_of(vault, quarantine_id))
-    except FileNotFoundError:
-        pass
+        source = state.store.case_path(case_id)
+    except KeyError:
+        return None
+    target = case_file_of(vault, quarantine_id)
+    folder(vault).mkdir(mode=0o700, exist_ok=True)
+    with AtomicFile(target, mode=0o600, overwrite=True) as out, open(source, "rb") as src:
+        shutil.copyfileobj(src, out, 1 << 20)
+    return target.name
 
 
 def remove_case(vault, state: VaultState, case_id: str, reason: str) -> str:
@@ -102,6 +122,10 @@ def remove_case(vault, state: VaultState, case_id: str, reason: str) -> str:
         state.quarantine[case_id] = {"source": f"case {case_id}", "reason": f"removed by staff: {reason} (it had no file)",
                                      "sha256": "", "size": 0, "quarantined": timestamp(), "history": []}
     state.quarantine[quarantine_id]["removed_case"] = stored
+    if damaged and damaged.data is None:  # staff's record of it is in a file no one can read now
+        kept = _keep_case_file(vault, state, case_id, quarantine_id)
+        if kept:
+            state.quarantine[quarantine_id]["case_file"] = kept
     # The cases that point at it, from its own record and its index row (a damaged case has only the row).
     related = set(row.get("follow_ups", []) + row.get("links", []) + [row.get("follow_up_of")]) if row else set()
     if not damaged:
