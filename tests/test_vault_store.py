@@ -266,3 +266,31 @@ def test_a_case_an_older_desk_found_damaged_is_read_again_by_this_one(worked_vau
         store.put({}, {case_id: damaged_row("refused by an older reader", case_id) | {"checked": "intake.report/1 strict/0"}}, [])
     assert listing(env) == before  # this reader accepts it: the row is made again, and stored
     assert vault.store([identity]).row(case_id)["damaged"] is None
+
+
+def test_list_on_the_day_a_result_expires_makes_those_rows_again_and_stores_them(worked_vault, monkeypatch, capsys):
+    """The rules' results stored with each row stand until their valid_until; on that day list
+    evaluates those cases again (in commits of REFRESH_PER_COMMIT) and stores the new rows."""
+    import datetime
+
+    from intake.cli import main
+    from intake.desk import cli as desk_cli
+
+    identity, env, root = worked_vault
+    store = Vault(root).store([identity])
+    rows = dict(store.index())
+    until = min(r["until"] for r in rows.values() if r["until"])
+    expiring = sorted(i for i, r in rows.items() if r["until"] == until)
+    day = datetime.datetime.fromisoformat(until).replace(hour=12, tzinfo=datetime.timezone.utc)
+    monkeypatch.setattr(desk_cli, "now_utc", lambda: day)
+    monkeypatch.setattr(desk_cli, "REFRESH_PER_COMMIT", 1)
+    for name, value in env.items():
+        monkeypatch.setenv(name, str(value))
+    assert main(["list", "--format", "json"]) == 0
+    listed = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert set(listed) == set(rows)
+    after = dict(Vault(root).store([identity]).index())
+    for case_id in expiring:  # made again on that day: valid until a later one
+        assert after[case_id]["until"] is None or after[case_id]["until"] > until
+    assert {i: r for i, r in after.items() if i not in expiring} == {i: r for i, r in rows.items() if i not in expiring}
+    assert not (root / "journal.age").exists()

@@ -123,14 +123,16 @@ def list_(session, status, urgent, mandate, output_format):
         rows, stale = _list_rows(state.store.index(cells=output == "cells"), output, now)
     if stale:
         # Results whose day has come (a date window opened or closed), or new rules: computed
-        # again from those cases only, and stored, under the exclusive lock.
-        with vault.locked(exclusive=True), paused_gc():
+        # again from those case files only (read afresh under the exclusive lock), and stored a
+        # few hundred at a time, so memory stays flat when a day makes thousands expire.
+        with vault.locked(exclusive=True), Progress(len(stale), "applying the rules") as bar:
             store = vault.open_store(session.identities)
-            rows, stale = _list_rows(store.index(cells=output == "cells"), output, now)
-            with Progress(len(stale), "applying the rules") as bar:
-                fresh = refresh(store, stale, now, bar)
-            store.put({}, fresh, [])
-            rows.update(_list_rows(fresh.items(), output, now)[0])
+            for start in range(0, len(stale), REFRESH_PER_COMMIT):
+                fresh = refresh(store, stale[start:start + REFRESH_PER_COMMIT], now, bar)
+                store.put({}, fresh, [])
+                for case_id in stale[start:start + REFRESH_PER_COMMIT]:
+                    rows.pop(case_id, None)  # gone since the first read, or made again just now
+                rows.update(_list_rows(fresh.items(), output, now)[0])
     selected = select_rows(rows, status=status, urgent=urgent, mandate=mandate.upper() if mandate else None)
     damaged = sum(row["damaged"] is not None for row in rows.values())
     if damaged:
@@ -142,6 +144,9 @@ def list_(session, status, urgent, mandate, output_format):
     else:
         for chunk in table_lines(selected):
             click.echo(chunk, nl=False)
+
+
+REFRESH_PER_COMMIT = 500
 
 
 @contextlib.contextmanager

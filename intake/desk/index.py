@@ -124,11 +124,13 @@ def needs_refresh(row: dict, now: datetime.datetime) -> bool:
 
 def refresh(store, case_ids, now: datetime.datetime, progress=None) -> dict:
     """New rows for `case_ids`, from their case files (a case that no longer loads becomes a
-    damaged row). Nothing is written: the caller stores them."""
+    damaged row; one no longer in the vault is left out). Nothing is written: the caller
+    stores them."""
     fresh = {}
     for case_id in case_ids:
         try:
-            found = load_case(case_id, store.get(case_id))
+            stored = store.get(case_id)
+            found = None if stored is None else load_case(case_id, stored)
         except StoreDamaged as exc:
             found = None
             fresh[case_id] = damaged_row(str(exc), case_id)
