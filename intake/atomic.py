@@ -2,7 +2,8 @@
 
 Data goes to a temporary file in the same directory (same filesystem, so the final step is
 a rename), is fsynced, then moved into place; the directory is fsynced so the new name
-survives a crash. On any failure the temporary file is removed.
+survives a crash. On any failure the temporary file is removed. A batch of files can leave the
+syncing to one sync_files call after the last of them.
 """
 
 import os
@@ -16,6 +17,26 @@ def fsync_dir(directory: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+SYNC_ALL_FROM = 32  # from this many files on, one sync() of the system beats an fsync each
+
+
+def sync_files(paths, directories) -> None:
+    """Make files written without `sync` (and the directories holding their names) durable:
+    an fsync each for a few, one os.sync() for a batch (a batch import's hundreds of files)."""
+    paths = list(paths)
+    if len(paths) >= SYNC_ALL_FROM:
+        os.sync()  # waits until written (Linux, and POSIX systems since)
+        return
+    for path in paths:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    for directory in directories:
+        fsync_dir(directory)
 
 
 def _publish(temp: Path, final: Path, overwrite: bool) -> None:
@@ -39,11 +60,14 @@ def _publish(temp: Path, final: Path, overwrite: bool) -> None:
 class AtomicFile:
     """`with AtomicFile(path) as f: f.write(...)`: publish on success, remove on failure."""
 
-    def __init__(self, path, *, mode: int = 0o600, overwrite: bool = False, sync_dir: bool = True):
+    def __init__(self, path, *, mode: int = 0o600, overwrite: bool = False, sync: bool = True, sync_dir: bool = True):
         self.path = Path(path)
         self._mode = mode
         self._overwrite = overwrite
-        self._sync_dir = sync_dir  # False: the caller fsyncs the directory once, after many files
+        # False: the caller makes the file (sync) or its directory entry (sync_dir) durable
+        # later, with many others at once (sync_files).
+        self._sync = sync
+        self._sync_dir = sync and sync_dir
         self._file = None
         self.temp_path = None
 
@@ -59,7 +83,8 @@ class AtomicFile:
         try:
             if exc_type is None:
                 self._file.flush()
-                os.fsync(self._file.fileno())
+                if self._sync:
+                    os.fsync(self._file.fileno())
                 self._file.close()
                 _publish(self.temp_path, self.path, self._overwrite)
                 if self._sync_dir:

@@ -36,7 +36,7 @@ import shutil
 from pathlib import Path
 
 from .. import age
-from ..atomic import AtomicFile, fsync_dir
+from ..atomic import AtomicFile, fsync_dir, sync_files
 from .errors import DeskError
 
 CASE_SCHEMA = "intake.case/1"
@@ -112,9 +112,9 @@ class CaseStore:
             reason = exc.strerror if isinstance(exc, OSError) else exc
             raise StoreDamaged(f"{what} ({path.relative_to(self.root)}) is damaged ({reason}); nothing was changed", hint=hint) from None
 
-    def _encrypt_to(self, path: Path, plaintext: bytes, sync_dir: bool = True) -> None:
+    def _encrypt_to(self, path: Path, plaintext: bytes, sync: bool = True) -> None:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with AtomicFile(path, overwrite=True, sync_dir=sync_dir) as f:
+        with AtomicFile(path, overwrite=True, sync=sync) as f:
             writer = age.encrypt(self._recipients, f)
             writer.write(plaintext)
             writer.close()
@@ -126,8 +126,8 @@ class CaseStore:
         except ValueError:
             raise StoreDamaged(f"{what} ({path.relative_to(self.root)}) is damaged (not JSON); nothing was changed", hint=hint) from None
 
-    def _write(self, path: Path, data, sync_dir: bool = True) -> None:
-        self._encrypt_to(path, _dumps(data), sync_dir)
+    def _write(self, path: Path, data, sync: bool = True) -> None:
+        self._encrypt_to(path, _dumps(data), sync)
 
     def create(self) -> None:
         for folder in (self.cases_dir, self.index_dir, self.audit_dir):
@@ -184,10 +184,12 @@ class CaseStore:
             count += 1
         return places
 
-    def write_case(self, case_id: str, record, folder: str, sync_dir: bool = True) -> None:
+    def write_case(self, case_id: str, record, folder: str, sync: bool = True) -> Path:
         """Write one case record in its folder (put does this; migration writes before it commits).
-        sync_dir=False: the caller fsyncs the folder once its files are all written."""
-        self._write(self.case_path(case_id, folder), {"schema": CASE_SCHEMA, "case": record}, sync_dir)
+        sync=False: the caller makes it durable with the others (atomic.sync_files)."""
+        path = self.case_path(case_id, folder)
+        self._write(path, {"schema": CASE_SCHEMA, "case": record}, sync)
+        return path
 
     # --- the index --------------------------------------------------------------------------
 
@@ -411,19 +413,18 @@ class CaseStore:
         self._apply(journal, crash_after)
 
     def _apply(self, journal: dict, crash_after=None, index: bool = True) -> None:
-        places, where = journal["places"], self._locate()
+        places, where, written = journal["places"], self._locate(), []
         for case_id, record in journal["cases"].items():
             if record is None:
                 if case_id in places:
                     self.case_path(case_id, places[case_id]).unlink(missing_ok=True)
                 where.pop(case_id, None)
             else:
-                self.write_case(case_id, record, places[case_id], sync_dir=False)
+                written.append(self.write_case(case_id, record, places[case_id], sync=False))
                 where[case_id] = places[case_id]
-        for folder in sorted(set(places[i] for i in journal["cases"] if i in places)):
-            fsync_dir(self.cases_dir / folder)
         if journal["cases"]:
-            fsync_dir(self.cases_dir)
+            folders = sorted(set(places[i] for i in journal["cases"] if i in places))
+            sync_files(written, [self.cases_dir / f for f in folders] + [self.cases_dir])
         if crash_after == "cases":
             raise _InjectedCrash("after the case files")
         if journal["audit"]:

@@ -18,7 +18,7 @@ from pathlib import Path
 from .. import age
 from ..submission import caps
 from ..submission.schema import READER_VERSION
-from . import quarantine
+from . import index, quarantine
 from .case_ids import case_id_for, file_digest
 from .errors import DeskError
 from .progress import Progress
@@ -70,23 +70,22 @@ def _check(path: Path, identities) -> dict:
 
 
 def import_files(vault, identities, candidates: list[Candidate], progress_stream=None) -> list[ImportOutcome]:
-    outcomes, released = [], []
+    outcomes, released, stored = [], [], []
     with vault.locked(exclusive=True), Progress(len(candidates), "importing", progress_stream) as bar:
         state = VaultState(vault.open_store(identities))
         vault.remove_staged()
         try:
             for count, candidate in enumerate(candidates, 1):
-                outcomes.append(_import_one(vault, state, identities, candidate, released))
+                outcomes.append(_import_one(vault, state, identities, candidate, released, stored))
                 bar.advance()
                 if count % SAVE_EVERY == 0:
-                    vault.sync_submissions()
+                    vault.sync_submissions(stored)
                     state.commit(forget=True)
         finally:
-            # Also on Ctrl-C or a full disk: what was imported so far is recorded.
-            vault.sync_submissions()
-            state.commit(forget=True)
+            # Also on Ctrl-C or a full disk: what was imported so far is recorded, linked.
+            vault.sync_submissions(stored)
             link_follow_ups(state)
-            state.commit()
+            state.commit(forget=True)
         forget_copies(vault, released)
     return outcomes
 
@@ -98,8 +97,9 @@ def forget_copies(vault, released: list[str]) -> None:
         quarantine.unlink(vault, quarantine_id)
 
 
-def _import_one(vault, state: VaultState, identities, candidate: Candidate, released: list[str],
+def _import_one(vault, state: VaultState, identities, candidate: Candidate, released: list[str], stored: list,
                 releasing: bool = False) -> ImportOutcome:
+    """Import one file; `stored` gets the submission file it adds (for sync_submissions)."""
     path, label = candidate.path, candidate.label
     try:
         digest = file_digest(path)
@@ -119,7 +119,7 @@ def _import_one(vault, state: VaultState, identities, candidate: Candidate, rele
         if candidate.expected_sha256 is not None and not hmac.compare_digest(candidate.expected_sha256, digest.hex()):
             raise DeskError("does not match the collect manifest (damaged in transit?)")
         report = _check(staged, identities)
-        vault.store_submission(staged, case_id, digest)
+        stored.append(vault.store_submission(staged, case_id, digest))
     except Exception as exc:  # one file never stops the batch: any failure quarantines it
         reason = _rejection(exc)
         try:
@@ -152,8 +152,9 @@ def release(vault, state: VaultState, identities, quarantine_id: str, released: 
     source = quarantine.path_of(vault, quarantine_id)
     label = state.quarantine[quarantine_id]["source"]
     removed = state.quarantine[quarantine_id].get("removed_case")
-    outcome = _import_one(vault, state, identities, Candidate(source, label), released, releasing=True)
-    vault.sync_submissions()  # before the caller commits the case
+    stored: list = []
+    outcome = _import_one(vault, state, identities, Candidate(source, label), released, stored, releasing=True)
+    vault.sync_submissions(stored)  # before the caller commits the case
     if outcome.result == "imported" and removed is not None:
         _restore(state, outcome.case, removed)
     if outcome.result == "duplicate":  # already a case (imported from another copy)
@@ -181,10 +182,19 @@ def link_follow_ups(state: VaultState) -> None:
 
     The index keeps receipts as SHA-256 digests (index.py, casestore.receipts), so the match is
     a lookup of a digest: its time tells nothing about the receipt. Only the reports still
-    waiting for their receipt's case are looked at, and only the cases linked are loaded.
+    waiting for their receipt's case are looked at (those of the receipts file, and the cases
+    of this change not yet committed), and only the cases linked are loaded.
     """
     receipts, waiting = state.store.receipts()
-    matched = [(receipts[digest], list(case_ids)) for digest, case_ids in sorted(waiting.items()) if digest in receipts]
+    # The cases of this change not yet committed are not in the receipts file yet: theirs too.
+    pending = state.loaded_cases()
+    receipts = {index.receipt_digest(c.receipt): c.id for c in pending if c.receipt} | receipts
+    waiting = {d: list(ids) for d, ids in waiting.items()}
+    for case in pending:
+        wants = index.receipt_digest(case.report.get("follow_up_of") or "")
+        if wants and not case.follow_up_of and case.id not in waiting.get(wants, ()):
+            waiting.setdefault(wants, []).append(case.id)
+    matched = [(receipts[digest], case_ids) for digest, case_ids in sorted(waiting.items()) if digest in receipts]
     linked = 0
     for other_id, case_ids in matched:
         for case_id in case_ids:

@@ -18,7 +18,7 @@ import os
 import shutil
 
 from .. import age
-from ..atomic import fsync_dir
+from ..atomic import fsync_dir, sync_files
 from .casestore import CaseStore
 from .errors import DeskError
 from .index import damaged_row, refresh, row_for
@@ -89,16 +89,16 @@ def migrate(vault, identities, progress=None) -> dict:
         now, records, rows = now_utc(), {}, {}
         if progress is not None:
             progress.total = len(old["cases"])
-        converted = [_converted(number, stored, history) for number, stored in enumerate(old["cases"])]
+        converted, written = [_converted(number, stored, history) for number, stored in enumerate(old["cases"])], []
         places = store.place(case_id for case_id, _ in converted)  # in the old order: that of import
         for case_id, record in converted:
             records[case_id] = record
             found = load_case(case_id, record)
             rows[case_id] = row_for(found, now) if isinstance(found, Case) else damaged_row(found.reason, case_id)
-            store.write_case(case_id, record, places[case_id], sync_dir=False)
+            written.append(store.write_case(case_id, record, places[case_id], sync=False))
             if progress is not None:
                 progress.advance()
-        _sync_folders(store)
+        _sync_folders(store, written)
         for quarantine_id, record in quarantine.items():
             if quarantine_id not in records and isinstance(record, dict):
                 record = record | {"history": history.get(quarantine_id, [])}
@@ -114,10 +114,9 @@ def migrate(vault, identities, progress=None) -> dict:
                 "audit_entries": len(audit), "quarantined": len(quarantine), "old_state": KEPT_STATE}
 
 
-def _sync_folders(store: CaseStore) -> None:
-    for folder in sorted(os.listdir(store.cases_dir)):
-        fsync_dir(store.cases_dir / folder)
-    fsync_dir(store.cases_dir)
+def _sync_folders(store: CaseStore, written=()) -> None:
+    """The case files written (or moved) and their folders, durable."""
+    sync_files(written, [store.cases_dir / folder for folder in sorted(os.listdir(store.cases_dir))] + [store.cases_dir])
     store.forget_layout()
 
 

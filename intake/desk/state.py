@@ -190,6 +190,10 @@ class VaultState:
         found = self._load(case_id)
         return found.reason if isinstance(found, Damaged) else None
 
+    def loaded_cases(self) -> list:
+        """The usable cases loaded (or made) in this change so far."""
+        return [found for found in self._loaded.values() if isinstance(found, Case)]
+
     def has(self, case_id: str) -> bool:
         """Whether a case (usable or damaged) has this id."""
         return case_id in self._ids and self._loaded.get(case_id, True) is not None
@@ -242,7 +246,7 @@ class VaultState:
                     cases[case_id], rows[case_id] = None, None
             elif isinstance(found, Case):
                 record = case_record(found)
-                if _text(record) != self._original.get(case_id):
+                if case_id not in self._original or _text(record) != self._original[case_id]:  # new, or changed
                     # A report no reader of this version has passed is checked before its row is made.
                     checked = found if found.checked == READER_VERSION else load_case(case_id, record)
                     rows[case_id] = row_for(found, now) if isinstance(checked, Case) else damaged_row(checked.reason, case_id)
@@ -256,7 +260,7 @@ class VaultState:
             if cases[case_id] is None:
                 self._ids.discard(case_id)
                 self._original[case_id] = None
-            else:
+            elif not forget:  # (forgotten cases are loaded again, from their files, if used again)
                 self._original[case_id] = _text(cases[case_id])
         if quarantine is not None:
             self._quarantine_original = _text(quarantine)

@@ -22,7 +22,7 @@ import shutil
 from pathlib import Path
 
 from .. import age
-from ..atomic import AtomicFile, fsync_dir
+from ..atomic import AtomicFile, sync_files
 from .casestore import CaseStore
 from .errors import DeskError
 from .state import VaultState, timestamp
@@ -132,7 +132,8 @@ class Vault:
 
         Import checks this copy, never the source again, so what is verified is what is kept
         (a USB stick could change, or read differently, between two reads). The caller
-        publishes it with store_submission or removes it.
+        publishes it with store_submission or removes it. It is not yet durable: see
+        sync_submissions.
         """
         import hashlib
 
@@ -145,33 +146,34 @@ class Vault:
                 while chunk := src.read(1 << 20):
                     digest.update(chunk)
                     out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
         except BaseException:
             staged.unlink(missing_ok=True)
             raise
         return staged, digest.digest()
 
-    def store_submission(self, source: Path, case_id: str, digest: bytes) -> None:
-        """Copy a verified submission in, atomically; an identical earlier copy is kept. Its
-        name is made durable by sync_submissions, which the caller runs before committing."""
+    def store_submission(self, source: Path, case_id: str, digest: bytes) -> Path:
+        """Copy a verified submission in, atomically; an identical earlier copy is kept. It is
+        made durable by sync_submissions, which the caller runs before committing its case."""
         target = self.submission_path(case_id)
         if target.exists():
             from .case_ids import file_digest
 
             if file_digest(target) == digest:
-                return  # an interrupted earlier import got this far
+                return target  # an interrupted earlier import got this far
             raise DeskError(f"{target} exists with different content; the vault needs checking")
         try:
             os.link(source, target)  # a staged copy (same folder): no second copy of the bytes
         except OSError:
-            with AtomicFile(target, mode=0o600, sync_dir=False) as out, open(source, "rb") as src:
+            with AtomicFile(target, mode=0o600, sync=False) as out, open(source, "rb") as src:
                 shutil.copyfileobj(src, out, 1 << 20)
+        return target
 
-    def sync_submissions(self) -> None:
-        """Make the names of the submissions stored so far durable (one fsync for a batch)."""
-        if self.submissions.exists():
-            fsync_dir(self.submissions)
+    def sync_submissions(self, stored: list) -> None:
+        """Make the submissions stored since the last call durable, with their names (the list
+        is emptied): before the change that makes their cases is committed."""
+        if stored:
+            sync_files(stored, [self.submissions])
+            stored.clear()
 
     def remove_staged(self) -> None:
         """Staged copies an interrupted import left behind (never published, never a case)."""
