@@ -249,9 +249,9 @@ def test_every_vault_file_is_an_ordinary_age_file_of_json(worked_vault):
     for name in names:
         out = subprocess.run(["node", interop / "typage.mjs", "decrypt", "-i", secret], input=(root / name).read_bytes(),
                              capture_output=True, check=True, timeout=60).stdout
-        text = out.decode("utf-8")  # JSON, or (an index shard) a JSON line, then a tab-separated line per case
-        shard = name.startswith("index/") and name != "index/receipts.age"
-        assert isinstance(json.loads(text.split("\n")[0] if shard else text), dict)
+        text = out.decode("utf-8")  # JSON, or (index/) a JSON line, then tab-separated lines
+        lines = name.startswith("index/")  # a shard or the receipts: a JSON header line, then lines
+        assert isinstance(json.loads(text.split("\n")[0] if lines else text), dict)
 
 
 def test_a_case_an_older_desk_found_damaged_is_read_again_by_this_one(worked_vault):
@@ -294,3 +294,14 @@ def test_list_on_the_day_a_result_expires_makes_those_rows_again_and_stores_them
         assert after[case_id]["until"] is None or after[case_id]["until"] > until
     assert {i: r for i, r in after.items() if i not in expiring} == {i: r for i, r in rows.items() if i not in expiring}
     assert not (root / "journal.age").exists()
+
+
+def test_a_case_filed_twice_by_hand_is_named(tmp_path):
+    identity = age.HybridIdentity.generate()
+    store = CaseStore(tmp_path, [identity.recipient()], [identity])
+    store.create()
+    store.put({"aaaa": {"n": 1}}, {"aaaa": _row(1)}, [])
+    (tmp_path / "cases" / "0001").mkdir()
+    (tmp_path / "cases" / "0001" / "aaaa.age").write_bytes((tmp_path / "cases" / "0000" / "aaaa.age").read_bytes())
+    with pytest.raises(casestore.StoreDamaged, match="case aaaa is in two folders"):
+        CaseStore(tmp_path, [identity.recipient()], [identity]).case_ids()

@@ -44,7 +44,7 @@ SHARD_SCHEMA = "intake.index-shard/3"
 AUDIT_SCHEMA = "intake.audit-segment/1"
 JOURNAL_SCHEMA = "intake.journal/1"
 QUARANTINE_SCHEMA = "intake.quarantine/1"
-RECEIPTS_SCHEMA = "intake.receipts/1"
+RECEIPTS_SCHEMA = "intake.receipts/2"
 CASES_PER_FOLDER = 128
 SEGMENTS_PER_FOLDER = 1000
 REBUILD_HINT = "the cases are intact: rebuild the index from them with 'intake vault rebuild-index'"
@@ -132,7 +132,7 @@ class CaseStore:
     def create(self) -> None:
         for folder in (self.cases_dir, self.index_dir, self.audit_dir):
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        self._write(self._receipts_path, {"schema": RECEIPTS_SCHEMA, "receipts": {}, "waiting": {}})
+        self._write_receipts({}, {})
         self._where = None
 
     # --- cases ------------------------------------------------------------------------------
@@ -141,15 +141,20 @@ class CaseStore:
         """Where every case is: {case id: folder}, from the folders alone (no decryption)."""
         if self._where is None:
             where: dict[str, str] = {}
-            for folder in sorted(f for f in _listdir(self.cases_dir) if _is_folder_name(f)):
-                ids = [n[:-4] for n in _listdir(self.cases_dir / folder) if n.endswith(".age") and not n.startswith(".")]
-                twice = [i for i in ids if i in where]
-                if twice:  # only by hand: import never files a case twice
-                    raise StoreDamaged(f"case {twice[0]} is in two folders ({where[twice[0]]} and {folder})",
-                                       hint="move away the copy that should not be there")
+            folders = sorted(f for f in _listdir(self.cases_dir) if _is_folder_name(f))
+            for number, folder in enumerate(folders):
+                ids = [n[:-4] for n in _listdir(self.cases_dir / folder) if n[-4:] == ".age" and n[:1] != "."]
+                before = len(where)
                 where.update(dict.fromkeys(ids, folder))
+                if len(where) != before + len(ids):  # only by hand: import never files a case twice
+                    earlier = [self._listed(f) for f in folders[:number]]
+                    twice = next(i for i in ids if any(i in names for names in earlier))
+                    raise StoreDamaged(f"case {twice} is in two folders", hint="move away the copy that should not be there")
             self._where = where
         return self._where
+
+    def _listed(self, folder: str) -> set[str]:
+        return {n[:-4] for n in _listdir(self.cases_dir / folder) if n[-4:] == ".age" and n[:1] != "."}
 
     def case_ids(self) -> list[str]:
         """Every case with a file (damaged ones too)."""
@@ -197,16 +202,43 @@ class CaseStore:
     def _receipts_path(self) -> Path:
         return self.index_dir / "receipts.age"
 
+    # The receipts file is UTF-8 text: a JSON header line, then "R<tab>digest<tab>case id" per
+    # receipt and "W<tab>digest<tab>id,id…" per receipt still awaited (plain lines: at 50,000
+    # cases it is read and written by every import, and lines cost a fraction of a JSON object).
+
     def receipts(self) -> tuple[dict, dict]:
         """({receipt digest: case id}, {receipt digest: [ids of unlinked cases quoting it]}).
         Read once per store (a batch import changes it many times): callers must not change it."""
         if self._receipts is None:
-            data = self._read(self._receipts_path, "the vault index", REBUILD_HINT)
-            if not isinstance(data, dict) or data.get("schema") != RECEIPTS_SCHEMA or not isinstance(data.get("receipts"), dict) \
-                    or not isinstance(data.get("waiting"), dict):
-                raise StoreDamaged("the vault index (index/receipts.age) is damaged", hint=REBUILD_HINT)
-            self._receipts = data["receipts"], data["waiting"]
+            damaged = StoreDamaged("the vault index (index/receipts.age) is damaged", hint=REBUILD_HINT)
+            lines = self._decrypt(self._receipts_path, "the vault index", REBUILD_HINT).decode("utf-8", "replace").split("\n")
+            receipts, waiting = {}, {}
+            try:
+                header = json.loads(lines[0])
+                for line in lines[1:]:
+                    kind, digest, value = line.split("\t")
+                    if kind == "R":
+                        receipts[digest] = value
+                    elif kind == "W" and value:
+                        waiting[digest] = value.split(",")
+                    else:
+                        raise ValueError(kind)
+                if not isinstance(header, dict) or header.get("schema") != RECEIPTS_SCHEMA \
+                        or (header.get("receipts"), header.get("waiting")) != (len(receipts), len(waiting)):
+                    raise ValueError("header")
+            except ValueError:
+                raise damaged from None
+            self._receipts = receipts, waiting
         return self._receipts
+
+    def _write_receipts(self, receipts: dict, waiting: dict) -> None:
+        lines = [json.dumps({"schema": RECEIPTS_SCHEMA, "receipts": len(receipts), "waiting": len(waiting)})]
+        lines += [f"R\t{digest}\t{case_id}" for digest, case_id in receipts.items()]
+        lines += [f"W\t{digest}\t{','.join(ids)}" for digest, ids in waiting.items()]
+        text = "\n".join(lines)
+        if text.count("\n") != len(lines) - 1 or text.count("\t") != 2 * (len(lines) - 1):
+            raise StoreDamaged("a receipt digest or case id cannot be stored (a tab or newline in it)")
+        self._encrypt_to(self._receipts_path, text.encode())
 
     def _store_receipts(self, changed: dict, receipts=None, waiting=None) -> None:
         """Update the receipts file for rows made, gone, linked or readable again (_linking_changed)."""
@@ -225,7 +257,7 @@ class CaseStore:
                 waiting.setdefault(wants, []).append(case_id)
         waiting = {d: ids for d, ids in waiting.items() if ids}
         self._receipts = None  # until written: a failed write must not leave a cache the file lacks
-        self._write(self._receipts_path, {"schema": RECEIPTS_SCHEMA, "receipts": receipts, "waiting": waiting})
+        self._write_receipts(receipts, waiting)
         self._receipts = receipts, waiting
 
     def forget_layout(self) -> None:
