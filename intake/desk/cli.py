@@ -167,17 +167,16 @@ def paused_gc():
 def _list_rows(index_rows, output: str, now) -> tuple[dict, list]:
     """What list keeps of each index row (the filters, the order, its output; repeated strings
     shared: 50,000 rows stay small), and the ids of the rows to refresh first."""
-    from sys import intern
-
     from .index import needs_refresh
 
-    rows, stale = {}, []
+    rows, stale, expired, shared = {}, [], needs_refresh(now), {}
     for case_id, row in index_rows:
-        if needs_refresh(row, now):
+        if expired(row):
             stale.append(case_id)
-        rows[case_id] = {"received": row["received"], "status": intern(row["status"]), "urgent": row["urgent"],
-                         "mandates": [intern(m) for m in row["mandates"]], "suggested": [intern(m) for m in row["suggested"]],
-                         "damaged": row["damaged"], output: row[output]}
+        mandates, suggested = tuple(row["mandates"]), tuple(row["suggested"])
+        rows[case_id] = {"received": row["received"], "status": shared.setdefault(row["status"], row["status"]),
+                         "urgent": row["urgent"], "mandates": shared.setdefault(mandates, mandates),
+                         "suggested": shared.setdefault(suggested, suggested), "damaged": row["damaged"], output: row[output]}
     return rows, stale
 
 

@@ -88,13 +88,8 @@ def _rendered(columns: dict) -> dict:
 ROW_FORMAT = "2"  # a change to the columns or their escaping: every row is made again
 
 
-def current(row: dict, now: datetime.datetime) -> bool:
-    """Whether a stored row still holds today: made by this row format and these rules, its
-    rules' result before its valid_until."""
-    if row.get("rules") != f"{ROW_FORMAT}:{rules_digest()}":
-        return False
-    until = row.get("until")
-    return until is None or now.astimezone(datetime.timezone.utc).date().isoformat() < until
+def _made_by() -> str:
+    return f"{ROW_FORMAT}:{rules_digest()}"
 
 
 def row_for(case, now: datetime.datetime) -> dict:
@@ -106,7 +101,7 @@ def row_for(case, now: datetime.datetime) -> dict:
         "suggested": result.suggested_mandates, "follow_up_of": case.follow_up_of, "follow_ups": case.follow_ups,
         "links": case.links, "kind": case.report.get("kind", "report"),
         "receipt": receipt_digest(case.receipt), "wants": receipt_digest(case.report.get("follow_up_of") or ""),
-        "rules": f"{ROW_FORMAT}:{rules_digest()}", "until": result.valid_until, "checked": case.checked, "damaged": None,
+        "rules": _made_by(), "until": result.valid_until, "checked": case.checked, "damaged": None,
     } | _rendered(columns)
 
 
@@ -116,10 +111,22 @@ def damaged_row(reason: str, case_id: str = "") -> dict:
             "checked": READER_VERSION, "damaged": reason} | _rendered(damaged_columns(case_id, reason))
 
 
-def needs_refresh(row: dict, now: datetime.datetime) -> bool:
-    """A row another reader made (a damaged case is tried again by a new desk: its reader may
-    now accept the report), or a usable case's row whose rules' result has expired."""
-    return row.get("checked") != READER_VERSION or (row["damaged"] is None and not current(row, now))
+def needs_refresh(now: datetime.datetime):
+    """The test, for `now`, of a row to make again: one another reader made (a damaged case is
+    tried again by a new desk: its reader may now accept the report), or a usable case's row
+    made by another row format or other rules, or whose rules' result has expired (its
+    valid_until has come). Made once per list: it runs on every row."""
+    made_by, today = _made_by(), now.astimezone(datetime.timezone.utc).date().isoformat()
+
+    def stale(row: dict) -> bool:
+        if row.get("checked") != READER_VERSION:
+            return True
+        if row["damaged"] is not None:
+            return False
+        until = row.get("until")
+        return row.get("rules") != made_by or (until is not None and until <= today)
+
+    return stale
 
 
 def refresh(store, case_ids, now: datetime.datetime, progress=None) -> dict:

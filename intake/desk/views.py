@@ -23,7 +23,8 @@ def select_rows(rows: dict, *, status=None, urgent=False, mandate=None) -> list[
                   or (mandate and mandate not in row["mandates"] and mandate not in row["suggested"])):
             selected.append((case_id, row))
     # Urgent first, then the oldest first: what waits longest and matters most comes up top.
-    selected.sort(key=lambda item: (not item[1]["urgent"], item[1]["received"], item[0]))
+    # (One string per row, "\0" between the parts: it sorts as the tuple would, and faster.)
+    selected.sort(key=lambda item: ("1" if item[1]["urgent"] else "2") + item[1]["received"] + "\0" + item[0])
     if not (status or urgent or mandate):
         selected = sorted(damaged, key=lambda item: item[0]) + selected
     return [row for _, row in selected]
