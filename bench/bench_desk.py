@@ -3,7 +3,7 @@
 
 Run from the repository root (see bench/README.md for how to read the output):
 
-    .venv/bin/python bench/bench_desk.py                      # 1,000, 10,000 and 50,000 cases (about 15 minutes)
+    .venv/bin/python bench/bench_desk.py                      # 1,000, 10,000 and 50,000 cases (about 7 minutes with --repeat 2)
     .venv/bin/python bench/bench_desk.py --sizes 1000,10000   # other sizes (about 3 minutes)
     .venv/bin/python bench/bench_desk.py --quick              # 300 and 1,500 cases, one run each (about 1 minute)
     .venv/bin/python bench/bench_desk.py --json > desk.json
