@@ -63,3 +63,30 @@ def test_the_staff_desk_never_loads_flask():
     modules = loaded_modules("import importlib\n" + "".join(f"importlib.import_module('intake.desk.{m}')\n" for m in desk))
     assert not [m for m in modules if m.split(".")[0] in {"flask", "werkzeug", "jinja2", "flask_wtf", "flask_babel"}]
     assert not [m for m in modules if m.startswith("intake.web")]
+
+
+def test_the_desk_is_a_library_that_imports_neither_click_nor_the_command_line():
+    """Its commands live in intake.cli; the desk (intake.desk) is plain functions and classes."""
+    for path in sorted((PACKAGE / "desk").rglob("*.py")):
+        tree = ast.parse(path.read_text())
+        depth = len(path.relative_to(PACKAGE).parts) - 1  # how many dots reach intake/
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                module = node.module or ""
+                if node.level == 0:
+                    names = [module]
+                elif node.level > depth:
+                    names = [module]  # beyond intake/: would be an error anyway
+                else:
+                    base = ["intake", *path.relative_to(PACKAGE).parts[:-1]][: 1 + depth - node.level + 1]
+                    names = [".".join([*base, module] if module else base)] + \
+                        [".".join([*base, module, alias.name] if module else [*base, alias.name]) for alias in node.names]
+            for name in names:
+                assert name.split(".")[0] != "click", f"{path.relative_to(PACKAGE)} imports {name}"
+                assert not (name == "intake.cli" or name.startswith("intake.cli.")), f"{path.relative_to(PACKAGE)} imports {name}"
+    modules = loaded_modules("import intake.desk.importer, intake.desk.listing, intake.desk.export, intake.desk.migrate, "
+                             "intake.desk.quarantine, intake.desk.review")
+    assert "click" not in modules and not [m for m in modules if m == "intake.cli" or m.startswith("intake.cli.")]

@@ -274,7 +274,8 @@ def test_list_on_the_day_a_result_expires_makes_those_rows_again_and_stores_them
     import datetime
 
     from intake.cli import main
-    from intake.desk import cli as desk_cli
+    from intake.cli import desk as desk_commands
+    from intake.desk import listing
 
     identity, env, root = worked_vault
     store = Vault(root).store([identity])
@@ -282,8 +283,8 @@ def test_list_on_the_day_a_result_expires_makes_those_rows_again_and_stores_them
     until = min(r["until"] for r in rows.values() if r["until"])
     expiring = sorted(i for i, r in rows.items() if r["until"] == until)
     day = datetime.datetime.fromisoformat(until).replace(hour=12, tzinfo=datetime.timezone.utc)
-    monkeypatch.setattr(desk_cli, "now_utc", lambda: day)
-    monkeypatch.setattr(desk_cli, "REFRESH_PER_COMMIT", 1)
+    monkeypatch.setattr(desk_commands, "now_utc", lambda: day)
+    monkeypatch.setattr(listing, "REFRESH_PER_COMMIT", 1)
     for name, value in env.items():
         monkeypatch.setenv(name, str(value))
     assert main(["list", "--format", "json"]) == 0

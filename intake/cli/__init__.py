@@ -15,11 +15,11 @@ from .files import decrypt, encrypt
 from .keys import keygen, recipient
 from .collect import collect
 from .web import demo, serve
-from ..desk.cli import COMMANDS as DESK_COMMANDS
-from ..desk.cli_export import export
-from ..desk.cli_quarantine import COMMANDS as QUARANTINE_COMMANDS
-from ..desk.cli_redact import redact
-from ..desk.cli_vault import COMMANDS as VAULT_COMMANDS
+from .desk import COMMANDS as DESK_COMMANDS
+from .export import export
+from .quarantine import COMMANDS as QUARANTINE_COMMANDS
+from .redact import redact
+from .vault import COMMANDS as VAULT_COMMANDS
 
 _AGE_ERROR_TEXT = {
     age.NoIdentityMatchError: ("{}", "check that this file was encrypted to your key"),

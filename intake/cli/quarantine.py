@@ -10,9 +10,9 @@ import sys
 
 import click
 
-from .cli import vault_options
-from .errors import DeskError
-from .terminal import one_line, visible
+from .desk import vault_options
+from ..desk.errors import DeskError
+from ..desk.terminal import one_line, visible
 
 
 def _confirm(what: str, expected: str, yes: bool) -> None:
@@ -33,8 +33,8 @@ def _confirm(what: str, expected: str, yes: bool) -> None:
 @click.argument("case_id", metavar="CASE")
 def remove(session, reason, yes, case_id):
     """Set a case aside: its ciphertext kept in the quarantine, the case and its links removed."""
-    from . import quarantine
-    from .case_ids import resolve
+    from ..desk import quarantine
+    from ..desk.case_ids import resolve
 
     vault = session.vault.require()
     with vault.changing_state(session.identities) as state:
@@ -56,7 +56,7 @@ def quarantine_group():
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def quarantine_list(session, output_format):
     """One line per quarantined file: id, date, size, where it came from, why."""
-    from . import quarantine
+    from ..desk import quarantine
 
     with session.vault.require().reading_state(session.identities) as state:
         rows = quarantine.rows(state)
@@ -75,7 +75,7 @@ def quarantine_list(session, output_format):
 @click.argument("quarantine_id", metavar="ID")
 def quarantine_show(session, output_format, quarantine_id):
     """One quarantined file: its record, its history and where its ciphertext is."""
-    from . import quarantine
+    from ..desk import quarantine
 
     vault = session.vault.require()
     with vault.reading_state(session.identities) as state:
@@ -97,8 +97,8 @@ def quarantine_show(session, output_format, quarantine_id):
 @click.argument("quarantine_id", metavar="ID")
 def quarantine_release(session, quarantine_id):
     """Import a quarantined file again, through every check (after a desk upgrade, or with another -i)."""
-    from . import quarantine
-    from .importer import forget_copies, release
+    from ..desk import quarantine
+    from ..desk.importer import forget_copies, release
 
     vault, released = session.vault.require(), []
     with vault.changing_state(session.identities) as state:
@@ -117,7 +117,7 @@ def quarantine_release(session, quarantine_id):
 @click.argument("quarantine_id", metavar="ID")
 def quarantine_delete(session, reason, yes, quarantine_id):
     """Overwrite and remove a quarantined file for good (the audit log keeps its record)."""
-    from . import quarantine
+    from ..desk import quarantine
 
     vault = session.vault.require()
     with vault.changing_state(session.identities) as state:

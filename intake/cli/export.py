@@ -2,9 +2,9 @@
 
 import click
 
-from .cli import usable_case, vault_options
+from .desk import usable_case, vault_options
 
-from .state import EXPORT_PROFILES, now_utc
+from ..desk.state import EXPORT_PROFILES, now_utc
 
 
 @click.command()
@@ -18,8 +18,8 @@ from .state import EXPORT_PROFILES, now_utc
 def export(session, profile, out_dir, recipient_text, force, include_other, case_ids):
     """Export reviewed cases, redacted by the profile, with attachments cleaned of metadata."""
     from .. import age
-    from .errors import DeskError
-    from .export import plan_export, write_export
+    from ..desk.errors import DeskError
+    from ..desk.export import plan_export, write_export
 
     recipient = None
     if recipient_text:

@@ -4,7 +4,7 @@ import json
 
 import click
 
-from .cli import vault_options
+from .desk import vault_options
 
 
 @click.group("vault")
@@ -16,8 +16,8 @@ def vault_group():
 @vault_options
 def vault_migrate(session):
     """Convert a vault of an earlier format to the current one (a first-format state is kept)."""
-    from .migrate import migrate
-    from .progress import Progress
+    from ..desk.migrate import migrate
+    from ..desk.progress import Progress
 
     vault = session.vault.require()
     with Progress(0, "migrating") as bar:  # its total is set once the old state is read
@@ -32,8 +32,8 @@ def vault_migrate(session):
 @vault_options
 def vault_rebuild_index(session):
     """Rebuild the index (list columns, rule results) from the case files."""
-    from .migrate import rebuild_index
-    from .progress import Progress
+    from ..desk.migrate import rebuild_index
+    from ..desk.progress import Progress
 
     vault = session.vault.require()
     with Progress(len(vault.store(session.identities).case_ids()), "indexing") as bar:

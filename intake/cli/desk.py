@@ -5,16 +5,15 @@ Common options: --vault DIR (or INTAKE_VAULT), -i IDENTITY_FILE (or INTAKE_IDENT
 Data for scripts goes to stdout (--format json); progress and warnings go to stderr.
 """
 
-import contextlib
 import functools
 import json
 import os
 
 import click
 
-from .errors import DeskError
-from .state import STATUSES, now_utc
-from .terminal import one_line, visible
+from ..desk.errors import DeskError
+from ..desk.state import STATUSES, now_utc
+from ..desk.terminal import one_line, visible
 
 ENV_IDENTITY = "INTAKE_IDENTITY"
 
@@ -43,14 +42,14 @@ class _Session:
     @property
     def identities(self):
         if self._identities is None:
-            from ..cli.sources import load_identity_file
+            from .sources import load_identity_file
 
             self._identities = [i for path in self._identity_files for i in load_identity_file(path, self._passphrase_file)]
         return self._identities
 
 
 def _session(vault_dir, identity_files, passphrase_file) -> _Session:
-    from .vault import Vault
+    from ..desk.vault import Vault
 
     if not vault_dir:
         raise DeskError("no vault given", hint="use --vault DIR or set INTAKE_VAULT")
@@ -68,8 +67,8 @@ def _session(vault_dir, identity_files, passphrase_file) -> _Session:
 @click.argument("sources", nargs=-1, required=True, metavar="SRC...")
 def import_(session, recipients_file, output_format, sources):
     """Import submissions from folders (e.g. a USB stick), files, or a tar from `intake collect -`."""
-    from .importer import import_files
-    from .sources import gather
+    from ..desk.importer import import_files
+    from ..desk.sources import gather
 
     identities = session.identities
     if not session.vault.exists():
@@ -92,7 +91,7 @@ def import_(session, recipients_file, output_format, sources):
 
 def _create_vault(vault, identities, recipients_file) -> None:
     from .. import age
-    from ..cli.sources import load_recipients
+    from .sources import load_recipients
 
     if recipients_file:
         recipients = load_recipients((), (recipients_file,))
@@ -113,26 +112,10 @@ def _create_vault(vault, identities, recipients_file) -> None:
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def list_(session, status, urgent, mandate, output_format):
     """One row per case: urgent first, then oldest first."""
-    from .index import refresh
-    from .progress import Progress
-    from .views import json_lines, select_rows, table_lines
+    from ..desk.listing import list_rows
+    from ..desk.views import json_lines, select_rows, table_lines
 
-    vault, now = session.vault.require(), now_utc()
-    output = "out" if output_format == "json" else "cells"
-    with vault.reading_state(session.identities) as state, paused_gc():
-        rows, stale = _list_rows(state.store.index(cells=output == "cells"), output, now)
-    if stale:
-        # Results whose day has come (a date window opened or closed), or new rules: computed
-        # again from those case files only (read afresh under the exclusive lock), and stored a
-        # few hundred at a time, so memory stays flat when a day makes thousands expire.
-        with vault.locked(exclusive=True), Progress(len(stale), "applying the rules") as bar:
-            store = vault.open_store(session.identities)
-            for start in range(0, len(stale), REFRESH_PER_COMMIT):
-                fresh = refresh(store, stale[start:start + REFRESH_PER_COMMIT], now, bar)
-                store.put({}, fresh, [])
-                for case_id in stale[start:start + REFRESH_PER_COMMIT]:
-                    rows.pop(case_id, None)  # gone since the first read, or made again just now
-                rows.update(_list_rows(fresh.items(), output, now)[0])
+    rows = list_rows(session.vault.require(), session.identities, "out" if output_format == "json" else "cells", now_utc())
     selected = select_rows(rows, status=status, urgent=urgent, mandate=mandate.upper() if mandate else None)
     damaged = sum(row["damaged"] is not None for row in rows.values())
     if damaged:
@@ -146,42 +129,8 @@ def list_(session, status, urgent, mandate, output_format):
             click.echo(chunk, nl=False)
 
 
-REFRESH_PER_COMMIT = 500
-
-
-@contextlib.contextmanager
-def paused_gc():
-    """No cyclic garbage collection while the index is read: its 50,000 rows hold no cycles, and
-    the collector would otherwise walk every row again and again as they are made."""
-    import gc
-
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _list_rows(index_rows, output: str, now) -> tuple[dict, list]:
-    """What list keeps of each index row (the filters, the order, its output; repeated strings
-    shared: 50,000 rows stay small), and the ids of the rows to refresh first."""
-    from .index import needs_refresh
-
-    rows, stale, expired, shared = {}, [], needs_refresh(now), {}
-    for case_id, row in index_rows:
-        if expired(row):
-            stale.append(case_id)
-        mandates, suggested = tuple(row["mandates"]), tuple(row["suggested"])
-        rows[case_id] = {"received": row["received"], "status": shared.setdefault(row["status"], row["status"]),
-                         "urgent": row["urgent"], "mandates": shared.setdefault(mandates, mandates),
-                         "suggested": shared.setdefault(suggested, suggested), "damaged": row["damaged"], output: row[output]}
-    return rows, stale
-
-
 def _attachments(session, case) -> list[dict]:
-    from .submission import Submission
+    from ..desk.submission import Submission
 
     path = session.vault.submission_path(case.id)
     try:
@@ -193,7 +142,7 @@ def _attachments(session, case) -> list[dict]:
 
 def usable_case(state, prefix: str):
     """The case a prefix names; a damaged one is refused with its reason and the way out."""
-    from .case_ids import resolve
+    from ..desk.case_ids import resolve
 
     case_id = resolve(prefix, state.known_ids())
     reason = state.damaged_reason(case_id)
@@ -209,7 +158,7 @@ def usable_case(state, prefix: str):
 @click.argument("case_id", metavar="CASE")
 def show(session, output_format, case_id):
     """The whole case: triage, every answer, attachments, history."""
-    from .views import case_document, format_case
+    from ..desk.views import case_document, format_case
 
     with session.vault.require().reading_state(session.identities) as state:
         case = usable_case(state, case_id)
@@ -225,7 +174,7 @@ def show(session, output_format, case_id):
 def attachment(session, output, case_id, name):
     """Extract one original attachment (NAME: its number, entry name or original name)."""
     from ..atomic import AtomicFile
-    from .submission import Submission
+    from ..desk.submission import Submission
 
     with session.vault.require().reading_state(session.identities) as state:
         case = usable_case(state, case_id)
@@ -255,8 +204,8 @@ def attachment(session, output, case_id, name):
 @click.argument("case_id", metavar="CASE")
 def triage(session, status, mandate_changes, urgent, note, link, reason, case_id):
     """Record staff decisions on a case; every change goes to the encrypted audit log."""
-    from .rules import MANDATES
-    from .triage import KEEP, apply_triage
+    from ..desk.rules import MANDATES
+    from ..desk.triage import KEEP, apply_triage
 
     urgent_value = {"yes": True, "no": False, "auto": None}.get(urgent, KEEP)
     with session.vault.require().changing_state(session.identities) as state:

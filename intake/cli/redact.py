@@ -4,15 +4,15 @@ import json
 
 import click
 
-from .cli import usable_case, vault_options
+from .desk import usable_case, vault_options
 
-from .state import EXPORT_PROFILES
-from .terminal import visible
+from ..desk.state import EXPORT_PROFILES
+from ..desk.terminal import visible
 
 
 def _split(text: str, usage: str) -> list[str]:
     """'person:victim's son:王小明' → its parts, as many as `usage` has."""
-    from .errors import DeskError
+    from ..desk.errors import DeskError
 
     parts = usage.count(":") + 1
     pieces = [p.strip() for p in text.split(":", parts - 1)]
@@ -23,8 +23,8 @@ def _split(text: str, usage: str) -> list[str]:
 
 def _reviewable(state, case_id: str):
     """The case, unless it is a follow-up: those are reviewed with the case they add to."""
-    from .errors import DeskError
-    from .review import follow_up_refusal
+    from ..desk.errors import DeskError
+    from ..desk.review import follow_up_refusal
 
     case = state.cases[case_id]
     if case.report.get("kind") == "follow-up":
@@ -46,7 +46,7 @@ def _reviewable(state, case_id: str):
 def redact(session, profile, accept_ids, reject_ids, accept_all, read_ids, terms, aliases, output_format, case_id):
     """Show every proposed replacement in context; accept, reject or add. Decisions are stored
     in the encrypted case state with an audit entry."""
-    from .review import add_alias, add_term, decide, decisions_for, mark_read, proposals_for, register_for, unread_updates, updates_for
+    from ..desk.review import add_alias, add_term, decide, decisions_for, mark_read, proposals_for, register_for, unread_updates, updates_for
 
     changing = bool(accept_ids or reject_ids or accept_all or read_ids or terms or aliases)
     vault = session.vault.require()

@@ -1,0 +1,61 @@
+"""What `intake list` shows: every case's row from the index, made again where its day has come.
+
+The index (casestore.py, index.py) holds each case's list line and table cells, made when the
+case changed; listing reads them, keeps only what the filters, the order and the output need
+(repeated values shared: 50,000 rows stay small), and makes again only the rows whose rules'
+result has expired or that another reader or other rules made.
+"""
+
+import contextlib
+import gc
+
+from .index import needs_refresh, refresh
+from .progress import Progress
+
+REFRESH_PER_COMMIT = 500
+
+
+@contextlib.contextmanager
+def paused_gc():
+    """No cyclic garbage collection while the index is read: its 50,000 rows hold no cycles, and
+    the collector would otherwise walk every row again and again as they are made."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def list_rows(vault, identities, output: str, now) -> dict:
+    """{case id: row} for every case, each row holding `output` ("out": its JSON line, "cells":
+    its table cells), current on the day of `now`."""
+    with vault.reading_state(identities) as state, paused_gc():
+        rows, stale = _slim(state.store.index(cells=output == "cells"), output, now)
+    if stale:
+        # Results whose day has come (a date window opened or closed), or new rules: computed
+        # again from those case files only (read afresh under the exclusive lock), and stored a
+        # few hundred at a time, so memory stays flat when a day makes thousands expire.
+        with vault.locked(exclusive=True), Progress(len(stale), "applying the rules") as bar:
+            store = vault.open_store(identities)
+            for start in range(0, len(stale), REFRESH_PER_COMMIT):
+                fresh = refresh(store, stale[start:start + REFRESH_PER_COMMIT], now, bar)
+                store.put({}, fresh, [])
+                for case_id in stale[start:start + REFRESH_PER_COMMIT]:
+                    rows.pop(case_id, None)  # gone since the first read, or made again just now
+                rows.update(_slim(fresh.items(), output, now)[0])
+    return rows
+
+
+def _slim(index_rows, output: str, now) -> tuple[dict, list]:
+    """What list keeps of each index row, and the ids of the rows to make again."""
+    rows, stale, expired, shared = {}, [], needs_refresh(now), {}
+    for case_id, row in index_rows:
+        if expired(row):
+            stale.append(case_id)
+        mandates, suggested = tuple(row["mandates"]), tuple(row["suggested"])
+        rows[case_id] = {"received": row["received"], "status": shared.setdefault(row["status"], row["status"]),
+                         "urgent": row["urgent"], "mandates": shared.setdefault(mandates, mandates),
+                         "suggested": shared.setdefault(suggested, suggested), "damaged": row["damaged"], output: row[output]}
+    return rows, stale
