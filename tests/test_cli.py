@@ -170,7 +170,7 @@ def test_unknown_recipient_type_and_mixed_recipients(classic_key, protected_key)
 
 def test_a_secret_key_given_as_recipient_is_not_echoed(tmp_path, classic_key):
     key, _ = classic_key
-    secret = [l for l in key.read_text().splitlines() if l.startswith("AGE-SECRET-KEY-")][0]
+    secret = next(line for line in key.read_text().splitlines() if line.startswith("AGE-SECRET-KEY-"))
     (tmp_path / "recipients.txt").write_text(secret + "\n")
     result = intake("encrypt", "-R", tmp_path / "recipients.txt", input=b"x")
     assert result.returncode == 1

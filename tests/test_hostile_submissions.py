@@ -13,7 +13,6 @@ import pytest
 
 from hostile_submissions import archive, attacks
 from intake import age
-from intake.desk.state import Case
 from intake.desk.vault import Vault
 from intake.submission import SubmissionError
 from intake.submission.archive import read_archive
@@ -108,7 +107,7 @@ def test_a_batch_of_two_good_and_every_hostile_file_imports_the_good_ones(tmp_pa
     for number, path in enumerate(client.submissions()):
         path.rename(stick / f"good-{number}.age")
     hostile = attacks(report, files)
-    for number, (name, (data, _)) in enumerate(sorted(hostile.items())):
+    for number, (_name, (data, _)) in enumerate(sorted(hostile.items())):
         (stick / f"hostile-{number:02d}.age").write_bytes(age.encrypt_bytes([recipient], data))
 
     result, rss = _peak_rss(tmp_path, env, "import", "--format", "json", stick)

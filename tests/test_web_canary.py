@@ -194,7 +194,7 @@ def search_files(roots: list[tuple[Path, float | None]], needles: dict[str, byte
     for root, since in roots:
         if not os.path.isdir(root):
             continue
-        for folder, dirs, names in os.walk(root, followlinks=False):
+        for folder, _dirs, names in os.walk(root, followlinks=False):
             for name in names:
                 path = os.path.join(folder, name)
                 try:
@@ -315,7 +315,7 @@ def test_no_plaintext_of_any_submission_reaches_the_disk(tmp_path):
     # Everything the server could have written, now that it has stopped.
     roots = [(server.root, None), (server_tmp, None)] + [(Path(d), started) for d in SHARED_DIRS] + [(Path.cwd(), started)]
     hits, scanned = search_files(roots, needles)
-    ensure(not hits, "plaintext found on disk (label per file): " + "; ".join(f"{p}: {', '.join(l)}" for p, l in sorted(hits.items())))
+    ensure(not hits, "plaintext found on disk (label per file): " + "; ".join(f"{p}: {', '.join(labels)}" for p, labels in sorted(hits.items())))
     assert scanned >= 4, f"searched only {scanned} files: the search looked in the wrong places"
 
     log = server.log()

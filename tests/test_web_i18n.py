@@ -377,7 +377,8 @@ def test_error_pages_are_in_the_chosen_language(server, full_disk_server, code):
     # A form's token serves one submission: sent again, the expired page, nothing more stored.
     session, token = new_session(server, f"/?lang={code}")
     before = set(server.submissions())
-    sent = lambda: session.post(f"{server.url}/?lang={code}", data={**answers, "csrf_token": token}, files=with_files(()), timeout=30)
+    def sent():
+        return session.post(f"{server.url}/?lang={code}", data={**answers, "csrf_token": token}, files=with_files(()), timeout=30)
     assert sent().status_code == 200
     check(sent(), 400, "This page expired", "replayed token")
     assert len(set(server.submissions()) - before) == 1
