@@ -90,3 +90,21 @@ def test_the_desk_is_a_library_that_imports_neither_click_nor_the_command_line()
     modules = loaded_modules("import intake.desk.importer, intake.desk.listing, intake.desk.export, intake.desk.migrate, "
                              "intake.desk.quarantine, intake.desk.review")
     assert "click" not in modules and not [m for m in modules if m == "intake.cli" or m.startswith("intake.cli.")]
+
+
+def test_the_web_modules_import_each_other_without_cycles():
+    """One direction between any two web modules (the logs used to import security and back)."""
+    web = PACKAGE / "web"
+    edges = {}
+    for path in web.glob("*.py"):
+        targets = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                targets |= {node.module} if node.module else {alias.name for alias in node.names}
+        edges[path.stem] = {t.split(".")[0] for t in targets if (web / f"{t.split('.')[0]}.py").exists()}
+
+    def reaches(start, goal, seen=()):
+        return any(nxt == goal or (nxt not in seen and reaches(nxt, goal, (*seen, nxt))) for nxt in edges.get(start, ()))
+
+    cycles = sorted(m for m in edges if reaches(m, m))
+    assert not cycles, f"import cycles through {cycles}"

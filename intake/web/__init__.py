@@ -15,7 +15,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..store import Store
-from . import errors, i18n, security, views
+from . import errors, i18n, logs, security, views
 from .config import ConfigError, load_config
 from .errors import NotSaved
 from .limits import FolderQuota, Limited, SharedTokenBucket, minutes_to_wait
@@ -43,7 +43,7 @@ class IntakeFlask(Flask):
 
     def log_exception(self, exc_info) -> None:
         # Flask's default prints the exception message and request path: neither may be logged.
-        self.logger.error("unhandled error: %s", security.describe_exception(exc_info[1]))
+        self.logger.error("unhandled error: %s", logs.describe_exception(exc_info[1]))
 
 
 def _template_folder() -> str:
@@ -80,7 +80,7 @@ def create_app(config: dict | None = None) -> Flask:
         if not app.config.get("INTAKE_DEMO"):
             raise ConfigError("INTAKE_SECRET_KEY is not set")
         app.config["SECRET_KEY"] = os.urandom(32).hex()  # demo: sessions end with the process
-    security.configure_logging(app)
+    logs.configure_logging(app)
 
     recipients = load_server_recipients(app.config["INTAKE_RECIPIENTS"])
     store = Store(app.config["INTAKE_DATA_DIR"])

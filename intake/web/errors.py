@@ -6,7 +6,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..envelope import TooManyAttachments
 from .limits import Limited
-from .security import describe_exception
+from .logs import describe_exception
 from .uploads import BadFileName
 
 

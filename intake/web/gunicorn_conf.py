@@ -96,7 +96,7 @@ def when_ready(server) -> None:
     import time
 
     from ..retention import expire, retention_days
-    from .security import describe_exception
+    from .logs import describe_exception
 
     days = retention_days()
     if days is None:

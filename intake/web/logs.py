@@ -2,13 +2,15 @@
 
 Format without time stamps; a filter that removes IP addresses from any message (gunicorn
 puts the client address into its "Invalid request" warning) and replaces exception text with
-the exception's type and code location.
+the exception's type and code location (describe_exception, used wherever an error is logged).
 """
 
 import logging
 import re
+import sys
+import traceback
 
-from .security import LOG_FORMAT, describe_exception
+LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"  # no time, no address, no request line
 
 _IPV4 = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b")
 _IPV6 = re.compile(r"(?<![\w:])(?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{0,4}(?![\w:])")
@@ -47,3 +49,27 @@ def logging_config(level: str = "INFO") -> dict:
         },
         "root": {"level": "WARNING", "handlers": ["stderr"]},
     }
+
+
+def configure_logging(app) -> None:
+    """App and Werkzeug logs without times, addresses, user agents or request lines."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    handler.addFilter(RedactingFilter())
+    app.logger.handlers[:] = [handler]
+    app.logger.propagate = False
+    app.logger.setLevel(logging.INFO)
+    # Werkzeug's request log line carries the client address: silence it entirely.
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    logging.getLogger("werkzeug").handlers[:] = [handler]
+    logging.getLogger("werkzeug").propagate = False
+
+
+def describe_exception(exc: BaseException) -> str:
+    """Type and code locations of an exception, never its message or local values.
+
+    Messages can carry user input (a decoding error quotes bytes, a ValueError the value).
+    """
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = " <- ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} {f.name}" for f in reversed(frames[-6:]))
+    return f"{type(exc).__module__}.{type(exc).__qualname__} at {where}"
