@@ -553,7 +553,7 @@ def use_everywhere(report: dict, now=NOW) -> None:
         visible(views.format_case(doc)).encode("utf-8")  # intake show
         visible(json.dumps(doc, ensure_ascii=False, indent=1)).encode("utf-8")  # intake show --format json
     listed = views.select_rows({case.id: json.loads(json.dumps(row))})
-    views.format_table(listed).encode("utf-8")  # intake list
+    "".join(views.table_lines(listed)).encode("utf-8")  # intake list
     columns = json.loads(json.dumps(views.case_row(case, now)))
     columns["missing"] = {m: [item.split(": ", 1)[0] for item in items] for m, items in columns["missing"].items()}
     assert json.loads(b"\n".join(views.json_lines(listed))) == [columns]  # list names missing items by id

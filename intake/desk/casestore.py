@@ -143,18 +143,19 @@ class CaseStore:
             where: dict[str, str] = {}
             folders = sorted(f for f in _listdir(self.cases_dir) if _is_folder_name(f))
             for number, folder in enumerate(folders):
-                ids = [n[:-4] for n in _listdir(self.cases_dir / folder) if n[-4:] == ".age" and n[:1] != "."]
+                ids = self._listed(folder)
                 before = len(where)
                 where.update(dict.fromkeys(ids, folder))
                 if len(where) != before + len(ids):  # only by hand: import never files a case twice
-                    earlier = [self._listed(f) for f in folders[:number]]
+                    earlier = [set(self._listed(f)) for f in folders[:number]]
                     twice = next(i for i in ids if any(i in names for names in earlier))
                     raise StoreDamaged(f"case {twice} is in two folders", hint="move away the copy that should not be there")
             self._where = where
         return self._where
 
-    def _listed(self, folder: str) -> set[str]:
-        return {n[:-4] for n in _listdir(self.cases_dir / folder) if n[-4:] == ".age" and n[:1] != "."}
+    def _listed(self, folder: str) -> list[str]:
+        """The ids of the case files in one folder (not the temporary files of a write)."""
+        return [n[:-4] for n in _listdir(self.cases_dir / folder) if n[-4:] == ".age" and n[:1] != "."]
 
     def case_ids(self) -> list[str]:
         """Every case with a file (damaged ones too)."""

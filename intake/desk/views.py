@@ -59,9 +59,6 @@ def table_lines(rows: list[dict], per_chunk: int = 1000):
         yield "".join(line(row["cells"]) for row in rows[start:start + per_chunk])
 
 
-def format_table(rows: list[dict]) -> str:
-    return "".join(table_lines(rows)).removesuffix("\n")
-
 
 def case_document(case: Case, state: VaultState, attachments: list[dict], now) -> dict:
     result = evaluate(case.report, now)
