@@ -1,10 +1,9 @@
 """A staff key and case vault for desk tests, and the `intake` command run as staff run it."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
+from cli_runner import clean_env
+from cli_runner import intake as run_intake
 from intake import age
 
 
@@ -13,13 +12,12 @@ def new_vault(root: Path):
     points `intake` at it and at root/vault (nothing inherited from INTAKE_* of the caller)."""
     identity = age.HybridIdentity.generate()
     (root / "staff.txt").write_text(age.identity_file_text([identity]))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("INTAKE_")}
-    env.update(INTAKE_VAULT=str(root / "vault"), INTAKE_IDENTITY=str(root / "staff.txt"))
-    return identity, env
+    return identity, clean_env(INTAKE_VAULT=root / "vault", INTAKE_IDENTITY=root / "staff.txt")
 
 
 def intake(*args, env):
-    return subprocess.run([sys.executable, "-m", "intake", *map(str, args)], capture_output=True, env=env, input=b"", timeout=120)
+    """`intake ARGS` with this environment, in-process (cli_runner)."""
+    return run_intake(*args, env=env)
 
 
 def files_in(folder: Path) -> dict[str, bytes]:

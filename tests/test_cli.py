@@ -7,20 +7,15 @@ import sys
 
 import pytest
 
+from cli_runner import intake as run_intake
 from intake import age
 
 
 def intake(*args, input: bytes | None = None, env_extra: dict | None = None, cwd=None):
+    """`intake ARGS` in-process (cli_runner), without a passphrase file from the caller's environment."""
     env = {k: v for k, v in os.environ.items() if k != "INTAKE_PASSPHRASE_FILE"}
     env.update(env_extra or {})
-    return subprocess.run(
-        [sys.executable, "-m", "intake", *map(str, args)],
-        input=input if input is not None else b"",
-        capture_output=True,
-        env=env,
-        cwd=cwd,
-        timeout=120,
-    )
+    return run_intake(*args, input=input if input is not None else b"", env=env, cwd=cwd)
 
 
 def error_lines(result) -> list[str]:

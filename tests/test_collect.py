@@ -3,13 +3,13 @@
 import io
 import json
 import os
-import subprocess
-import sys
 import tarfile
 import time
 
 import pytest
 
+from cli_runner import clean_env
+from cli_runner import intake as run_intake
 from intake import age
 from intake.collect import collect_to_directory
 from intake.errors import UserError
@@ -18,11 +18,9 @@ from intake.store import Store
 from intake_client import IntakeClient
 
 
-def intake(*args, env_extra=None, stdout=subprocess.PIPE):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("INTAKE_")}
-    env.update(env_extra or {})
-    return subprocess.run([sys.executable, "-m", "intake", *map(str, args)], stdout=stdout, stderr=subprocess.PIPE,
-                          input=b"", env=env, timeout=120)
+def intake(*args, env_extra=None, stdout=None):
+    """`intake ARGS` in-process (cli_runner); `stdout` a file to receive the output."""
+    return run_intake(*args, env=clean_env(**(env_extra or {})), stdout=stdout)
 
 
 @pytest.fixture

@@ -3,20 +3,21 @@
 import json
 import os
 import shutil
-import subprocess
-import sys
 import threading
 
 import pytest
 
+from cli_runner import clean_env
+from cli_runner import intake as run_intake
+from cli_runner import intake_process
 from intake import age
 from intake_client import IntakeClient
 
 
-def intake(*args, env_extra=None, input=b""):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("INTAKE_")}
-    env.update(env_extra or {})
-    return subprocess.run([sys.executable, "-m", "intake", *map(str, args)], capture_output=True, input=input, env=env, timeout=120)
+def intake(*args, env_extra=None, input=b"", process=False):
+    """`intake ARGS` in-process, or as its own process where the test is about processes."""
+    run = intake_process if process else run_intake
+    return run(*args, input=input, env=clean_env(**(env_extra or {})))
 
 
 @pytest.fixture(scope="module")
@@ -225,7 +226,9 @@ def test_concurrent_triage_loses_no_update(vault, keys):
 
     def add_notes(who):
         for n in range(4):
-            results.append(desk(vault, key, "triage", case, "--note", f"{who} {n}"))
+            # Separate processes, as two staff members' commands are: the vault lock is per process.
+            results.append(intake("triage", case, "--note", f"{who} {n}", process=True,
+                                  env_extra={"INTAKE_VAULT": str(vault), "INTAKE_IDENTITY": str(key)}))
 
     threads = [threading.Thread(target=add_notes, args=(who,)) for who in ("alice", "bob")]
     for t in threads:
@@ -246,10 +249,11 @@ def test_no_plaintext_reaches_disk_during_staff_work(tmp_path, keys):
     folder, scratch = tmp_path / "vault", tmp_path / "tmpdir"
     scratch.mkdir()
     env = {"INTAKE_VAULT": str(folder), "INTAKE_IDENTITY": str(key), "TMPDIR": str(scratch)}
-    assert intake("import", client.data_dir / "submissions", env_extra=env).returncode == 0
-    case = json.loads(intake("list", "--format", "json", env_extra=env).stdout)[0]["id"]
-    assert canary in intake("show", case, env_extra=env).stdout.decode()  # it is there, in memory
-    assert intake("triage", case, "--status", "reviewing", "--note", "checked", env_extra=env).returncode == 0
+    # Real processes: Python reads TMPDIR once per process.
+    assert intake("import", client.data_dir / "submissions", env_extra=env, process=True).returncode == 0
+    case = json.loads(intake("list", "--format", "json", env_extra=env, process=True).stdout)[0]["id"]
+    assert canary in intake("show", case, env_extra=env, process=True).stdout.decode()  # it is there, in memory
+    assert intake("triage", case, "--status", "reviewing", "--note", "checked", env_extra=env, process=True).returncode == 0
     for root in (folder, scratch):
         for path in root.rglob("*"):
             if path.is_file():

@@ -5,6 +5,9 @@ next step helps) and exit status 1; usage mistakes exit 2. Messages never carry 
 passphrases or report content.
 """
 
+import contextlib
+import io
+import os
 import sys
 
 import click
@@ -54,7 +57,49 @@ def _age_error(exc: age.AgeError) -> tuple[str, str | None]:
     return str(exc), None
 
 
-def main(argv=None) -> int:
+def main(argv=None, *, stdin=None, stdout=None, stderr=None, env=None) -> int:
+    """Run `intake` with these arguments; returns the exit status.
+
+    stdin/stdout/stderr (binary files) and env (a mapping) replace the process's own for the
+    length of the call, so the command can be run in-process exactly as from a shell (the
+    tests do). Without them it uses the real ones.
+    """
+    with _standard_streams(stdin, stdout, stderr, env):
+        return _run(argv)
+
+
+@contextlib.contextmanager
+def _standard_streams(stdin, stdout, stderr, env):
+    saved = sys.stdin, sys.stdout, sys.stderr
+    saved_env = dict(os.environ) if env is not None else None
+    wrappers = []
+
+    def text(binary, name):
+        if binary is None:
+            return getattr(sys, name)
+        wrapper = io.TextIOWrapper(binary, encoding="utf-8", errors="backslashreplace" if name == "stderr" else "strict",
+                                   write_through=True)
+        wrappers.append(wrapper)
+        return wrapper
+
+    try:
+        sys.stdin, sys.stdout, sys.stderr = text(stdin, "stdin"), text(stdout, "stdout"), text(stderr, "stderr")
+        if env is not None:
+            os.environ.clear()
+            os.environ.update(env)
+        yield
+    finally:
+        for wrapper in wrappers:
+            with contextlib.suppress(ValueError):  # the command may have closed its stream
+                wrapper.flush()
+                wrapper.detach()  # the caller's binary stream stays open
+        sys.stdin, sys.stdout, sys.stderr = saved
+        if saved_env is not None:
+            os.environ.clear()
+            os.environ.update(saved_env)
+
+
+def _run(argv) -> int:
     try:
         cli.main(args=argv, prog_name="intake", standalone_mode=False)
     except click.UsageError as exc:
