@@ -22,9 +22,9 @@ from pathlib import Path
 
 from . import age
 from .padding import padme
+from .submission.layout import PADDING_ENTRY, REPORT_ENTRY, attachment_entry
+from .submission.report import Answers
 
-REPORT_ENTRY = "report.json"
-PADDING_ENTRY = "padding"
 _ZIP_END_RECORD = 22
 _ZIP64_END_RECORDS = 56 + 20
 _ZIP_LOCAL_HEADER = 30
@@ -54,7 +54,7 @@ def safe_entry_name(index: int, original: str) -> str:
         stem, dot, extension = name, "", ""
     budget = MAX_NAME_BYTES - len(dot + extension)
     stem = stem.encode()[:budget].decode("utf-8", "ignore")
-    return f"attachments/{index:02d}-{stem}{dot}{extension}"
+    return attachment_entry(index, f"{stem}{dot}{extension}")
 
 
 def clean_original_name(name: str) -> str:
@@ -188,11 +188,11 @@ class Envelope:
             self._sink.close()
             self._sink = None
 
-    def seal(self, report: dict) -> Path:
+    def seal(self, report: Answers) -> Path:
         """Add report.json and padding, finish the age file and fsync it. Returns the temp path."""
         self._close_sink()
-        report = dict(report, attachments=[asdict(a) for a in self.attachments])
-        self._zip.writestr(_info(REPORT_ENTRY), json.dumps(report, ensure_ascii=False, indent=1).encode())
+        stored = {**report, "attachments": [asdict(a) for a in self.attachments]}
+        self._zip.writestr(_info(REPORT_ENTRY), json.dumps(stored, ensure_ascii=False, indent=1).encode())
         self._write_padding()
         self._zip.close()
         self._age.close()

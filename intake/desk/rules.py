@@ -27,7 +27,6 @@ urgency errs towards flagging and nothing is called stale on a guess. 2024-02-31
 2024-02-29. "Today" is `now` in UTC (a naive `now` is taken as it is).
 """
 
-import calendar
 import dataclasses
 import datetime
 import functools
@@ -37,6 +36,8 @@ import re
 import tomllib
 import unicodedata
 from pathlib import Path
+
+from ..submission.dates import find_date
 
 # Our own short codes (un-procedures.md §5.1, "not official UN codes") and the mandates' names.
 MANDATES = {
@@ -74,7 +75,6 @@ PREDICATES = {"in": list, "has_any": list, "filled": bool, "text_any": list, "wi
               "older_than_days": int, "due_within_days": int, "precise_to": str, "age_at_least": int,
               "age_under": int, "some": dict}
 PRECISION = {"year": 1, "month": 2, "day": 3}
-DATE = re.compile(r"(\d{4})(?:\s*[-/.年]\s*(\d{1,2})(?:\s*[-/.月]\s*(\d{1,2}))?)?")
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 NUMBER = re.compile(r"\d+")
 
@@ -112,19 +112,11 @@ def _fold(text: str, *, pad: bool = False) -> str:
 
 
 def date_range(value):
-    """(earliest day, latest day, precision 1-3) of a YYYY[-MM[-DD]] date, or None."""
-    match = DATE.search(value) if isinstance(value, str) else None
-    if not match or not 1900 <= int(match[1]) <= 2100 or (match[2] and not 1 <= int(match[2]) <= 12):
+    """(earliest day, latest day, precision 1-3) of the first date written in `value`, or None."""
+    found = find_date(value)
+    if found is None:
         return None
-    year = int(match[1])
-    if not match[2]:
-        return datetime.date(year, 1, 1), datetime.date(year, 12, 31), 1
-    month = int(match[2])
-    last = calendar.monthrange(year, month)[1]
-    if match[3] and 1 <= int(match[3]) <= 31:
-        day = datetime.date(year, month, min(int(match[3]), last))  # the day is not checked at intake
-        return day, day, 3
-    return datetime.date(year, month, 1), datetime.date(year, month, last), 2
+    return found.first_day(), found.last_day(), PRECISION[found.precision]
 
 
 def _age(value, today: datetime.date):

@@ -16,14 +16,14 @@ import json
 import stat
 import struct
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from . import caps
 from .errors import SubmissionError
+from .layout import PADDING_ENTRY, REPORT_ENTRY
+from .report import Submitted
 from .schema import entry_name, validate_report
-
-REPORT_ENTRY = "report.json"
-PADDING_ENTRY = "padding"
 
 _END = struct.Struct("<4sHHHHIIH")  # end of central directory record, 22 bytes
 _ZIP64_LOCATOR = struct.Struct("<4sIQI")  # 20 bytes
@@ -223,7 +223,7 @@ def _no_float(text: str):
     _refuse("report.json holds a number the schema never uses")
 
 
-def parse_report(data: bytes) -> dict:
+def parse_report(data: bytes) -> Submitted:
     """report.json's bytes → the validated report (SubmissionError otherwise)."""
     if len(data) > caps.MAX_REPORT_BYTES:
         _refuse(f"report.json is larger than {caps.MAX_REPORT_BYTES} bytes")
@@ -244,7 +244,7 @@ def parse_report(data: bytes) -> dict:
 class Archive:
     """An opened, checked submission archive. `report` is validated; attachments are read on demand."""
 
-    def __init__(self, zip_file: zipfile.ZipFile, report: dict):
+    def __init__(self, zip_file: zipfile.ZipFile, report: Submitted):
         self._zip = zip_file
         self.report = report
         self.attachments = {a["entry"]: a for a in report["attachments"]}
@@ -258,12 +258,12 @@ class Archive:
         """
         if entry not in self.attachments:
             raise SubmissionError("no such attachment in this submission")
-        expected = expected or self.attachments[entry]
+        record: Mapping = expected or self.attachments[entry]
         try:
             stream = self._zip.open(entry)
         except _PARSE_ERRORS as exc:  # read_archive checked the headers; this is defence in depth
             raise SubmissionError(f"{_quoted(entry)} cannot be read ({exc.__class__.__name__})") from None
-        return VerifiedAttachment(stream, entry, expected["size"], expected["sha256"])
+        return VerifiedAttachment(stream, entry, record["size"], record["sha256"])
 
     def attachment_tail(self, entry: str, size: int) -> bytes:
         """The last `size` bytes of an attachment, for recognising its kind (not hash-checked:

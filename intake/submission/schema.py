@@ -9,14 +9,15 @@ The codes are ours (the web form's choices.py carries the same codes with the re
 labels; a test keeps the two lists equal). A new code or key means a new schema version.
 """
 
-import datetime
 import re
 
 from ..receipt import normalize_receipt
 from . import caps
+from .dates import parse_date, parse_received
 from .errors import SubmissionError
+from .layout import ATTACHMENT_ENTRY, REPORT_SCHEMA
+from .report import Submitted
 
-REPORT_SCHEMA = "intake.report/1"
 # Raise it whenever this reader refuses something it used to accept: the desk then checks every
 # stored report again (state.py records which version checked each one).
 READER_VERSION = f"{REPORT_SCHEMA} strict/1"
@@ -50,10 +51,7 @@ CONSENT_GIVEN_BY = frozenset({"", "victim", "family", "reporter"})
 # The form refuses C0 controls other than tab, CR and LF; JSON escapes could still smuggle them
 # in, and lone surrogates (valid in JSON, not in UTF-8) would break every later encode().
 _FORBIDDEN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
-_RECEIVED = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", re.ASCII)
-_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", re.ASCII)
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-_ENTRY = re.compile(r"attachments/(\d{2,})-([^/\\]+)", re.ASCII)
 # Bidirectional and zero-width format characters and controls have no place in a file name.
 _BAD_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
@@ -124,28 +122,15 @@ def optional(check):
 
 
 def received(value, path):
-    if type(value) is not str or not _RECEIVED.fullmatch(value):
-        _fail(path, "is not a UTC time to the second")
-    try:
-        datetime.datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ")
-    except ValueError:
-        _fail(path, "is not a real date and time")
+    if type(value) is not str or parse_received(value) is None:
+        _fail(path, "is not a real UTC time to the second")
     return value
 
 
 def date(value, path):
-    """YYYY, YYYY-MM or YYYY-MM-DD within the form's ranges (docs/report-schema.md, Dates)."""
-    match = _DATE.fullmatch(value) if type(value) is str else None
-    if not match:
-        _fail(path, "is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
-    year, month, day = match.groups()
-    if not 1900 <= int(year) <= 2100 or (month and not 1 <= int(month) <= 12):
-        _fail(path, "is outside the accepted dates")
-    if day:
-        try:
-            datetime.date(int(year), int(month), int(day))
-        except ValueError:
-            _fail(path, "is not a real date")
+    """YYYY, YYYY-MM or YYYY-MM-DD, a real day within the form's years (docs/report-schema.md, Dates)."""
+    if type(value) is not str or parse_date(value) is None:
+        _fail(path, "is not a real date (YYYY, YYYY-MM or YYYY-MM-DD, 1900 to 2100)")
     return value
 
 
@@ -212,13 +197,13 @@ def attachments(value, path):
     array(_ATTACHMENT, 0, caps.MAX_ATTACHMENTS)(value, path)
     for number, item in enumerate(value, 1):
         # The server numbers stored files from 01 in arrival order (docs/submission-format.md).
-        if int(_ENTRY.fullmatch(item["entry"]).group(1)) != number:
+        if int(ATTACHMENT_ENTRY.fullmatch(item["entry"]).group(1)) != number:
             _fail(f"{path}[{number - 1}].entry", "is not numbered in order")
     return value
 
 
 def entry_name(value, path):
-    match = _ENTRY.fullmatch(value) if type(value) is str else None
+    match = ATTACHMENT_ENTRY.fullmatch(value) if type(value) is str else None
     if (not match or len(value.encode("utf-8", "replace")) > caps.MAX_ENTRY_NAME_BYTES or _BAD_NAME.search(value)
             or _FORBIDDEN_TEXT.search(value) or match.group(2).startswith(".")):
         _fail(path, "is not a safe attachment entry name")
@@ -289,7 +274,7 @@ _FOLLOW_UP = record({
 })
 
 
-def validate_report(data) -> dict:
+def validate_report(data) -> Submitted:
     """`data` (parsed report.json) if it is a valid `intake.report/1` report; else SubmissionError."""
     if type(data) is not dict:
         _fail("the top level", "is not an object")

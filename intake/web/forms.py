@@ -1,9 +1,6 @@
 """The report and follow-up forms. Only the fields marked R in the domain field list are
 required: a report must be possible without a single identifying detail."""
 
-import datetime
-import re
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -24,10 +21,10 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from . import choices
 from ..receipt import normalize_receipt
+from ..submission.dates import normalize_date
 
 SHORT = 300
 LONG = 20_000
-_DATE = re.compile(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
 
 # Our own wording for what WTForms would say in English: Flask-WTF's translation of WTForms'
 # messages is off (WTF_I18N_ENABLED=False, it reloads a catalogue on every request), so every
@@ -65,23 +62,6 @@ class MultiCheckboxField(SelectMultipleField):
 
     def __init__(self, label, **kwargs):
         super().__init__(label, invalid_choice_message=NOT_AN_OPTION, **kwargs)
-
-
-def normalize_date(text: str) -> str | None:
-    """'2024-5', '2024/05', '2024年5月3日' → '2024-05' / '2024-05-03'; None if not a date."""
-    text = text.strip().replace("/", "-").replace(".", "-").replace("年", "-").replace("月", "-").replace("日", "")
-    match = _DATE.fullmatch(text.strip("-"))
-    if not match:
-        return None
-    year, month, day = match.groups()
-    if not 1900 <= int(year) <= 2100 or (month and not 1 <= int(month) <= 12) or (day and not month):
-        return None
-    if day:
-        try:
-            datetime.date(int(year), int(month), int(day))
-        except ValueError:  # 2024-02-31
-            return None
-    return "-".join([year] + [f"{int(p):02d}" for p in (month, day) if p])
 
 
 class IncidentForm(Form):

@@ -3,17 +3,17 @@
 import datetime
 
 from ..receipt import normalize_receipt
-from .forms import FollowUpForm, IncidentForm, ReportForm, normalize_date
-
-SCHEMA = "intake.report/1"
-REPORTER_IDENTIFYING = ("name", "organisation", "contact_channel", "contact_details")
+from ..submission.dates import normalize_date, received_stamp
+from ..submission.layout import REPORT_SCHEMA
+from ..submission.report import FollowUpAnswers, Incident, ReportAnswers, Reporter
+from .forms import FollowUpForm, IncidentForm, ReportForm
 
 
 def _text(value) -> str:
     return (value or "").strip() if isinstance(value, str) else ""
 
 
-def _incident(form: IncidentForm) -> dict:
+def _incident(form: IncidentForm) -> Incident:
     return {
         "violations": list(form.violations.data or []),
         "start": {
@@ -36,22 +36,11 @@ def _incident(form: IncidentForm) -> dict:
     }
 
 
-def _envelope(kind: str, receipt: str, language: str, follow_up_of: str | None, now) -> dict:
-    return {
-        "schema": SCHEMA,
-        "kind": kind,
-        "received": now.astimezone(datetime.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
-        "receipt": receipt,
-        "form_language": language,
-        "follow_up_of": follow_up_of,
-    }
-
-
-def build_report(form: ReportForm, *, receipt: str, language: str, now=None) -> dict:
+def build_report(form: ReportForm, *, receipt: str, language: str, now=None) -> ReportAnswers:
     now = now or datetime.datetime.now(datetime.timezone.utc)
     follow_up = normalize_receipt(form.follow_up_of.data) if form.follow_up_of.data else None
     anonymous = bool(form.anonymous.data)
-    reporter = {
+    reporter: Reporter = {
         "anonymous": anonymous,
         "relation": form.relation.data,
         "how_known": form.how_known.data,
@@ -61,10 +50,10 @@ def build_report(form: ReportForm, *, receipt: str, language: str, now=None) -> 
         "contact_details": _text(form.contact_details.data),
     }
     if anonymous:  # whatever the browser sent in the hidden fields is dropped, not stored
-        for key in REPORTER_IDENTIFYING:
-            reporter[key] = ""
+        reporter.update({"name": "", "organisation": "", "contact_channel": "", "contact_details": ""})
     return {
-        **_envelope("report", receipt, language, follow_up, now),
+        "schema": REPORT_SCHEMA, "kind": "report", "received": received_stamp(now), "receipt": receipt,
+        "form_language": language, "follow_up_of": follow_up,
         "reporter": reporter,
         "victim": {
             "kind": form.victim_kind.data,
@@ -107,10 +96,18 @@ def build_report(form: ReportForm, *, receipt: str, language: str, now=None) -> 
     }
 
 
-def build_follow_up(form: FollowUpForm, *, receipt: str, language: str, now=None) -> dict:
+def _quoted_receipt(form: FollowUpForm) -> str:
+    receipt = normalize_receipt(form.receipt.data)
+    if receipt is None:  # the form's validator refused it already
+        raise ValueError("a follow-up without a valid receipt")
+    return receipt
+
+
+def build_follow_up(form: FollowUpForm, *, receipt: str, language: str, now=None) -> FollowUpAnswers:
     now = now or datetime.datetime.now(datetime.timezone.utc)
     return {
-        **_envelope("follow-up", receipt, language, normalize_receipt(form.receipt.data), now),
+        "schema": REPORT_SCHEMA, "kind": "follow-up", "received": received_stamp(now), "receipt": receipt,
+        "form_language": language, "follow_up_of": _quoted_receipt(form),
         "message": _text(form.message.data),
         "consent": {"store": True},
     }

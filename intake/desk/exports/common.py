@@ -10,6 +10,7 @@ from ..redaction import PROFILES, names_allowed, normalize
 from ..redaction.generalise import age_band
 from ..redaction.provinces import Province, province_of
 from ..rules import MANDATES, load_rules
+from ...submission.dates import parse_date
 
 # What redaction puts in a name field: "Person A (victim)", "Person AB", "[name withheld]".
 PSEUDONYM = re.compile(r"Person [A-Z]{1,3}(?: \([^()\n]*\))?")
@@ -20,7 +21,6 @@ NAME_FIELDS = ("name", "name_other_spellings")
 EXPORT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 VAULT_ID = re.compile(r"[a-z2-7]{12}", re.IGNORECASE)
 RECEIPT = re.compile(r"[0-9A-Z]{5}(?:-[0-9A-Z]{5}){3}", re.IGNORECASE)
-DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 # Detention-type codes: the WGAD arrest/detention elements read these incidents first.
 DETENTION_CODES = ("ARBITRARY_DETENTION", "RSDL_INCOMMUNICADO", "ENFORCED_DISAPPEARANCE", "HOUSE_ARREST",
@@ -108,11 +108,9 @@ def check_names(report: dict, allowed: bool, purpose: str) -> list[str]:
 # --- Dates, places, ages ------------------------------------------------------------------------
 
 def precision(date: str) -> str | None:
-    """"day", "month" or "year" for a YYYY[-MM[-DD]] date; None for anything else."""
-    match = DATE.fullmatch(date or "")
-    if not match:
-        return None
-    return "day" if match[3] else "month" if match[2] else "year"
+    """"day", "month" or "year" for a stored YYYY[-MM[-DD]] date; None for anything else."""
+    found = parse_date(date)
+    return found.precision if found else None
 
 
 def month_of(date: str) -> str:

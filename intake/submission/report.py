@@ -1,0 +1,149 @@
+"""The report's shape as types: what report.json holds once the strict reader has passed it.
+
+schema.py is the rule (it checks every key, type, size and code); these types say the same
+shape to the type checker, so that the web writer (intake/web/report.py) and the desk's
+readers are checked against one description. A test holds them to the schema's keys.
+Codes are plain strings here: their lists are in schema.py.
+"""
+
+from typing import TypedDict
+
+
+class Attachment(TypedDict):
+    entry: str          # layout.attachment_entry: attachments/NN-<safe name>
+    original_name: str  # as the browser sent it, control characters removed
+    declared_type: str
+    size: int
+    sha256: str
+
+
+class Reporter(TypedDict):
+    anonymous: bool
+    relation: str
+    how_known: str
+    name: str
+    organisation: str
+    contact_channel: str
+    contact_details: str
+
+
+class Victim(TypedDict):
+    kind: str
+    group_size: int | None
+    name: str
+    name_other_spellings: str
+    sex: str
+    age: str
+    nationality: str
+    ethnicity: str
+    religion: str
+    occupation: str
+    human_rights_work: str
+    is_defender: str
+    id_document: str
+    residence: str
+    status: str
+    detention_place: str
+    holding_authority: str
+    health: str
+
+
+class Cooperation(TypedDict):
+    body: str
+    kind: str
+    date: str  # free text, stored as typed (dates.find_date reads it)
+    link_evidence: str
+    already_raised: str
+
+
+class Start(TypedDict):
+    date: str | None  # dates.parse_date reads it
+    approximate: bool
+
+
+class End(TypedDict):
+    date: str | None
+    ongoing: bool
+
+
+class Perpetrator(TypedDict):
+    type: str
+    details: str
+
+
+class Incident(TypedDict):
+    violations: list[str]
+    start: Start
+    end: End
+    province: str
+    place: str
+    narrative: str
+    perpetrator: Perpetrator
+    legal_basis: str
+    warrant: str
+    lawyer_and_family: str
+    ill_treatment: str
+    family_affected: str
+
+
+class Remedies(TypedDict):
+    domestic: str
+    others_informed: str
+
+
+class Consent(TypedDict):
+    store: bool
+    share_with_un: str
+    name_public: str
+    sg_report: str
+    given_by: str
+    still_in_china: str
+    never_disclose: str
+
+
+class StoreConsent(TypedDict):
+    store: bool
+
+
+class ReportAnswers(TypedDict):
+    """kind "report": a full report, as the web form's answers make it (web/report.py)."""
+
+    schema: str
+    kind: str
+    received: str  # dates.received_stamp
+    receipt: str
+    form_language: str
+    follow_up_of: str | None
+    reporter: Reporter
+    victim: Victim
+    un_cooperation: Cooperation
+    incidents: list[Incident]
+    remedies: Remedies
+    consent: Consent
+
+
+class Report(ReportAnswers):
+    """A full report as stored: its answers and the files that came with it (envelope.py adds them)."""
+
+    attachments: list[Attachment]
+
+
+class FollowUpAnswers(TypedDict):
+    """kind "follow-up": more words (and files) about an earlier report, by its receipt."""
+
+    schema: str
+    kind: str
+    received: str
+    receipt: str
+    form_language: str
+    follow_up_of: str
+    message: str
+    consent: StoreConsent
+
+
+class FollowUp(FollowUpAnswers):
+    attachments: list[Attachment]
+
+
+Answers = ReportAnswers | FollowUpAnswers
+Submitted = Report | FollowUp
