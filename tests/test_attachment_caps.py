@@ -19,7 +19,7 @@ import pytest
 from PIL import Image
 
 from intake.desk.attachments.caps import MAX_PDF_OBJECTS, MAX_PDF_STREAM_DECODED, MAX_PIXELS
-from intake.desk.export_attachments import UnsupportedAttachment, as_is_refusal, as_is_tail_refusal, clean_attachment
+from intake.desk.attachments.clean import UnsupportedAttachment, as_is_refusal, as_is_tail_refusal, clean_attachment
 
 
 def png(size, mode="1") -> bytes:
@@ -52,7 +52,7 @@ def test_cleaning_an_image_just_under_the_cap_stays_within_the_memory_budget(tmp
     inner = (
         "import io, resource, sys\n"
         "from PIL import Image\n"
-        "from intake.desk.export_attachments import clean_attachment\n"
+        "from intake.desk.attachments.clean import clean_attachment\n"
         "out = io.BytesIO(); Image.new('RGBA', (7_000, 5_700), (9, 9, 9, 128)).save(out, 'PNG')\n"
         "clean_attachment(out.getvalue(), 'image/png', 'x.png')\n"
     )
@@ -267,7 +267,7 @@ def refused(data: bytes, words: str, name: str = "Tashi_Dorje_statement.pdf") ->
 
 
 def test_a_file_past_the_cleaning_size_is_refused_before_it_is_parsed():
-    from intake.desk.export_attachments import MAX_CLEAN_BYTES
+    from intake.desk.attachments.clean import MAX_CLEAN_BYTES
 
     refused(b"%PDF-1.7\n" + bytes(MAX_CLEAN_BYTES), "larger than the 100 MiB")
     refused(png((64, 64)) + bytes(MAX_CLEAN_BYTES), "larger than the 100 MiB", "photo.png")
@@ -460,7 +460,7 @@ def test_the_worst_cases_stay_well_under_512_mib(case, tmp_path):
     path.write_bytes(build())
     # Cleaned in a grandchild of a small process: Linux keeps a process's peak RSS across exec, so
     # a child of this (large) test process would report the test process's size.
-    inner = ("import sys\nfrom intake.desk.export_attachments import UnsupportedAttachment, clean_attachment\n"
+    inner = ("import sys\nfrom intake.desk.attachments.clean import UnsupportedAttachment, clean_attachment\n"
              f"data = open({str(path)!r}, 'rb').read()\n"
              "try:\n    clean_attachment(data, '', 'x')\nexcept UnsupportedAttachment:\n    pass\n")
     outer = (f"import resource, subprocess, sys\nsubprocess.run([sys.executable, '-c', {inner!r}], check=True)\n"

@@ -22,7 +22,7 @@ from PIL import Image, ImageChops, ImageCms, ImageStat
 from PIL.PngImagePlugin import PngInfo
 
 from intake.desk.attachments.pdf import verify_pdf
-from intake.desk.export_attachments import CleanResult, UnsupportedAttachment, clean_attachment
+from intake.desk.attachments.clean import CleanResult, UnsupportedAttachment, clean_attachment
 
 SECRET = b"Secret Author"
 XMP = (b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'

@@ -1,4 +1,4 @@
-"""The export formats (intake.desk.export_formats) on realistic cases, redacted by the real engine.
+"""The export formats (intake.desk.exports) on realistic cases, redacted by the real engine.
 
 Four made-up cases, written after patterns in public reporting (no real person):
 
@@ -21,7 +21,7 @@ import re
 
 import pytest
 
-from intake.desk.export_formats import (STATS_COLUMNS, events_document, reprisals_entry, stats_row,
+from intake.desk.exports import (STATS_COLUMNS, events_document, reprisals_entry, stats_row,
                                         submission_draft)
 from intake.desk.exports import vocab
 from intake.desk.redaction import apply, propose, seed_register

@@ -19,7 +19,7 @@ def export(session, profile, out_dir, recipient_text, force, include_other, case
     """Export reviewed cases, redacted by the profile, with attachments cleaned of metadata."""
     from .. import age
     from ..desk.errors import DeskError
-    from ..desk.export import plan_export, write_export
+    from ..desk.exports.bundle import plan_export, write_export
 
     recipient = None
     if recipient_text:

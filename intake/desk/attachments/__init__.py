@@ -4,7 +4,7 @@ What cleaning may cost is capped in caps.py, checked before the work it bounds: 
 images, pdf_caps.py for PDFs (with pdf_syntax.py, which counts a PDF's syntax before qpdf parses
 it, and pdf_streams.py, which measures what its streams decode to).
 
-The entry point is `intake.desk.export_attachments.clean_attachment`, which tells the kinds apart
+The entry point is `clean.clean_attachment`, which tells the kinds apart
 by content; the types both sides share live here.
 """
 

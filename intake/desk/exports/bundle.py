@@ -28,19 +28,19 @@ import tarfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import age
-from ..atomic import AtomicFile, fsync_dir
-from ..submission import SubmissionError
-from .errors import DeskError
-from .export_attachments import (AS_IS_PREFIX, INCLUDED_AS_IS, MAX_CLEAN_BYTES, UnsupportedAttachment, as_is_refusal,
+from ... import age
+from ...atomic import AtomicFile, fsync_dir
+from ...submission import SubmissionError
+from ..attachments.clean import (AS_IS_PREFIX, INCLUDED_AS_IS, MAX_CLEAN_BYTES, UnsupportedAttachment, as_is_refusal,
                                  as_is_tail_refusal, claims_image_or_pdf, clean_attachment, other_extension)
-from .export_formats import STATS_COLUMNS, events_document, reprisals_entry, stats_row, submission_draft
-from .progress import Progress
-from .review import follow_up_refusal, redacted_report, unread_updates, updates_for
-from .state import EXPORT_PROFILES, Case, VaultState
-from .submission import Submission
-from .terminal import visible
-from .views import case_row
+from ..errors import DeskError
+from ..progress import Progress
+from ..review import follow_up_refusal, redacted_report, unread_updates, updates_for
+from ..state import EXPORT_PROFILES, Case, VaultState
+from ..submission import Submission
+from ..terminal import visible
+from ..views import case_row
+from . import STATS_COLUMNS, events_document, reprisals_entry, stats_row, submission_draft
 
 PROFILES = EXPORT_PROFILES
 

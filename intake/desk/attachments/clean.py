@@ -31,10 +31,10 @@ attachments/caps.py, and the caller hands over at most MAX_CLEAN_BYTES.
 
 import re
 
-from .attachments import CleanResult, UnsupportedAttachment
-from .attachments.caps import MAX_CLEAN_BYTES
-from .attachments.images import clean_image
-from .attachments.pdf import clean_pdf
+from . import CleanResult, UnsupportedAttachment
+from .caps import MAX_CLEAN_BYTES
+from .images import clean_image
+from .pdf import clean_pdf
 
 __all__ = ["CleanResult", "UnsupportedAttachment", "clean_attachment", "INCLUDED_AS_IS", "MAX_CLEAN_BYTES",
            "as_is_refusal", "as_is_tail_refusal", "claims_image_or_pdf", "other_extension"]
