@@ -4,6 +4,10 @@ Data goes to a temporary file in the same directory (same filesystem, so the fin
 a rename), is fsynced, then moved into place; the directory is fsynced so the new name
 survives a crash. On any failure the temporary file is removed. A batch of files can leave the
 syncing to one sync_files call after the last of them.
+
+This module is the one owner of that protocol: AtomicFile for a file written here, sync_file
+and publish_new for one written elsewhere (the web's envelope, published under a random name),
+rename_dir for a folder built whole beside its final name (an export, a rebuilt index).
 """
 
 import os
@@ -37,6 +41,25 @@ def sync_files(paths, directories) -> None:
             os.close(fd)
     for directory in directories:
         fsync_dir(directory)
+
+
+def sync_file(f) -> None:
+    """Flush an open file and make its bytes durable (before it is published)."""
+    f.flush()
+    os.fsync(f.fileno())
+
+
+def rename_dir(source: Path, target: Path) -> None:
+    """Move a fully written folder to its final name (which must not exist), durably."""
+    os.rename(source, target)
+    fsync_dir(Path(target).parent)
+
+
+def publish_new(temp: Path, final: Path) -> None:
+    """Give a complete, synced file its final name, refusing (FileExistsError) to replace one.
+
+    The caller makes the new name durable (fsync_dir), once for all it publishes."""
+    _publish(Path(temp), Path(final), overwrite=False)
 
 
 def _publish(temp: Path, final: Path, overwrite: bool) -> None:

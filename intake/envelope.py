@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from . import age
+from .atomic import sync_file
 from .padding import padme
 from .submission.layout import PADDING_ENTRY, REPORT_ENTRY, attachment_entry
 from .submission.report import Answers
@@ -196,8 +197,7 @@ class Envelope:
         self._write_padding()
         self._zip.close()
         self._age.close()
-        self._file.flush()
-        os.fsync(self._file.fileno())
+        sync_file(self._file)
         self._file.close()
         self.sealed = True
         return self.temp_path

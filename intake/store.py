@@ -22,7 +22,7 @@ import socket
 from pathlib import Path
 from typing import NamedTuple
 
-from .atomic import fsync_dir
+from .atomic import fsync_dir, publish_new
 from .errors import UserError
 
 SUBMISSION_SUFFIX = ".age"
@@ -118,11 +118,10 @@ class Store:
             submission_id = new_submission_id()
             final = self.submissions / (submission_id + SUBMISSION_SUFFIX)
             try:
-                os.link(temp_path, final)  # never replaces an existing submission
+                publish_new(temp_path, final)  # never replaces an existing submission
             except FileExistsError:
                 continue
             break
-        os.unlink(temp_path)
         # The folders' modification times would otherwise give the exact time of the last
         # submission. (The inode change time cannot be set: docs/deploy.md says what it shows.)
         for folder in (self.submissions, self.tmp):

@@ -36,7 +36,7 @@ import shutil
 from pathlib import Path
 
 from .. import age
-from ..atomic import AtomicFile, fsync_dir, sync_files
+from ..atomic import AtomicFile, fsync_dir, rename_dir, sync_files
 from .errors import DeskError
 
 CASE_SCHEMA = "intake.case/1"
@@ -383,8 +383,7 @@ class CaseStore:
             self.index_dir = final
         if final.exists():
             os.rename(final, old)
-        os.rename(fresh, final)
-        fsync_dir(self.root)
+        rename_dir(fresh, final)
         shutil.rmtree(old, ignore_errors=True)
 
     # --- the audit log ----------------------------------------------------------------------

@@ -21,7 +21,6 @@ import csv
 import hashlib
 import io
 import json
-import os
 import secrets
 import shutil
 import tarfile
@@ -29,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ... import age
-from ...atomic import AtomicFile, fsync_dir
+from ...atomic import AtomicFile, rename_dir
 from ...submission import SubmissionError
 from ..attachments.clean import (AS_IS_PREFIX, INCLUDED_AS_IS, MAX_CLEAN_BYTES, UnsupportedAttachment, as_is_refusal,
                                  as_is_tail_refusal, claims_image_or_pdf, clean_attachment, other_extension)
@@ -286,8 +285,7 @@ def write_export(plan: ExportPlan, out_dir: Path, recipient=None, *, vault=None,
                 writer.close()
         else:
             _write(vault, identities, plan, _FolderSink(partial), progress_stream)
-        os.rename(partial, out_dir)
-        fsync_dir(out_dir.parent)
+        rename_dir(partial, out_dir)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
