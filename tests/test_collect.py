@@ -10,7 +10,6 @@ import pytest
 
 from cli_runner import clean_env
 from cli_runner import intake as run_intake
-from intake import age
 from intake.collect import collect_to_directory
 from intake.errors import UserError
 from intake.retention import expire, overwrite_and_unlink
@@ -24,10 +23,8 @@ def intake(*args, env_extra=None, stdout=None):
 
 
 @pytest.fixture
-def server(tmp_path):
-    identity = age.HybridIdentity.generate()
-    key = tmp_path / "staff.txt"
-    key.write_text(age.identity_file_text([identity]))
+def server(tmp_path, staff_key):
+    identity, key = staff_key
     client = IntakeClient(tmp_path / "server", [identity.recipient()])
     first = client.report(files=[("photo.jpg", os.urandom(200_000), "image/jpeg")])
     for n in range(3):

@@ -21,11 +21,8 @@ def intake(*args, env_extra=None, input=b"", process=False):
 
 
 @pytest.fixture(scope="module")
-def keys(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("keys")
-    identity = age.HybridIdentity.generate()
-    (folder / "staff.txt").write_text(age.identity_file_text([identity]))
-    return identity, folder / "staff.txt"
+def keys(staff_key):
+    return staff_key
 
 
 @pytest.fixture(scope="module")

@@ -24,11 +24,8 @@ from intake_client import IntakeClient
 
 
 @pytest.fixture(scope="module")
-def staff(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("staff")
-    identity = age.HybridIdentity.generate()
-    (folder / "staff.txt").write_text(age.identity_file_text([identity]))
-    return identity, folder / "staff.txt"
+def staff(staff_key):
+    return staff_key
 
 
 def _plaintext(identity, path) -> bytes:
