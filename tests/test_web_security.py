@@ -240,6 +240,19 @@ def test_templates_cannot_see_the_configuration(server):
     assert "config" not in app.jinja_env.globals
 
 
+def test_the_log_says_what_the_server_runs_with_and_nothing_secret(server):
+    """One line at start (gunicorn_conf.when_ready), read back by bench/bench_web.py."""
+    (line,) = [line for line in server.log().splitlines() if "effective settings: " in line]
+    settings = dict(pair.split("=", 1) for pair in line.split("effective settings: ", 1)[1].split())
+    assert settings["worker_class"] == "gthread" and settings["workers"] == server.env["INTAKE_WORKERS"]
+    assert settings["threads"] == "16" and settings["MAX_CONTENT_LENGTH"] == "500000000"
+    assert settings["INTAKE_RATE"] == "30" and settings["INTAKE_SESSION_LIMIT"] == "10"
+    secrets_and_places = (server.env["INTAKE_SECRET_KEY"], str(server.data_dir), str(server.recipients),
+                          f":{server.port}", "127.0.0.1")
+    for secret in secrets_and_places:
+        assert secret not in line
+
+
 def test_submitting_over_https_behind_a_proxy_needs_no_referer(tmp_path):
     """Browsers send no Referer (our policy); behind a TLS proxy a POST must still work."""
     with LiveServer(tmp_path, env={"INTAKE_HTTPS": "1"}) as live:

@@ -152,17 +152,48 @@ def multipart_parts(fields, boundary: str, upload_name: str = "", upload_type: s
     return prefix, out.getvalue() + f"--{boundary}--\r\n".encode()  # the suffix starts with the file's CRLF
 
 
+def get_page(port: int, conn: RawConnection, cookie: str | None = None) -> tuple[int, dict, bytes]:
+    """GET / as a browser loads it: (status, headers, body); a new session without `cookie`."""
+    cookie_line = f"Cookie: {cookie}\r\n" if cookie else ""
+    return conn.roundtrip(f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{cookie_line}\r\n".encode())
+
+
+def session_cookie(headers: dict) -> str | None:
+    """The "name=value" of a Set-Cookie header, None without one (the baseline sets none)."""
+    value = headers.get(b"set-cookie")
+    return value.split(b";", 1)[0].decode() if value else None
+
+
 def get_form(port: int, conn: RawConnection) -> tuple[str, str, str]:
     """(session cookie "name=value", CSRF token, page), as a browser gets them by loading the form."""
-    host = f"127.0.0.1:{port}"
-    status, headers, body = conn.roundtrip(f"GET / HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+    status, headers, body = get_page(port, conn)
     match = CSRF_BYTES.search(body)
     if status != 200 or not match or b"set-cookie" not in headers:
         raise RuntimeError(f"form page: status {status}, no token or cookie")
-    cookie = headers[b"set-cookie"].split(b";", 1)[0].decode()
-    return cookie, match.group(1).decode(), body.decode()
+    return session_cookie(headers), match.group(1).decode(), body.decode()
 
 
 def report_fields(token: str, page: str, marker: str, minimal: bool) -> list[tuple[str, object]]:
     answers = valid_answers(marker)
     return minimal_fields(token, answers) if minimal else browser_fields(page, answers)
+
+
+def post_request(port: int, cookie: str | None, boundary: str, body: bytes) -> bytes:
+    """The bytes of a browser's POST / of a multipart body (with its session cookie, if any)."""
+    cookie_line = f"Cookie: {cookie}\r\n" if cookie else ""
+    return (f"POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{cookie_line}"
+            f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+
+
+TOKEN_SLOT = "\x00token\x00"  # where each cycle's CSRF token goes in a prebuilt body
+
+
+def body_around_token(page: str, marker: str, minimal: bool, boundary: str) -> tuple[bytes, bytes, int]:
+    """(before, after) the CSRF token in the body a browser sends from `page` (no file chosen),
+    and its number of parts."""
+    fields = [(name, TOKEN_SLOT if name == "csrf_token" else value)
+              for name, value in report_fields(TOKEN_SLOT, page, marker, minimal)]
+    prefix, suffix = multipart_parts(fields, boundary)
+    before, after = (prefix + suffix).split(TOKEN_SLOT.encode())
+    return before, after, len(fields)

@@ -1,25 +1,32 @@
-"""Small reports from concurrent clients, and the zero-loss check of what the server stored.
+"""Concurrent clients, and the zero-loss check of what the server stored.
 
 The client threads are split over processes (fork), so the load generator is not one GIL. Each
-thread loads the form page, builds its request once, sends one untimed warm-up submission, then
-POSTs on a common start signal until the level's count or time cap is reached.
+thread sets up (loads form pages, builds its requests), takes one untimed warm-up step, then
+repeats its step on a common start signal until the level's count or time cap is reached.
+A step is what the client class says: a Submitter POSTs one prebuilt submission; the classes
+of cycle.py load the page, or load the page and then post.
 """
 
 import io
 import json
+import math
 import multiprocessing
 import os
 import secrets
 import threading
 import time
 import zipfile
+from functools import partial
 
 from common import proc_status_kib
 from intake import age
-from web.client import RECEIPT, SOCKET_TIMEOUT, RawConnection, get_form, multipart_parts, report_fields
+from web.client import RECEIPT, SOCKET_TIMEOUT, RawConnection, body_around_token, get_form, post_request
 from web.server import Server, cpu_seconds, system_cpu_seconds
 
-SETUP_TIMEOUT = 120  # every client loading the form page, or sending its warm-up submission
+SETUP_TIMEOUT = 120  # every client loading its form pages, or sending its warm-up submission
+# Sessions the Submitters load, as a multiple of the level's submissions: a process whose
+# threads were faster takes more than its share. One that runs out stops (ran_out_of_sessions).
+SESSION_SLACK = 1.5
 
 
 def _wait(barrier) -> None:
@@ -29,49 +36,110 @@ def _wait(barrier) -> None:
         pass  # a thread failed or hung: the level goes on with the others, and reports it
 
 
-def _client_thread(port, index, counter, total, events, barriers, results, minimal):
+NO_SETUP = {"parts": 0, "bytes": 0, "page_loads": 0}
+
+
+class NoMoreSteps(Exception):
+    """The client has used up what it prepared (a Submitter's sessions): it stops."""
+
+
+class Client:
+    """What one client thread does: set up (untimed), then take steps."""
+
+    stores = False  # whether a 200 reply names what was stored (found by `receipt`)
+    receipt = RECEIPT
+
+    def __init__(self, port: int, index: int):
+        self.port, self.index = port, index
+
+    def setup(self, conn: RawConnection) -> dict:
+        """What the requests look like: body parts and bytes, and the form pages loaded."""
+        return dict(NO_SETUP)
+
+    def step(self, conn: RawConnection) -> tuple[int, bytes]:
+        """(status, reply) of one step; NoMoreSteps when there is none left."""
+        raise NotImplementedError
+
+
+class Submitter(Client):
+    """POSTs one submission per step, each with a session and token of its own, from form pages
+    loaded during setup: a token serves one submission (intake/web/sessions.py).
+
+    The prebuilt requests go into `pool`, shared by the Submitters of one process (so a fast
+    thread is not stopped while a slow one still holds requests)."""
+
+    stores = True
+
+    def __init__(self, port: int, index: int, sessions: int, pool: list, minimal: bool = False):
+        super().__init__(port, index)
+        self.sessions, self.pool, self.minimal = sessions, pool, minimal
+
+    def setup(self, conn: RawConnection) -> dict:
+        cookie, token, page = get_form(self.port, conn)
+        boundary = "----bench" + secrets.token_hex(12)
+        # The body is built once, from the first page; each session only brings its token.
+        before, after, parts = body_around_token(page, f"c{self.index}", self.minimal, boundary)
+        size = len(before) + len(token) + len(after)
+        for n in range(self.sessions):
+            if n:
+                cookie, token, _page = get_form(self.port, conn)
+            self.pool.append(post_request(self.port, cookie, boundary, before + token.encode() + after))
+        return {"parts": parts, "bytes": size, "page_loads": self.sessions}
+
+    def step(self, conn: RawConnection) -> tuple[int, bytes]:
+        try:
+            request = self.pool.pop()  # atomic: threads share the pool
+        except IndexError:
+            raise NoMoreSteps() from None
+        status, _headers, reply = conn.roundtrip(request)
+        return status, reply
+
+
+def _new_result() -> dict:
+    return {"latencies": [], "statuses": {}, "errors": {}, "receipts": [], "missing_receipts": 0, "setup_error": None,
+            "warmup_ok": 0, "ran_out": False, "setup": dict(NO_SETUP)}
+
+
+def _warm_up(client: Client, conn: RawConnection, out: dict, record_receipt) -> bool:
+    """One untimed step (thread pools, caches). What it stores counts in the zero-lost check."""
+    try:
+        status, reply = client.step(conn)
+        if status != 200:
+            raise RuntimeError(f"status {status}")
+        out["warmup_ok"] += 1
+        if client.stores:
+            record_receipt(reply)
+        return True
+    except Exception as exc:
+        out["setup_error"] = f"warm-up: {type(exc).__name__}: {exc}"
+        return False
+
+
+def _client_thread(make_client, index, counter, total, events, barriers, results):
     warm, go, deadline = events
     forms_loaded, ready = barriers
-    request = None
-    conn = RawConnection(port)
-    out = {"latencies": [], "statuses": {}, "errors": {}, "receipts": [], "missing_receipts": 0, "setup_error": None,
-           "warmup_ok": 0}
+    client = make_client(index)
+    conn = RawConnection(client.port)
+    out = _new_result()
     results.append(out)
 
     def record_receipt(reply):
-        match = RECEIPT.search(reply)
+        match = client.receipt.search(reply)
         if match:
             out["receipts"].append(match.group(1).decode())
         else:
             out["missing_receipts"] += 1
 
+    ok = False
     try:
-        cookie, token, page = get_form(port, conn)
-        boundary = "----bench" + secrets.token_hex(12)
-        fields = report_fields(token, page, f"c{index}", minimal)
-        prefix, suffix = multipart_parts(fields, boundary)
-        body = prefix + suffix  # no file chosen: empty file parts
-        out["body"] = (len(fields), len(body))
-        request = (f"POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: {cookie}\r\n"
-                   f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
-                   f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+        out["setup"] = client.setup(conn)
+        ok = True
     except Exception as exc:  # reported, never silently dropped
-        out["setup_error"] = f"form page: {type(exc).__name__}: {exc}"
+        out["setup_error"] = f"setup: {type(exc).__name__}: {exc}"
     _wait(forms_loaded)
-    if request is not None and warm.wait(SETUP_TIMEOUT):
-        # One untimed warm-up submission per client (thread pools, template caches). It is
-        # stored like the others, so the zero-lost check counts it.
-        try:
-            status, _headers, reply = conn.roundtrip(request)
-            if status != 200:
-                raise RuntimeError(f"status {status}")
-            out["warmup_ok"] += 1
-            record_receipt(reply)
-        except Exception as exc:
-            out["setup_error"] = f"warm-up: {type(exc).__name__}: {exc}"
-            request = None
+    ok = ok and warm.wait(SETUP_TIMEOUT) and _warm_up(client, conn, out, record_receipt)
     _wait(ready)
-    if request is None or not go.wait(SETUP_TIMEOUT):
+    if not ok or not go.wait(SETUP_TIMEOUT):
         conn.close()
         return
     latencies, statuses, errors = out["latencies"], out["statuses"], out["errors"]
@@ -86,31 +154,36 @@ def _client_thread(port, index, counter, total, events, barriers, results, minim
             break
         start = time.monotonic()
         try:
-            status, _headers, reply = conn.roundtrip(request)
-        except (OSError, ValueError) as exc:
+            status, reply = client.step(conn)
+        except NoMoreSteps:
+            with counter.get_lock():
+                counter.value -= 1
+            out["ran_out"] = True
+            break
+        except (OSError, ValueError, RuntimeError) as exc:
             errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
             conn.close()  # no retry: a POST may have been stored; the counts will show it
             continue
         end = time.monotonic()
         latencies.append((start, end))
         statuses[status] = statuses.get(status, 0) + 1
-        if status == 200:
+        if status == 200 and client.stores:
             record_receipt(reply)
     conn.close()
 
 
-def client_process(port, threads, first_index, counter, total, events, ready_queue, result_queue, minimal):
-    """One load-generating process: `threads` threads, each with its own session.
+def client_process(make_client, threads, first_index, counter, total, events, ready_queue, result_queue):
+    """One load-generating process: `threads` threads, each with its own connection and client.
 
-    Steps, in lock-step with the parent: every thread loads the form page ("forms" on the
-    queue); on `warm`, every thread sends one warm-up submission ("ready"); on `go`, the timed
-    run. The parent reads the server's CPU time between the steps.
+    Steps, in lock-step with the parent: every thread sets up, e.g. loads its form pages
+    ("forms" on the queue); on `warm`, every thread takes one warm-up step ("ready"); on `go`,
+    the timed run. The parent reads the server's CPU time between the steps.
     """
     warm, go, deadline = events
     results = []
     barriers = (threading.Barrier(threads + 1), threading.Barrier(threads + 1))
     pool = [threading.Thread(target=_client_thread, daemon=True,
-                             args=(port, first_index + i, counter, total, events, barriers, results, minimal))
+                             args=(make_client, first_index + i, counter, total, events, barriers, results))
             for i in range(threads)]
     for t in pool:
         t.start()
@@ -124,9 +197,16 @@ def client_process(port, threads, first_index, counter, total, events, ready_que
     for t in pool:
         t.join(max(0.0, limit - time.monotonic()))
     cpu_end = os.times()
+    result_queue.put(_merge(results, pool, cpu_end.user - cpu_start.user + cpu_end.system - cpu_start.system))
+
+
+def _merge(results: list[dict], pool: list, cpu: float) -> dict:
+    """The results of one process's threads, added up."""
     merged = {"latencies": [], "statuses": {}, "errors": {}, "receipts": [], "missing_receipts": 0, "setup_errors": [],
-              "warmup_ok": sum(r["warmup_ok"] for r in results),
-              "body": max((r.get("body", (0, 0)) for r in results), default=(0, 0))}
+              "warmup_ok": sum(r["warmup_ok"] for r in results), "ran_out": sum(r["ran_out"] for r in results),
+              "parts": max((r["setup"]["parts"] for r in results), default=0),
+              "bytes": max((r["setup"]["bytes"] for r in results), default=0),
+              "page_loads": sum(r["setup"]["page_loads"] for r in results)}
     for r in results:
         merged["latencies"] += r["latencies"]
         merged["receipts"] += r["receipts"]
@@ -137,8 +217,8 @@ def client_process(port, threads, first_index, counter, total, events, ready_que
             for k, v in r[key].items():
                 merged[key][k] = merged[key].get(k, 0) + v
     merged["hung_threads"] = sum(t.is_alive() for t in pool)
-    merged["cpu_seconds"] = (cpu_end.user - cpu_start.user) + (cpu_end.system - cpu_start.system)
-    result_queue.put(merged)
+    merged["cpu_seconds"] = cpu
+    return merged
 
 
 def percentile(sorted_values: list[float], q: float) -> float:
@@ -149,7 +229,18 @@ def percentile(sorted_values: list[float], q: float) -> float:
 
 def run_submissions(server: Server, concurrency: int, total: int, time_cap: float, client_procs: int,
                     on_start=None, minimal: bool = False) -> dict:
-    """One level. `on_start()`, if given, runs once every session is set up, just before the start."""
+    """One level of small reports: each client posts prebuilt submissions, a session for each."""
+    sessions = 1 + math.ceil(SESSION_SLACK * total / concurrency)  # 1: the warm-up
+    # One pool list for all: each forked client process gets its own copy, shared by its threads.
+    make = partial(Submitter, server.port, sessions=sessions, pool=[], minimal=minimal)
+    return run_clients(server, make, concurrency, total, time_cap, client_procs, on_start)
+
+
+def run_clients(server: Server, make_client, concurrency: int, total: int, time_cap: float, client_procs: int,
+                on_start=None) -> dict:
+    """One level: `concurrency` clients `make_client(index)` taking `total` steps at most.
+
+    `on_start()`, if given, runs once every client is set up, just before the start."""
     ctx = multiprocessing.get_context("fork")
     procs = max(1, min(client_procs, concurrency))
     counter = ctx.Value("q", 0)
@@ -163,8 +254,7 @@ def run_submissions(server: Server, concurrency: int, total: int, time_cap: floa
         first = 0
         for n in split:
             p = ctx.Process(target=client_process,
-                            args=(server.port, n, first, counter, total, (warm, go, deadline), ready_queue, result_queue,
-                                  minimal),
+                            args=(make_client, n, first, counter, total, (warm, go, deadline), ready_queue, result_queue),
                             daemon=True)
             p.start()
             workers.append(p)
@@ -210,8 +300,8 @@ def run_submissions(server: Server, concurrency: int, total: int, time_cap: floa
     return {
         "concurrency": concurrency,
         "client_processes": procs,
-        "body_parts": max(r["body"][0] for r in results),
-        "body_bytes": max(r["body"][1] for r in results),
+        "body_parts": max(r["parts"] for r in results),
+        "body_bytes": max(r["bytes"] for r in results),
         "attempted": counter.value,
         "responses": len(spans),
         "ok_200": ok,
@@ -220,6 +310,7 @@ def run_submissions(server: Server, concurrency: int, total: int, time_cap: floa
         "connection_errors": errors,
         "setup_errors": [e for r in results for e in r["setup_errors"]],
         "hung_threads": sum(r["hung_threads"] for r in results),
+        "ran_out_of_sessions": sum(r["ran_out"] for r in results),
         "missing_receipts": sum(r["missing_receipts"] for r in results),
         "receipts": [x for r in results for x in r["receipts"]],
         "seconds": wall,
@@ -231,7 +322,8 @@ def run_submissions(server: Server, concurrency: int, total: int, time_cap: floa
         "client_cpu_seconds": sum(r["cpu_seconds"] for r in results),
         "worker_cpu_seconds": worker_cpu,
         "worker_peak_mib": worker_peak,
-        "form_page_cpu_ms": 1000 * forms_cpu / concurrency,
+        "setup_page_loads": sum(r["page_loads"] for r in results),
+        "form_page_cpu_ms": 1000 * forms_cpu / max(1, sum(r["page_loads"] for r in results)),
         "machine_busy_seconds": machine_after[0] - machine_before[0],
         "machine_idle_seconds": machine_after[1] - machine_before[1],
     }

@@ -1,8 +1,10 @@
 """The servers under test: gunicorn with the intake, or with the unencrypted baseline.
 
 Each runs on 127.0.0.1:<free port> in its own process group with its own folder, started the
-way production starts it (-c python:intake.web.gunicorn_conf). Also the /proc readings the
-benchmark takes of them: worker pids, CPU seconds, and the machine's busy and idle time.
+way production starts it (-c python:intake.web.gunicorn_conf). What a server runs with is
+read back from the settings line it logs at start (workers, threads, limits), never assumed
+from what the bench asked for. Also the /proc readings the benchmark takes of them: worker
+pids, CPU seconds, and the machine's busy and idle time.
 """
 
 import http.client
@@ -15,6 +17,7 @@ import time
 from pathlib import Path
 
 from common import BENCH_DIR
+from intake.web.config import parse_size
 from tests.live_server import free_port
 
 GUNICORN_CONF = "python:intake.web.gunicorn_conf"
@@ -66,9 +69,9 @@ def system_cpu_seconds() -> tuple[float, float]:
 class Server:
     """One gunicorn on 127.0.0.1:<free port>, in its own process group, with its own folder."""
 
-    def __init__(self, kind: str, root: Path, env: dict, identity=None, workers: int = 2):
+    def __init__(self, kind: str, root: Path, env: dict, identity=None):
         self.kind = kind  # "ours" or "baseline"
-        self.expected_workers = workers
+        self.settings: dict = {}  # what the running server reports (effective_settings), after start()
         self.root = root
         root.mkdir(mode=0o700)
         self.identity = identity
@@ -108,13 +111,15 @@ class Server:
                 conn.request("GET", "/robots.txt")
                 if conn.getresponse().status == 200:
                     conn.close()
-                    if len(self.worker_pids()) >= self.expected_workers:  # all booted
+                    self.settings = reported_settings(self.log_path.read_text(errors="replace"))
+                    if len(self.worker_pids()) >= self.settings.get("workers", float("inf")):  # all booted
                         return self
                 conn.close()
             except OSError:
                 pass
             time.sleep(0.1)
-        raise RuntimeError(f"{self.kind} server did not start in {START_TIMEOUT} s:\n{self.log_tail()}")
+        raise RuntimeError(f"{self.kind} server did not start in {START_TIMEOUT} s (or logged no "
+                           f"'{SETTINGS_LINE.strip()}' line):\n{self.log_tail()}")
 
     def worker_pids(self) -> list[int]:
         return child_pids(self.process.pid) if self.process else []
@@ -181,6 +186,37 @@ def server_env(args, max_upload: str | None = None) -> dict:
     return env
 
 
-def effective_settings(args) -> dict:
-    return {"INTAKE_WORKERS": args.workers if args.workers is not None else 2,  # gunicorn_conf defaults
-            "INTAKE_THREADS": args.threads if args.threads is not None else 32}
+SETTINGS_LINE = "effective settings: "  # logged by intake/web/gunicorn_conf.py when_ready()
+# The bench's environment variables, and the names under which the server reports their effect.
+ASKED_AS = {"INTAKE_WORKERS": "workers", "INTAKE_THREADS": "threads", "INTAKE_MAX_UPLOAD": "MAX_CONTENT_LENGTH",
+            "INTAKE_RATE": "INTAKE_RATE", "INTAKE_BURST": "INTAKE_BURST", "INTAKE_SESSION_LIMIT": "INTAKE_SESSION_LIMIT"}
+NOT_IN_BASELINE = {"INTAKE_RATE", "INTAKE_BURST", "INTAKE_SESSION_LIMIT"}  # it has no flood limits
+
+
+def reported_settings(log_text: str) -> dict:
+    """The settings line the server logged at start, as {name: int, str or None}; {} if none yet."""
+    lines = [line for line in log_text.splitlines() if SETTINGS_LINE in line]
+    if not lines:
+        return {}
+    pairs = (pair.partition("=") for pair in lines[-1].split(SETTINGS_LINE, 1)[1].split())
+    return {name: int(value) if value.isdigit() else None if value == "None" else value for name, _, value in pairs}
+
+
+def settings_mismatches(server: Server) -> list[str]:
+    """Where the running server differs from what the bench asked for, and from its own report."""
+    s = server.settings
+    if not s:
+        return [f"{server.kind}: no '{SETTINGS_LINE.strip()}' line in the server log"]
+    problems = []
+    for variable, name in ASKED_AS.items():
+        if variable not in server.env or (server.kind == "baseline" and variable in NOT_IN_BASELINE):
+            continue
+        value = server.env[variable]
+        asked = parse_size(value) if variable == "INTAKE_MAX_UPLOAD" else int(value)
+        if s.get(name) != asked:
+            problems.append(f"{server.kind}: asked {variable}={value}, runs {name}={s.get(name)}")
+    if s.get("worker_class") != "gthread":
+        problems.append(f"{server.kind}: worker_class={s.get('worker_class')}, not gthread")
+    if len(server.worker_pids()) != s.get("workers"):
+        problems.append(f"{server.kind}: reports workers={s.get('workers')}, has {len(server.worker_pids())} worker processes")
+    return problems

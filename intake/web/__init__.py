@@ -19,6 +19,7 @@ from . import errors, i18n, logs, security, views
 from .config import ConfigError, load_config
 from .errors import NotSaved
 from .limits import FolderQuota, Limited, SharedTokenBucket, minutes_to_wait
+from .pagecache import PageCache
 from .recipients import load_server_recipients
 from .sessions import OpaqueSessionInterface, SessionRecords, records_capacity
 from .uploads import StreamingRequest, check_file_parts, discard_pending
@@ -36,6 +37,7 @@ class IntakeState:
     bucket: SharedTokenBucket  # made here, before gunicorn forks its workers: shared by all
     sessions: SessionRecords  # the same
     quota: FolderQuota | None
+    pages: PageCache  # per worker process: each fills its own after the fork
 
 
 class IntakeFlask(Flask):
@@ -94,7 +96,7 @@ def create_app(config: dict | None = None) -> Flask:
     quota = FolderQuota(store.root, app.config["INTAKE_DATA_QUOTA"]) if app.config["INTAKE_DATA_QUOTA"] else None
     bucket = SharedTokenBucket(app.config["INTAKE_RATE"], app.config["INTAKE_BURST"])
     sessions = SessionRecords(records_capacity(app.config["INTAKE_RATE"], app.config["INTAKE_BURST"], CSRF_TIME_LIMIT), CSRF_TIME_LIMIT)
-    app.extensions["intake"] = IntakeState(recipients, store, bucket, sessions, quota)
+    app.extensions["intake"] = IntakeState(recipients, store, bucket, sessions, quota, PageCache())
     app.session_interface = OpaqueSessionInterface(sessions)  # the cookie is a random id only
 
     # Registered before CSRFProtect: its check parses the body, which starts storing uploads.

@@ -87,17 +87,35 @@ def child_exit(server, worker) -> None:
             pass
 
 
+# The app settings the startup line reports: limits only, never secrets, paths or addresses.
+REPORTED_APP_SETTINGS = ("MAX_CONTENT_LENGTH", "MAX_FORM_MEMORY_SIZE", "MAX_FORM_PARTS", "INTAKE_MAX_ATTACHMENTS",
+                         "INTAKE_MIN_FREE", "INTAKE_DATA_QUOTA", "INTAKE_RATE", "INTAKE_BURST", "INTAKE_SESSION_LIMIT")
+
+
+def effective_settings(server) -> str:
+    """What this server really runs with, as `name=value` pairs: gunicorn's resolved settings
+    and the preloaded app's limits (the operator, and bench/bench_web.py, read them back)."""
+    cfg = server.cfg
+    pairs = {"worker_class": cfg.worker_class_str, "workers": server.num_workers, "threads": cfg.threads,
+             "timeout": cfg.timeout, "keepalive": cfg.keepalive}
+    app_config = getattr(server.app.callable, "config", {}) if cfg.preload_app else {}
+    pairs.update((name, app_config[name]) for name in REPORTED_APP_SETTINGS if name in app_config)
+    return " ".join(f"{name}={value}" for name, value in pairs.items())
+
+
 RETENTION_INTERVAL = 3600  # seconds between retention runs
 
 
 def when_ready(server) -> None:
-    """In the master: apply INTAKE_RETENTION_DAYS now and every hour (if it is set)."""
+    """In the master: say what the server runs with; apply INTAKE_RETENTION_DAYS now and every
+    hour (if it is set)."""
     import threading
     import time
 
     from ..retention import expire, retention_days
     from .logs import describe_exception
 
+    server.log.info("effective settings: %s", effective_settings(server))
     days = retention_days()
     if days is None:
         return

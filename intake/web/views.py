@@ -6,8 +6,10 @@ from flask import Blueprint, abort, current_app, g, render_template, request, se
 from flask_wtf.csrf import CSRFError
 
 from ..receipt import new_receipt
+from ..submission.report import Answers
 from . import i18n
 from .forms import FollowUpForm, ReportForm
+from .pagecache import blank_form_page
 from .report import build_follow_up, build_report
 from .uploads import pending_envelope
 
@@ -24,7 +26,7 @@ def _spend_csrf_token() -> None:
     g.csrf_spent = (session.sid, session.generation)
 
 
-def _store_submission(report: dict) -> None:
+def _store_submission(report: Answers) -> None:
     """Seal this request's envelope with the report and publish it under a random id."""
     state = current_app.extensions["intake"]
     _spend_csrf_token()
@@ -41,31 +43,33 @@ def _store_submission(report: dict) -> None:
 
 def _uploads_lost() -> bool:
     """Whether the reporter had chosen files that are now gone (the form must be shown again)."""
-    return any(f.filename for f in request.files.getlist("attachments")) if request.method == "POST" else False
+    return any(f.filename for f in request.files.getlist("attachments"))
 
 
 @bp.route("/", methods=["GET", "POST"])
 def report():
     """The report form; on a valid POST, the encrypted submission and the receipt."""
+    if request.method != "POST":  # GET, HEAD: the blank form, cached (pagecache.py)
+        return blank_form_page("report.html", ReportForm)
     form = ReportForm()
     if form.validate_on_submit():
         receipt = new_receipt()
         _store_submission(build_report(form, receipt=receipt, language=i18n.current().code))
         return render_template("thanks.html", receipt=receipt)
-    status = 400 if request.method == "POST" else 200
-    return render_template("report.html", form=form, uploads_lost=_uploads_lost()), status
+    return render_template("report.html", form=form, uploads_lost=_uploads_lost()), 400
 
 
 @bp.route("/follow-up", methods=["GET", "POST"])
 def follow_up():
     """Add to an earlier report, identified by its receipt code."""
+    if request.method != "POST":
+        return blank_form_page("follow_up.html", FollowUpForm)
     form = FollowUpForm()
     if form.validate_on_submit():
         receipt = new_receipt()
         _store_submission(build_follow_up(form, receipt=receipt, language=i18n.current().code))
         return render_template("thanks.html", receipt=receipt, follow_up=True)
-    status = 400 if request.method == "POST" else 200
-    return render_template("follow_up.html", form=form, uploads_lost=_uploads_lost()), status
+    return render_template("follow_up.html", form=form, uploads_lost=_uploads_lost()), 400
 
 
 @bp.route("/safety")

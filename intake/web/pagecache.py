@@ -1,0 +1,96 @@
+"""Blank form pages, rendered once per language and reused with a fresh CSRF token.
+
+Rendering the blank report form (about 200 WTForms fields) costs some 35 ms of CPU, so a flood
+of page loads would starve the threads that store submissions. But a blank page (a GET) is the
+same for every reporter except for its CSRF token: it depends only on the key below and on what
+is fixed for the life of the app (templates, form classes, catalogues, demo_mode; templates
+never see the configuration). So the first GET of a key is rendered as before and split where
+its token is; later GETs get the two halves with their own token, from Flask-WTF's
+generate_csrf() (bound to their session, as the form's hidden field would have it).
+
+A form shown again after a POST (the reporter's answers, the errors) is always rendered anew
+and never stored here. tests/test_web_page_cache.py compares every cached page with a fresh
+render.
+"""
+
+import threading
+from dataclasses import dataclass
+from functools import partial
+from typing import Callable
+
+from flask import current_app, render_template, request
+from flask_wtf.csrf import generate_csrf
+from markupsafe import escape
+
+from . import i18n
+
+# 2 forms x 5 languages under one script root: the rest is room, never growth without bound.
+MAX_PAGES = 32
+
+
+@dataclass(frozen=True)
+class _SplitPage:
+    head: str
+    tail: str
+
+    def with_token(self, token: str) -> str:
+        # Escaped as WTForms escapes a value; str(), because str + Markup would escape the page.
+        return self.head + str(escape(token)) + self.tail
+
+
+class PageCache:
+    """Split pages by key; safe for gthread's threads (one lock for the dict, one for renders)."""
+
+    def __init__(self, capacity: int = MAX_PAGES):  # 0: keep nothing, render every GET (bench, tests)
+        self._capacity = capacity
+        self._pages: dict[tuple, _SplitPage] = {}
+        self._lock = threading.Lock()
+        # One render at a time: a burst of first loads renders a page once, not once per thread
+        # (under the GIL parallel renders would not finish sooner anyway).
+        self._rendering = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+    def _get(self, key: tuple) -> _SplitPage | None:
+        with self._lock:
+            return self._pages.get(key)
+
+    def _put(self, key: tuple, page: _SplitPage) -> None:
+        if not self._capacity:
+            return
+        with self._lock:
+            if key not in self._pages and len(self._pages) >= self._capacity:
+                del self._pages[next(iter(self._pages))]  # the oldest
+            self._pages[key] = page
+
+    def page(self, key: tuple, render: Callable[[], str]) -> str:
+        """The page for `key` with this request's token; `render()` on the first request only."""
+        page = self._get(key)
+        if page is None:
+            with self._rendering:
+                page = self._get(key)
+                if page is None:
+                    return self._render_and_keep(key, render)
+        return page.with_token(generate_csrf())
+
+    def _render_and_keep(self, key: tuple, render: Callable[[], str]) -> str:
+        html = render()
+        parts = html.split(str(escape(generate_csrf())))  # the token this render put in its form
+        if len(parts) == 2:  # anything else: a template this module does not understand
+            self._put(key, _SplitPage(*parts))
+        return html
+
+
+def blank_form_page(template: str, form_class) -> str:
+    """A GET of a form page: the cached blank page, with this request's CSRF token."""
+    render = partial(render_blank_form, template, form_class)
+    if current_app.jinja_env.auto_reload:  # templates re-read from disk (development)
+        return render()
+    key = (request.endpoint, i18n.current().code, request.script_root)
+    return current_app.extensions["intake"].pages.page(key, render)
+
+
+def render_blank_form(template: str, form_class) -> str:
+    """The dynamic render of a blank form, as every GET did before the cache."""
+    return render_template(template, form=form_class(), uploads_lost=False)
