@@ -10,6 +10,7 @@ and publish_new for one written elsewhere (the web's envelope, published under a
 rename_dir for a folder built whole beside its final name (an export, a rebuilt index).
 """
 
+import io
 import os
 import secrets
 from pathlib import Path
@@ -91,40 +92,39 @@ class AtomicFile:
         # later, with many others at once (sync_files).
         self._sync = sync
         self._sync_dir = sync and sync_dir
-        self._file = None
-        self.temp_path = None
+        self.temp_path = self.path.with_name(f".{self.path.name}.{secrets.token_hex(8)}.tmp")
+        self._file: io.BufferedWriter | None = None
 
-    def __enter__(self):
+    def __enter__(self) -> io.BufferedWriter:
         if not self._overwrite and self.path.exists():
             raise FileExistsError(17, "File exists", str(self.path))
-        self.temp_path = self.path.with_name(f".{self.path.name}.{secrets.token_hex(8)}.tmp")
         fd = os.open(self.temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, self._mode)
-        self._file = os.fdopen(fd, "wb")
-        return self._file
+        self._file = file = os.fdopen(fd, "wb")
+        return file
 
     def __exit__(self, exc_type, exc, tb) -> None:
+        file = self._file
+        if file is None:  # __enter__ failed: nothing was created
+            return
         try:
             if exc_type is None:
-                self._file.flush()
+                file.flush()
                 if self._sync:
-                    os.fsync(self._file.fileno())
-                self._file.close()
+                    os.fsync(file.fileno())
+                file.close()
                 _publish(self.temp_path, self.path, self._overwrite)
                 if self._sync_dir:
                     fsync_dir(self.path.parent)
                 return
         except BaseException:
-            self._discard()
+            self._discard(file)
             raise
-        self._discard()
+        self._discard(file)
 
-    def _discard(self) -> None:
-        if self._file is not None and not self._file.closed:
-            self._file.close()
-        try:
-            os.unlink(self.temp_path)
-        except FileNotFoundError:
-            pass
+    def _discard(self, file: io.BufferedWriter) -> None:
+        if not file.closed:
+            file.close()
+        self.temp_path.unlink(missing_ok=True)
 
 
 def write_new_file(path, data: bytes, *, mode: int = 0o600) -> None:

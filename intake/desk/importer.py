@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .. import age
 from ..submission import caps
+from ..submission.report import Submitted
 from ..submission.schema import READER_VERSION
 from . import index, quarantine
 from .case_ids import case_id_for, file_digest
@@ -59,7 +60,7 @@ def _rejection(exc: Exception) -> str:
     return f"the desk could not read it ({exc.__class__.__name__}); please report this as a bug"
 
 
-def _check(path: Path, identities) -> dict:
+def _check(path: Path, identities) -> Submitted:
     """The validated report of a fully authenticated submission file."""
     if os.stat(path).st_size > MAX_FILE_BYTES:
         raise DeskError(f"larger than the {caps.MAX_ARCHIVE_BYTES >> 30} GiB a submission may be")
@@ -70,7 +71,9 @@ def _check(path: Path, identities) -> dict:
 
 
 def import_files(vault, identities, candidates: list[Candidate], progress_stream=None) -> list[ImportOutcome]:
-    outcomes, released, stored = [], [], []
+    outcomes: list[ImportOutcome] = []
+    released: list[str] = []  # quarantine ids whose copies go once the state is saved
+    stored: list[Path] = []  # submission files stored since the last sync_submissions
     with vault.locked(exclusive=True), Progress(len(candidates), "importing", progress_stream) as bar:
         state = VaultState(vault.open_store(identities))
         vault.remove_staged()
@@ -97,7 +100,7 @@ def forget_copies(vault, released: list[str]) -> None:
         quarantine.unlink(vault, quarantine_id)
 
 
-def _import_one(vault, state: VaultState, identities, candidate: Candidate, released: list[str], stored: list,
+def _import_one(vault, state: VaultState, identities, candidate: Candidate, released: list[str], stored: list[Path],
                 releasing: bool = False) -> ImportOutcome:
     """Import one file; `stored` gets the submission file it adds (for sync_submissions)."""
     path, label = candidate.path, candidate.label
@@ -131,7 +134,9 @@ def _import_one(vault, state: VaultState, identities, candidate: Candidate, rele
     finally:
         if staged is not None:
             staged.unlink(missing_ok=True)
-    state.cases[case_id] = Case(id=case_id, sha256=digest.hex(), imported=timestamp(), report=report, checked=READER_VERSION)
+    # The case holds its report as the plain JSON object it is stored as (Case.report).
+    state.cases[case_id] = Case(id=case_id, sha256=digest.hex(), imported=timestamp(), report=dict(report),
+                                checked=READER_VERSION)
     state.record(case_id, "import", {"status": [None, "new"]})
     if case_id in state.quarantine:  # an earlier attempt set it aside; now it passes
         earlier = state.quarantine_history(case_id)  # its quarantine (and removal) entries stay with the case
@@ -152,10 +157,12 @@ def release(vault, state: VaultState, identities, quarantine_id: str, released: 
     source = quarantine.path_of(vault, quarantine_id)
     label = state.quarantine[quarantine_id]["source"]
     removed = state.quarantine[quarantine_id].get("removed_case")
-    stored: list = []
+    stored: list[Path] = []
     outcome = _import_one(vault, state, identities, Candidate(source, label), released, stored, releasing=True)
     vault.sync_submissions(stored)  # before the caller commits the case
     if outcome.result == "imported" and removed is not None:
+        if outcome.case is None:  # _import_one names the case it imported
+            raise DeskError(f"releasing {quarantine_id}: the import named no case")
         _restore(state, outcome.case, removed)
     if outcome.result == "duplicate":  # already a case (imported from another copy)
         state.quarantine.pop(quarantine_id)

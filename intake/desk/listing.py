@@ -50,7 +50,8 @@ def list_rows(vault, identities, output: str, now) -> dict:
 
 def _slim(index_rows, output: str, now) -> tuple[dict, list]:
     """What list keeps of each index row, and the ids of the rows to make again."""
-    rows, stale, expired, shared = {}, [], needs_refresh(now), {}
+    rows, stale, expired = {}, [], needs_refresh(now)
+    shared: dict[str | tuple[str, ...], str | tuple[str, ...]] = {}  # one copy of each status and mandate list
     for case_id, row in index_rows:
         if expired(row):
             stale.append(case_id)

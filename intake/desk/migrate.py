@@ -50,7 +50,8 @@ def read_state_1(vault, identities) -> dict:
 
 
 def _old_id(number: int, stored) -> str:
-    case_id = stored.get("id") if isinstance(stored, dict) and isinstance(stored.get("id"), str) else ""
+    stored_id = stored.get("id") if isinstance(stored, dict) else None
+    case_id = stored_id if isinstance(stored_id, str) else ""
     return case_id if case_id.isalnum() and len(case_id) <= 64 else f"damaged-{number}"
 
 
@@ -83,9 +84,10 @@ def migrate(vault, identities, progress=None) -> dict:
         store.create()
 
         audit, quarantine = old["audit"], dict(old.get("quarantine", {}))
-        history: dict[str, list] = {}
+        history: dict[str | None, list] = {}  # case or quarantine id -> its entries (None: no id)
         for entry in audit:
-            history.setdefault(entry.get("case") if isinstance(entry, dict) else None, []).append(entry)
+            case = entry.get("case") if isinstance(entry, dict) else None
+            history.setdefault(case if isinstance(case, str) else None, []).append(entry)
         now, records, rows = now_utc(), {}, {}
         if progress is not None:
             progress.total = len(old["cases"])

@@ -278,7 +278,11 @@ def _compile(cond, where: str, defines: dict, seen: tuple = ()) -> dict:
     paths, arg, kind = _flat(cond["path"]), cond[name], PREDICATES[name]
     if not paths or not all(isinstance(p, str) and p for p in paths):
         fail("path must be a string or a list of strings")
-    if not isinstance(arg, kind) or (kind is int and (isinstance(arg, bool) or arg < 0)):
+    if kind is int:
+        wrong = not isinstance(arg, int) or isinstance(arg, bool) or arg < 0
+    else:
+        wrong = not isinstance(arg, kind)
+    if wrong:
         fail(f"{name} must be a {'non-negative integer' if kind is int else kind.__name__}")
     if name == "text_any":
         if not arg or not all(isinstance(k, str) and _fold(k).strip() for k in arg):

@@ -11,6 +11,7 @@ import shutil
 import tarfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from ..collect import MANIFEST
 from .errors import DeskError
@@ -27,7 +28,8 @@ class Candidate:
 
 
 def _from_tar(tar_path: Path, scratch: Path) -> list[Candidate]:
-    candidates, manifest = [], {}
+    candidates: list[Candidate] = []
+    manifest: dict[str, str] = {}
     try:
         with tarfile.open(tar_path, mode="r:*") as tar:
             for member in tar:
@@ -37,12 +39,12 @@ def _from_tar(tar_path: Path, scratch: Path) -> list[Candidate]:
                 if name == MANIFEST:
                     if member.size > MAX_MANIFEST_BYTES:  # the tar comes from the server: untrusted
                         raise DeskError(f"{tar_path}: its {MANIFEST} is larger than a manifest can be")
-                    for line in tar.extractfile(member).read().decode().splitlines():
+                    for line in _member_file(tar, member, tar_path).read().decode().splitlines():
                         digest, _, listed = line.partition("  ")
                         manifest[listed] = digest
                 elif name.endswith(".age"):
                     target = scratch / f"{len(candidates):06d}-{name}"
-                    with tar.extractfile(member) as src, open(target, "xb") as out:
+                    with _member_file(tar, member, tar_path) as src, open(target, "xb") as out:
                         shutil.copyfileobj(src, out, 1 << 20)
                     candidates.append(Candidate(target, f"{tar_path}:{member.name}"))
     except (tarfile.TarError, OSError, UnicodeDecodeError) as exc:
@@ -50,6 +52,14 @@ def _from_tar(tar_path: Path, scratch: Path) -> list[Candidate]:
     for candidate in candidates:
         candidate.expected_sha256 = manifest.get(candidate.label.rsplit("/", 1)[-1], "missing" if manifest else None)
     return candidates
+
+
+def _member_file(tar: tarfile.TarFile, member: tarfile.TarInfo, tar_path: Path) -> IO[bytes]:
+    """The content of a regular file member (only those are read)."""
+    f = tar.extractfile(member)
+    if f is None:  # tarfile gives None only for what is not a regular file or a link
+        raise DeskError(f"cannot read {tar_path} as a tar archive (a member is not a file)")
+    return f
 
 
 @contextlib.contextmanager

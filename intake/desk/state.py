@@ -61,9 +61,10 @@ class Case:
         return self.report.get("receipt", "")
 
 
-_CASE_FIELDS = {"id": str, "sha256": str, "imported": str, "report": dict, "status": str, "mandates": list,
-                "urgent": (bool, type(None)), "notes": list, "links": list, "follow_up_of": (str, type(None)),
-                "follow_ups": list, "redaction": dict, "checked": str, "history": list}
+_CASE_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "id": str, "sha256": str, "imported": str, "report": dict, "status": str, "mandates": list,
+    "urgent": (bool, type(None)), "notes": list, "links": list, "follow_up_of": (str, type(None)),
+    "follow_ups": list, "redaction": dict, "checked": str, "history": list}
 
 
 def case_from_json(data) -> Case:
@@ -148,13 +149,13 @@ class _Cases:
 class VaultState:
     """One command's view of the vault: cases loaded on demand, changes written by commit()."""
 
-    def __init__(self, store):
+    def __init__(self, store) -> None:
         self.store = store
         self._ids = set(store.case_ids())
         self._loaded: dict = {}     # id -> Case | Damaged | None (removed in this change)
         self._original: dict = {}   # id -> the record as loaded (JSON text), to see what changed
-        self._quarantine = None
-        self._quarantine_original = None
+        self._quarantine: dict | None = None  # the quarantine's records, once read
+        self._quarantine_original: str | None = None  # their JSON text as read
         self.audit: list[dict] = []  # entries of this change, not yet written
         self.cases = _Cases(self)
 
@@ -239,7 +240,8 @@ class VaultState:
         from .index import damaged_row, row_for
 
         now = now or now_utc()
-        cases, rows = {}, {}
+        cases: dict[str, dict | None] = {}  # None: the case file goes
+        rows: dict[str, dict | None] = {}  # None: the index row goes
         for case_id, found in self._loaded.items():
             if found is None:
                 if self._original.get(case_id, "") is not None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from .. import age
 from ..submission import SubmissionError
 from ..submission.archive import read_archive
+from ..submission.report import Submitted
 from .errors import DeskError
 
 
@@ -26,6 +27,7 @@ class Submission:
     def __init__(self, path: Path, identities, *, whole: bool = False):
         self.path = Path(path)
         self._file = open(self.path, "rb")
+        reader: io.BytesIO | age.RandomAccessReader
         try:
             if whole and os.fstat(self._file.fileno()).st_size <= IN_MEMORY_BYTES:
                 reader = io.BytesIO(age.decrypt(identities, self._file).read())  # raises where it is damaged
@@ -50,7 +52,7 @@ class Submission:
     def close(self) -> None:
         self._file.close()
 
-    def report(self) -> dict:
+    def report(self) -> Submitted:
         """The validated report (intake.submission.schema)."""
         return self.archive.report
 

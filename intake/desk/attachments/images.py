@@ -34,7 +34,8 @@ def clean_image(data: bytes) -> CleanResult:
             mode = "RGBA" if im.has_transparency_data else "RGB"
             im.load()
             removed = _metadata(im)  # after loading: PNG text after the pixels is read by then
-            icc, turn = im.info.get("icc_profile"), _UPRIGHT.get(im.getexif().get(0x0112))
+            orientation = im.getexif().get(0x0112)
+            icc, turn = im.info.get("icc_profile"), None if orientation is None else _UPRIGHT.get(orientation)
             pixels = im.transpose(turn) if turn is not None else im  # before the Orientation tag goes
             if pixels is not im:
                 im.close()  # the decoded original: one copy at a time
@@ -83,8 +84,9 @@ def _metadata(im: Image.Image) -> list[str]:
         removed.append("ICC profile")
     if "comment" in info:
         removed.append("comment")
-    if getattr(im, "text", None):  # PNG tEXt/zTXt/iTXt; their keys may be names, so not listed
-        removed.append(f"PNG text chunks ({len(im.text)})")
+    text = getattr(im, "text", None)  # PngImageFile only
+    if text:  # PNG tEXt/zTXt/iTXt; their keys may be names, so not listed
+        removed.append(f"PNG text chunks ({len(text)})")
     return removed
 
 
@@ -98,7 +100,12 @@ def _to_srgb(im: Image.Image, icc: bytes | None, mode: str, warnings: list[str])
             if im.mode == mode:
                 ImageCms.profileToProfile(im, source, srgb, outputMode=mode, inPlace=True)
                 return im
-            return ImageCms.profileToProfile(im, source, srgb, outputMode=mode)
+            converted = ImageCms.profileToProfile(im, source, srgb, outputMode=mode)
+            if converted is None:  # None only comes back from a conversion in place
+                raise UnsupportedAttachment("the colour profile conversion gave no image")
+            return converted
+        except UnsupportedAttachment:
+            raise
         except Exception:  # a broken profile: keep the raw values rather than refuse the picture
             pass
     if icc:

@@ -130,6 +130,8 @@ def _strip_jpeg_stream(stream: pikepdf.Stream) -> bool:
     filters = stream.get("/Filter")
     if (list(filters) if isinstance(filters, pikepdf.Array) else [filters]) != [pikepdf.Name.DCTDecode]:
         return False
+    if not isinstance(filters, (pikepdf.Name, pikepdf.Array)):  # equal to [/DCTDecode]: the name or an array of it
+        raise UnsupportedAttachment("a JPEG image in the PDF has a malformed /Filter")
     raw = stream.read_raw_bytes()
     try:
         clean = strip_jpeg_metadata(raw)
@@ -137,7 +139,11 @@ def _strip_jpeg_stream(stream: pikepdf.Stream) -> bool:
         raise UnsupportedAttachment("a JPEG image in the PDF cannot be read to remove its metadata") from exc
     if clean == raw:
         return False
-    stream.write(clean, filter=filters, decode_parms=stream.get("/DecodeParms"))
+    parms = stream.get("/DecodeParms")
+    if parms is not None and not isinstance(parms, (pikepdf.Dictionary, pikepdf.Array)):
+        # What pikepdf's write() refuses (TypeError), which clean_pdf reported as an unreadable PDF.
+        raise UnsupportedAttachment("a JPEG image in the PDF has malformed /DecodeParms")
+    stream.write(clean, filter=filters, decode_parms=parms)
     return True
 
 

@@ -62,7 +62,12 @@ def check_opened(pdf: pikepdf.Pdf, budget: SyntaxBudget) -> None:
 def _tokenize_object_streams(pdf: pikepdf.Pdf, budget: SyntaxBudget) -> None:
     """qpdf parses all the objects of an object stream as soon as one of them is read: each one is
     decoded (bounded) and tokenized first, from the stream numbers the cross-reference names."""
-    containers = {entry.obj_stream_number for entry in pdf.get_xref_table().values() if entry.type == 2}
+    containers: set[int] = set()
+    for entry in pdf.get_xref_table().values():
+        if entry.type == 2:  # compressed: pikepdf gives the number of its object stream
+            if entry.obj_stream_number is None:
+                raise UnsupportedAttachment("PDF with a packed object that names no object stream: not cleaned here")
+            containers.add(entry.obj_stream_number)
     inflated = InflateBudget()
     for number in sorted(containers):
         stream = pdf.get_object(number, 0)  # its dictionary was counted in the raw bytes

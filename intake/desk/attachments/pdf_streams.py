@@ -21,6 +21,9 @@ from .caps import MAX_PDF_INFLATED_TOTAL, MAX_PDF_LZW_BYTES, MAX_PDF_STREAM_DECO
 from .jpeg import jpeg_layout
 
 CHUNK = 1 << 20
+# What a filter stage reads: slices of the raw stream buffer (no copy) first, then what the
+# stage before it gave. Every stage gives bytes.
+Chunk = bytes | memoryview
 _ABBREVIATIONS = {"/AHx": "/ASCIIHexDecode", "/A85": "/ASCII85Decode", "/LZW": "/LZWDecode", "/Fl": "/FlateDecode",
                   "/RL": "/RunLengthDecode", "/CCF": "/CCITTFaxDecode", "/DCT": "/DCTDecode"}
 _IMAGE_CODECS = {"/DCTDecode", "/JPXDecode", "/JBIG2Decode", "/CCITTFaxDecode"}
@@ -100,7 +103,7 @@ def _parameters(stream: pikepdf.Stream, count: int) -> list:
     return [item if isinstance(item, pikepdf.Dictionary) else None for item in (items + [None] * count)[:count]]
 
 
-def _count(chunks: Iterator[bytes]) -> int:
+def _count(chunks: Iterator[Chunk]) -> int:
     size = 0
     for chunk in chunks:
         size += len(chunk)
@@ -109,10 +112,10 @@ def _count(chunks: Iterator[bytes]) -> int:
     return size
 
 
-def _decode(data: memoryview, filters: list[str], parameters: list, budget: InflateBudget) -> Iterator[bytes]:
+def _decode(data: memoryview, filters: list[str], parameters: list, budget: InflateBudget) -> Iterator[Chunk]:
     if filters[:1] == ["/LZWDecode"] and len(data) > MAX_PDF_LZW_BYTES:
         _refuse_lzw()  # known before decoding anything
-    chunks: Iterator[bytes] = (data[i:i + CHUNK] for i in range(0, len(data), CHUNK))
+    chunks: Iterator[Chunk] = (data[i:i + CHUNK] for i in range(0, len(data), CHUNK))
     for name, parms in zip(filters, parameters):
         stage = _STAGES.get(name)
         if stage is None:
@@ -129,7 +132,7 @@ def _spending(chunks: Iterator[bytes], budget: InflateBudget) -> Iterator[bytes]
         yield chunk
 
 
-def _flate(chunks: Iterator[bytes], parms) -> Iterator[bytes]:
+def _flate(chunks: Iterator[Chunk], parms) -> Iterator[bytes]:
     # Predictors only take a byte a row away: the size before them is a bound. A damaged stream
     # ends where zlib stops, as it does for qpdf and for readers.
     inflater = zlib.decompressobj()
@@ -148,7 +151,7 @@ def _flate(chunks: Iterator[bytes], parms) -> Iterator[bytes]:
         return
 
 
-def _ascii_hex(chunks: Iterator[bytes], parms) -> Iterator[bytes]:
+def _ascii_hex(chunks: Iterator[Chunk], parms) -> Iterator[bytes]:
     carry = b""
     for chunk in chunks:
         text = bytes(chunk)
@@ -164,13 +167,16 @@ def _ascii_hex(chunks: Iterator[bytes], parms) -> Iterator[bytes]:
         yield binascii.unhexlify(carry[:1] + b"0")  # an odd last digit is followed by a 0
 
 
-def _ascii85(chunks: Iterator[bytes], parms) -> Iterator[bytes]:
+def _ascii85(chunks: Iterator[Chunk], parms) -> Iterator[bytes]:
     carry = b""
     for chunk in chunks:
         text = bytes(chunk)
         end = text.find(b"~")
         text = carry + (text if end < 0 else text[:end]).translate(None, _WHITESPACE)
-        whole = _A85_GROUPS.match(text).end()  # "z" or five digits at a time, in C
+        groups = _A85_GROUPS.match(text)  # "z" or five digits at a time, in C
+        if groups is None:  # cannot be: the expression matches the empty string
+            raise UnsupportedAttachment("PDF stream with ASCII85 data that cannot be measured: not cleaned here")
+        whole = groups.end()
         yield base64.a85decode(text[:whole])
         carry = text[whole:]
         if end >= 0 or len(carry) >= 5 or _NOT_A85.search(carry):
@@ -187,7 +193,7 @@ _A85_PARTIAL = re.compile(rb"[!-u]{1,4}")
 _NOT_A85 = re.compile(rb"[^!-u]")
 
 
-def _run_length(chunks: Iterator[bytes], parms) -> Iterator[bytes]:
+def _run_length(chunks: Iterator[Chunk], parms) -> Iterator[bytes]:
     pending = b""
     for chunk in chunks:
         data, out, i = pending + bytes(chunk), bytearray(), 0
@@ -213,7 +219,7 @@ def _run_length(chunks: Iterator[bytes], parms) -> Iterator[bytes]:
         yield bytes(out)
 
 
-def _lzw(chunks: Iterator[bytes], parms) -> Iterator[bytes]:
+def _lzw(chunks: Iterator[Chunk], parms) -> Iterator[bytes]:
     # Decoded in Python, a code at a time: slow, hence its own cap on the coded size. The table
     # stops at 4,096 entries (12-bit codes), as in every reader, so it stays under 8 MiB.
     early = 1 if parms is None or parms.get("/EarlyChange", 1) != 0 else 0

@@ -43,6 +43,8 @@ _PLAIN_RUN = re.compile(rb"(?:[\x00\t\n\x0c\r ]++|/?[^\x00\t\n\x0c\r ()<>\[\]{}/
 _PLAIN_TOKEN = re.compile(rb"/?[^\x00\t\n\x0c\r ()<>\[\]{}/%]+|/")
 
 REF = "reference"  # an "N G R" reference, in a kept dictionary
+# What kept_dictionary keeps of a value: an integer, a name or keyword, REF, or an array of integers and names.
+Kept = int | bytes | str | list[int | bytes]
 
 
 class SyntaxBudget:
@@ -94,7 +96,7 @@ def _keywords(expression: re.Pattern, data: bytes):
             yield match.end()
 
 
-def stream_dictionary(data: bytes, pos: int) -> dict:
+def stream_dictionary(data: bytes, pos: int) -> dict[bytes, Kept]:
     """The entries of the dictionary at `pos` that say what a stream holds (/Type, /N, /Index…),
     read again once it has been counted: integers, names and arrays of them, references as REF."""
     parser = _Parser(data, pos, SyntaxBudget())
@@ -121,7 +123,7 @@ def tokenize_packed(text: bytes, count: int, first: int, budget: SyntaxBudget) -
             _Parser(text, first + offset, budget, count_bytes=False).object()
 
 
-def _count_declared(stream_dict: dict, budget: SyntaxBudget) -> None:
+def _count_declared(stream_dict: dict[bytes, Kept], budget: SyntaxBudget) -> None:
     """Objects packed in an object stream, entries of a cross-reference stream: declared in the
     stream's dictionary, which is in the clear even when the stream data is compressed."""
     kind, number = stream_dict.get(b"/Type"), stream_dict.get(b"/N")
@@ -135,7 +137,7 @@ def _count_declared(stream_dict: dict, budget: SyntaxBudget) -> None:
             budget.spend(xref_entries=max(size, 0))
 
 
-def _check_packed(data: bytes, end: int, entries: dict) -> None:
+def _check_packed(data: bytes, end: int, entries: dict[bytes, Kept]) -> None:
     """An object stream decodes to at most MAX_PDF_PACKED_BYTES: checked here, from the raw bytes,
     because qpdf parses the one holding the catalog while opening the file. (Encrypted data does
     not inflate: qpdf's own limit, set to the same, is the check then.)"""
@@ -160,7 +162,7 @@ def _count_xref_table(data: bytes, pos: int, budget: SyntaxBudget) -> None:
         budget.spend(xref_entries=count)  # refuses a count past the cap before reading on
         pos = match.end()
         for _ in range(count):
-            pos = _SPACE.match(data, pos).end()
+            pos = _run_end(_SPACE, data, pos)
             entry = _ENTRY.match(data, pos) or _LINE_END.search(data, pos)  # qpdf reads a bad entry as a line
             if not entry:
                 return
@@ -168,12 +170,23 @@ def _count_xref_table(data: bytes, pos: int, budget: SyntaxBudget) -> None:
 
 
 def _keyword(data: bytes, pos: int) -> bytes:
-    pos = _SPACE.match(data, pos).end()
-    return _REGULAR.match(data, pos)[0]
+    pos = _run_end(_SPACE, data, pos)
+    return data[pos:_run_end(_REGULAR, data, pos)]
 
 
 def _keyword_end(data: bytes, pos: int) -> int:
-    return _REGULAR.match(data, _SPACE.match(data, pos).end()).end()
+    return _run_end(_REGULAR, data, _run_end(_SPACE, data, pos))
+
+
+def _run_end(expression: re.Pattern[bytes], data: bytes, pos: int) -> int:
+    """Where the run of `expression` (_SPACE or _REGULAR: a class repeated, `*`) at `pos` ends."""
+    run = expression.match(data, pos)
+    if run is None:  # cannot be: both expressions match the empty string
+        raise UnsupportedAttachment(_UNCOUNTABLE)
+    return run.end()
+
+
+_UNCOUNTABLE = "PDF syntax that cannot be counted: not cleaned here"
 
 
 class _Parser:
@@ -207,7 +220,10 @@ class _Parser:
         """The next token (a string or hex string as a placeholder: its content never matters)."""
         data = self.data
         while True:
-            pos = _SPACE.match(data, self.pos).end()
+            space = _SPACE.match(data, self.pos)  # inline, not _run_end: this is the hot loop
+            if space is None:
+                raise UnsupportedAttachment(_UNCOUNTABLE)
+            pos = space.end()
             if pos >= len(data):
                 self.pos = pos
                 raise _End
@@ -228,10 +244,11 @@ class _Parser:
                 end = pos + 1
         elif char == b"(":
             end = self._string_end(pos + 1)
-        elif char == b"/":
-            end = _REGULAR.match(data, pos + 1).end()
-        else:
-            end = _REGULAR.match(data, pos).end()
+        else:  # a name (after its "/"), a number, a keyword or a stray byte
+            run = _REGULAR.match(data, pos + 1 if char == b"/" else pos)
+            if run is None:
+                raise UnsupportedAttachment(_UNCOUNTABLE)
+            end = run.end()
         self.pos = end
         self.budget.spend(items=1)
         if char == b"(" or (char == b"<" and end - pos != 2):
@@ -274,24 +291,26 @@ class _Parser:
             self.budget.spend(items=len(_PLAIN_TOKEN.findall(run[0])))
             self.pos = run.end()
 
-    def kept_dictionary(self) -> dict:
+    def kept_dictionary(self) -> dict[bytes, Kept]:
         """The entries of the dictionary just opened: integers, names, references (REF) and arrays
         of integers and names; nested dictionaries are skipped."""
-        entries = {}
+        entries: dict[bytes, Kept] = {}
         while (key := self.token()) != b">>":
-            value = self.token()
-            if value == b"[":
-                value = []
+            token = self.token()
+            value: Kept = token
+            if token == b"[":
+                items: list[int | bytes] = []
                 while (item := self.token()) != b"]":
-                    value.append(int(item) if _INTEGER.fullmatch(item) else item)
-            elif value == b"<<":
+                    items.append(int(item) if _INTEGER.fullmatch(item) else item)
+                value = items
+            elif token == b"<<":
                 self._skip_dictionary()
-            elif _INTEGER.fullmatch(value):
+            elif _INTEGER.fullmatch(token):
                 saved = self.pos
                 if self.integer() is not None and self._next_is(b"R"):
                     value = REF
                 else:
-                    self.pos, value = saved, int(value)
+                    self.pos, value = saved, int(token)
             entries[key] = value
         return entries
 

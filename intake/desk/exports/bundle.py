@@ -174,9 +174,9 @@ def _plan(vault, identities, state: VaultState, case_ids: list[str], profile: st
         view = _case_view(case, export_id, now)
         # --force withholds more, never less: follow-ups nobody has read stay behind.
         leave_out = frozenset(unread[case.id])
-        for follow_up in unread[case.id]:
-            plan.warnings.append(f"{export_id}: follow-up {follow_up} left out: not yet read for {profile}")
-            state.record(follow_up, "export", {"left_out": [None, f"{profile} {export_id}: not read"]})
+        for unread_id in unread[case.id]:
+            plan.warnings.append(f"{export_id}: follow-up {unread_id} left out: not yet read for {profile}")
+            state.record(unread_id, "export", {"left_out": [None, f"{profile} {export_id}: not read"]})
         updates = [f for f in updates_for(state, case, profile) if f.id not in leave_out]
         redacted = redacted_report(state, case, profile, force=force, leave_out=leave_out)
         record = {"export_id": export_id}

@@ -10,7 +10,7 @@ from .draft_parts import (Case, Draft, accounts, attachments, cooperation, date_
                           perpetrators, period, place, start, steps, submitter, victim_field, violations)
 
 # §2.6: facts each other mandate needs beyond §1.3. (label, where the report has it, or None: no field).
-MANDATE_FACTS = {
+MANDATE_FACTS: dict[str, list[tuple[str, tuple[str, str] | None]]] = {
     "SR-FOAA": [("Registration status of the organisation, and any deregistration decision", None),
                 ("The event or assembly banned or dispersed", None)],
     "SR-IJL": [("Licence number or law firm", None),
@@ -157,7 +157,8 @@ def _torture(d: Draft, c: Case) -> None:
     d.section("Authorisation to pass on the allegation")
     consent = c.report.get("consent") or {}
     ok = consent.get("share_with_un") == "yes" and consent.get("given_by") in ("victim", "family")
-    given_by = vocab.CONSENT_GIVEN_BY.get(consent.get("given_by"), "")
+    given_by_code = consent.get("given_by")
+    given_by = vocab.CONSENT_GIVEN_BY.get(given_by_code, "") if isinstance(given_by_code, str) else ""
     d.field("Consent to share with the UN", f"yes, given by {given_by}" if ok else "",
             "authorisation by the person or family to pass the allegation on")
     submitter(d, c)

@@ -31,7 +31,9 @@ def events_document(case_view: dict, redacted: dict) -> dict:
     rules = load_rules()
 
     persons = [_victim(redacted, names, public)]
-    acts, involvements, perpetrators = [], [], {}
+    acts: list[dict] = []
+    involvements: list[dict] = []
+    perpetrators: dict[tuple[str, str], dict] = {}  # (type, details) -> the person record
     for n, inc in incidents(redacted):
         perpetrator = _perpetrator(inc, perpetrators, persons)
         for code in violation_codes(inc):
@@ -79,8 +81,8 @@ def _victim(report: dict, names: list, public: str) -> dict:
     kind = text(victim, "kind")
     sex = text(victim, "sex")
     status = text(victim, "status")
-    person = {"id": "P1", "role": "victim",
-              "label": victim_label(report) or ("Victims (group)" if kind == "group" else "Victim")}
+    person: dict[str, object] = {"id": "P1", "role": "victim",
+                                 "label": victim_label(report) or ("Victims (group)" if kind == "group" else "Victim")}
     if names:  # consent let the name stay (checked above)
         person["name"] = names[0]
         person["other_names"] = names[1:]

@@ -38,11 +38,11 @@ IPV6 = re.compile(r"(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(
 
 def phones(text: str, regions: tuple[str, ...] = PHONE_REGIONS) -> Iterator[Finding]:
     for region in regions:
-        for m in PhoneNumberMatcher(text, region, leniency=Leniency.VALID):
-            international = m.raw_string.lstrip("( ").startswith(("+", "00"))
-            if region == regions[0] or international or context_before(text, m.start, PHONE_WORDS, 12):
-                e164 = phonenumbers.format_number(m.number, PhoneNumberFormat.E164)
-                yield Finding(m.start, m.end, "phone", e164, f"phonenumbers:{region}")
+        for found in PhoneNumberMatcher(text, region, leniency=Leniency.VALID):
+            international = found.raw_string.lstrip("( ").startswith(("+", "00"))
+            if region == regions[0] or international or context_before(text, found.start, PHONE_WORDS, 12):
+                e164 = phonenumbers.format_number(found.number, PhoneNumberFormat.E164)
+                yield Finding(found.start, found.end, "phone", e164, f"phonenumbers:{region}")
     for m in CN_MOBILE.finditer(text):
         digits = re.sub("[^0-9]", "", m.group())
         yield Finding(m.start(), m.end(), "phone", "+86" + digits[-11:], "cn_mobile")

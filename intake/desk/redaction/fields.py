@@ -8,6 +8,7 @@ The replacement is the same pseudonym as the register entry seeded from the fiel
 
 import re
 
+from .errors import RedactionError
 from .generalise import age_band
 from .normalize import match_key, normalize
 from .paths import pattern
@@ -39,8 +40,8 @@ def structured(path: str, text: str, report: dict, register: Register, profile: 
     if field in ("victim.name", "victim.name_other_spellings"):
         if keep_names:
             return None
-        entries = register.entries_from("victim.name")
-        return "person", labeller.entry(entries[0]) if entries else "[name withheld]"
+        victims = register.entries_from("victim.name")
+        return "person", labeller.entry(victims[0]) if victims else "[name withheld]"
     if field in ("attachments[].original_name", "attachments[].entry"):
         return "file_name", _file_name(path, report, field.endswith(".entry"))
     if field in PLACES and profile.places != "keep":
@@ -64,7 +65,10 @@ def structured(path: str, text: str, report: dict, register: Register, profile: 
 
 def _file_name(path: str, report: dict, entry: bool) -> str:
     """attachment-1.jpg: the position in the list, and the extension if it is a plain one."""
-    index = int(re.search(r"attachments\[(\d+)\]", path).group(1))
+    position = re.search(r"attachments\[(\d+)\]", path)
+    if position is None:  # structured() passes only paths whose pattern is attachments[].…
+        raise RedactionError(f"{path} is not a field of an attachment")
+    index = int(position.group(1))
     item = (report.get("attachments") or [])[index]
     original = str(item.get("original_name") or item.get("entry") or "")
     ext = re.search(r"\.[A-Za-z0-9]{1,5}$", original)

@@ -54,8 +54,8 @@ def split_syllables(token: str) -> list[str] | None:
     best: list[list[str] | None] = [[]] + [None] * len(token)
     for end in range(1, len(token) + 1):
         for start in range(max(0, end - 6), end):
-            prefix = best[start]
-            if prefix is not None and token[start:end] in SYLLABLES and (best[end] is None or len(prefix) + 1 < len(best[end])):
+            prefix, current = best[start], best[end]
+            if prefix is not None and token[start:end] in SYLLABLES and (current is None or len(prefix) + 1 < len(current)):
                 best[end] = prefix + [token[start:end]]  # the fewest syllables: "xian" is xian, not xi-an
     return best[len(token)]
 
@@ -81,9 +81,12 @@ def latin_name_variants(spelling: str) -> list[str] | None:
     tokens = [t for t in re.split(r"[\s\-]+", spelling.strip()) if t]
     if len(tokens) < 2 or not all(t.isascii() and t.isalpha() for t in tokens):
         return None
-    parts = [split_syllables(t) for t in tokens]
-    if any(p is None for p in parts):
-        return None
+    parts: list[list[str]] = []
+    for t in tokens:
+        syllables = split_syllables(t)
+        if syllables is None:
+            return None
+        parts.append(syllables)
     surname, given = parts[0], [syl for p in parts[1:] for syl in p]
     return pinyin_name_variants(surname, given)
 

@@ -50,7 +50,7 @@ def place_spellings(text: str) -> list[str]:
 
 
 def _text(report: dict, *keys: str) -> str:
-    value = report
+    value: object = report
     for key in keys:
         value = value.get(key) if isinstance(value, dict) else None
     return value.strip() if isinstance(value, str) else ""

@@ -18,6 +18,7 @@ derived here: staff add them with Register.alias.
 import itertools
 import re
 
+from .errors import RedactionError
 from .names import han_name_variants, latin_name_variants, reading
 from .normalize import MIDDLE_DOTS, is_cjk, normalize
 from .provinces import find_places
@@ -67,6 +68,8 @@ def _token_variants(token: str) -> list[str]:
     pieces: list[tuple[str, ...]] = []
     at = 0
     for m in _SITE.finditer(token):
+        if m.lastindex is None:  # every alternative of _SITE is one group: a match always names its rule
+            raise RedactionError(f"romanisation rules: a match at {m.start()} names no rule")
         pieces.append((token[at:m.start()],))
         pieces.append(tuple(dict.fromkeys((m.group(),) + _RULES[m.lastindex - 1][1])))
         at = m.end()
