@@ -31,10 +31,10 @@ def png(size, mode="1") -> bytes:
 def test_a_100_megapixel_png_is_refused_from_its_header_without_decoding():
     data = png((10_000, 10_000))
     assert len(data) < 100_000
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: the bound holds while other tests run beside this one
     with pytest.raises(UnsupportedAttachment, match="image too large .*at most 40 megapixels"):
         clean_attachment(data, "image/png", "bomb.png")
-    assert time.monotonic() - started < 2  # decoding it would take seconds and 1.9 GB
+    assert time.process_time() - started < 2  # decoding it would take seconds and 1.9 GB
 
 
 def test_a_large_jpeg_leaves_at_a_smaller_scale_with_a_warning():
@@ -84,14 +84,14 @@ def deflated(size: int, pattern: bytes = b"\0") -> bytes:
 
 def test_a_pdf_stream_that_inflates_past_the_cap_is_refused_and_one_under_it_is_copied_never_decoded():
     over = deflated(MAX_PDF_STREAM_DECODED + 1)  # 256 MiB of zeros and one more: 250 KiB
-    started = time.monotonic()
+    started = time.process_time()
     usage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with pytest.raises(UnsupportedAttachment, match="decodes to more than 256 MiB"):
         clean_attachment(pdf_with_streams([over]), "application/pdf", "bomb.pdf")
     under = deflated(64 << 20)
     result = clean_attachment(pdf_with_streams([under]), "application/pdf", "big.pdf")
     assert under in result.data  # the very bytes: nothing was inflated and compressed again
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - usage < 100 * 1024  # measured in chunks
 
 
@@ -258,10 +258,10 @@ CATALOG = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R]
 
 def refused(data: bytes, words: str, name: str = "Tashi_Dorje_statement.pdf") -> str:
     """The reason `data` is refused; it names the cap (`words`), never the file."""
-    started = time.monotonic()
+    started = time.process_time()
     with pytest.raises(UnsupportedAttachment, match=words) as refusal:
         clean_attachment(data, "application/pdf", name)
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
     assert "Tashi" not in refusal.value.reason and "statement" not in refusal.value.reason
     return refusal.value.reason
 
@@ -297,9 +297,9 @@ def test_pdf_nesting_past_the_cap_is_refused():
 def test_a_long_run_of_digits_is_counted_in_linear_time():
     # A backtracking "\d+\s+\d+\s+obj" takes minutes on this (quadratic in the run).
     data = raw_pdf(CATALOG + [b"<< >>"]) + b"1" * 200_000 + b"\n"
-    started = time.monotonic()
+    started = time.process_time()
     clean_attachment(data, "application/pdf", "x.pdf")
-    assert time.monotonic() - started < 2
+    assert time.process_time() - started < 2
 
 
 def test_cross_reference_entries_past_the_cap_are_refused():

@@ -104,7 +104,7 @@ def _measured(data: bytes):
     try:
         base = tracemalloc.get_traced_memory()[0]
         tracemalloc.reset_peak()
-        started = time.perf_counter()
+        started = time.process_time()
         try:
             archive = read_archive(f)
         except SubmissionError:
@@ -116,7 +116,7 @@ def _measured(data: bytes):
                     copied[entry] = archive.copy_attachment(entry, io.BytesIO(), buffer=4096)
                 except SubmissionError:
                     pass
-        elapsed = time.perf_counter() - started
+        elapsed = time.process_time() - started
         peak = tracemalloc.get_traced_memory()[1] - base
     finally:
         if not already_tracing:
@@ -688,10 +688,10 @@ def test_report_json_of_escaped_quotes_is_refused_in_linear_time():
     # 17 s, a 4 MiB report.json (MAX_REPORT_BYTES) about 19 hours, in parse_report and so in
     # read_archive, at every import of such a file. A linear scan takes milliseconds here.
     data = b'"' + b'\\"' * 8_000  # 16 KB
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(SubmissionError):
         parse_report(data)
-    assert time.perf_counter() - started < 0.2
+    assert time.process_time() - started < 0.2
 
 
 def test_the_servers_zip64_archive_is_accepted():
