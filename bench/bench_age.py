@@ -6,6 +6,7 @@ Run from the repository root (see bench/README.md for how to read the output):
     .venv/bin/python bench/bench_age.py                   # 512 MiB, median of 3
     .venv/bin/python bench/bench_age.py --size-mib 256 --repeat 5
     .venv/bin/python bench/bench_age.py --json > result.json
+    .venv/bin/python bench/bench_age.py --cli-size-mib 256 --repeat 5   # a quicker CLI comparison
 
 Measured, each `--repeat` times (median reported), in one process unless noted:
   - raw ChaCha20-Poly1305 over 64 KiB chunks with `cryptography`: the ceiling for age's STREAM;
@@ -13,6 +14,8 @@ Measured, each `--repeat` times (median reported), in one process unless noted:
     a real file), sequential decrypt (readinto a reused 1 MiB buffer), X25519 and post-quantum;
   - pyrage (X25519): streaming encrypt_io/decrypt_io and the in-memory encrypt/decrypt;
   - the `age` CLI (X25519), whole process, file to file;
+  - our CLI against the `age` CLI, whole processes, stdin to stdout (X25519, --cli-size-mib,
+    1 GiB by default): `python -m intake encrypt -r … < in > out` and `decrypt -i key`;
   - peak RSS of a child process doing our encrypt+decrypt, at two input sizes.
 
 Exit status is 0 whatever the result, unless --strict is given and a target is missed.
@@ -20,6 +23,7 @@ Only the standard library, `cryptography`, `pyrage` (optional) and `intake.age` 
 """
 
 import argparse
+import filecmp
 import io
 import json
 import os
@@ -49,6 +53,8 @@ PYRAGE_BYTES_CAP_MIB = 64  # pyrage's bytes API holds everything in memory: cap 
 TARGET_ENCRYPT_VS_RAW = 0.70  # ours streaming encrypt / raw ChaCha20-Poly1305, at least
 TARGET_VS_PYRAGE = 1.0  # ours / pyrage, more than
 TARGET_RSS_GROWTH_MIB = 16  # peak RSS(big input) - peak RSS(small input), less than
+TARGET_CLI_TIME_VS_AGE = 1.0  # our CLI's time / the age CLI's time, stdin to stdout, at most
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 LABELS = {
     "raw_encrypt": "raw ChaCha20-Poly1305 encrypt, 64 KiB chunks (ceiling)",
@@ -67,6 +73,13 @@ LABELS = {
     "pyrage_decrypt_bytes": f"pyrage decrypt(bytes) X25519, {PYRAGE_BYTES_CAP_MIB} MiB max in memory",
     "age_cli_encrypt": "age CLI encrypt X25519, file -> file (whole process)",
     "age_cli_decrypt": "age CLI decrypt X25519, file -> /dev/null (whole process)",
+}
+
+CLI_LABELS = {
+    "ours_cli_encrypt_stdio": "ours  python -m intake encrypt -r R < plain > out",
+    "age_cli_encrypt_stdio": "age   age -r R < plain > out",
+    "ours_cli_decrypt_stdio": "ours  python -m intake decrypt -i KEY < file.age > out",
+    "age_cli_decrypt_stdio": "age   age -d -i KEY < file.age > out",
 }
 
 
@@ -216,6 +229,23 @@ def run_process(argv: list[str]) -> None:
     subprocess.run(argv, check=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
 
 
+def run_stdio(argv: list[str], src_path: str, dst_path: str) -> tuple[float, float]:
+    """One whole process as `argv < src_path > dst_path`: (wall seconds, CPU seconds).
+
+    The output is truncated, as the shell's `>` does, before the clock starts. CPU is user +
+    system time of the child (all its threads), from RUSAGE_CHILDREN before and after.
+    """
+    import resource
+
+    with open(src_path, "rb") as src, open(dst_path, "wb") as dst:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        subprocess.run(argv, check=True, stdin=src, stdout=dst, cwd=REPO)
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
 def per_file_ms(recipient, identity, times: int = 30) -> dict:
     """Median cost of one empty file: the header (key wrap/unwrap, MAC) and nothing else."""
     enc, dec = [], []
@@ -282,11 +312,11 @@ def measure_rss(size_mib: int, tmpdir: str) -> dict:
 # --- the run ------------------------------------------------------------------------------
 
 
-def pick_tmpdir(requested: str | None, size_mib: int) -> str:
+def pick_tmpdir(requested: str | None, size_mib: int, files: int = 6) -> str:
     """/dev/shm when it has room (keeps disk speed out of the file numbers), else the temp dir."""
     if requested:
         return requested
-    need = 6 * size_mib * MIB  # plaintext, 3 of our files, the age CLI's, headroom
+    need = files * size_mib * MIB  # by default: plaintext, 3 of our files, the age CLI's, headroom
     if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK):
         if shutil.disk_usage("/dev/shm").free > need:
             return "/dev/shm"
@@ -412,6 +442,15 @@ def run(args, log) -> dict:
         mib_s = {name: sizes[name] / statistics.median(runs) for name, runs in seconds.items()}
         header_ms = {"x25519": per_file_ms(x_rcpt, x_id), "pq": per_file_ms(pq_rcpt, pq_id)}
 
+    # The two command lines, stdin to stdout, after the files above are gone (they need 3 of their own).
+    cli = None
+    if args.skip_cli:
+        skipped["cli_stdio"] = "--skip-cli"
+    elif age_bin is None:
+        skipped["cli_stdio"] = "the age CLI was not found (apt install age)"
+    else:
+        cli = measure_cli_stdio(args, age_bin, log)
+
     # Peak memory: a fresh process per input size, after the big files above are gone.
     memory = None
     if not args.skip_memory:
@@ -423,7 +462,54 @@ def run(args, log) -> dict:
                   "growth_mib": (big_run["peak_kib"] - small_run["peak_kib"]) / 1024}
 
     return {"size_mib": size, "repeat": args.repeat, "env": environment(age_bin), "skipped": skipped,
-            "mib_s": mib_s, "seconds": seconds, "per_file_ms": header_ms, "memory": memory}
+            "mib_s": mib_s, "seconds": seconds, "per_file_ms": header_ms, "cli_stdio": cli, "memory": memory}
+
+
+def measure_cli_stdio(args, age_bin: str, log) -> dict:
+    """Our CLI against the age CLI, stdin to stdout through real files, X25519, whole processes.
+
+    Runs A/B interleaved, and alternates which of the two goes first each round, so neither
+    always inherits the other's freed pages or a busy moment. Both decrypt the same file.
+    """
+    size = args.cli_size_mib
+    identity = age.X25519Identity.generate()
+    recipient = str(identity.recipient())
+    ours = [sys.executable, "-m", "intake"]
+    block = os.urandom(MIB)
+    with tempfile.TemporaryDirectory(prefix="bench-age-cli-", dir=pick_tmpdir(args.tmpdir, size, files=4)) as tmp:
+        plain, encrypted, out = (os.path.join(tmp, name) for name in ("plain.bin", "plain.age", "out"))
+        key_file = os.path.join(tmp, "key.txt")
+        with open(os.open(key_file, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
+            f.write(identity.to_secret_string() + "\n")
+        log(f"  CLI stdin -> stdout: {size} MiB, median of {args.repeat}, files in {tmp}")
+        file_write(block, size, plain)
+        ours_encrypt_file(identity.recipient(), block, size, encrypted)
+        # (argv, stdin file, expected output size) per measurement; pairs to compare, ours first.
+        jobs = {
+            "ours_cli_encrypt_stdio": ([*ours, "encrypt", "-r", recipient], plain, os.path.getsize(encrypted)),
+            "age_cli_encrypt_stdio": ([age_bin, "-r", recipient], plain, os.path.getsize(encrypted)),
+            "ours_cli_decrypt_stdio": ([*ours, "decrypt", "-i", key_file], encrypted, size * MIB),
+            "age_cli_decrypt_stdio": ([age_bin, "-d", "-i", key_file], encrypted, size * MIB),
+        }
+        pairs = {"encrypt": ("ours_cli_encrypt_stdio", "age_cli_encrypt_stdio"),
+                 "decrypt": ("ours_cli_decrypt_stdio", "age_cli_decrypt_stdio")}
+        seconds = {name: [] for name in jobs}
+        cpu = {name: [] for name in jobs}
+        for rep in range(args.repeat):
+            log(f"  CLI run {rep + 1}/{args.repeat} …")
+            for pair in pairs.values():
+                for name in (pair if rep % 2 == 0 else pair[::-1]):
+                    argv, src, out_size = jobs[name]
+                    wall, used = run_stdio(argv, src, out)
+                    seconds[name].append(wall)
+                    cpu[name].append(used)
+                    check(os.path.getsize(out) == out_size, f"{name} wrote {os.path.getsize(out)} bytes, not {out_size}")
+                    if rep == 0 and "decrypt" in name:
+                        check(filecmp.cmp(out, plain, shallow=False), f"{name} did not give back the plaintext")
+    median = {name: statistics.median(runs) for name, runs in seconds.items()}
+    return {"size_mib": size, "repeat": args.repeat, "seconds": seconds, "cpu_seconds": cpu, "median_s": median,
+            "mib_s": {name: size / t for name, t in median.items()},
+            "time_ratio": {what: median[a] / median[b] for what, (a, b) in pairs.items()}}
 
 
 def serial(*mib_s: float) -> float:
@@ -462,6 +548,10 @@ def evaluate(result: dict) -> None:
         # Like for like with the CLI: ours also writes a real file, and reads our file.
         ratios["encrypt_file_vs_age_cli"] = m["ours_encrypt_x25519_file"] / m["age_cli_encrypt"]
         ratios["decrypt_vs_age_cli"] = m["ours_decrypt_x25519"] / m["age_cli_decrypt"]
+    if result["cli_stdio"]:
+        for what, ratio in result["cli_stdio"]["time_ratio"].items():
+            checks[f"cli_{what}_time_vs_age"] = {"value": ratio, "target": f"<= {TARGET_CLI_TIME_VS_AGE}",
+                                                 "pass": ratio <= TARGET_CLI_TIME_VS_AGE}
     if result["memory"]:
         growth = result["memory"]["growth_mib"]
         checks["rss_growth_mib"] = {"value": growth, "target": f"< {TARGET_RSS_GROWTH_MIB}",
@@ -521,6 +611,23 @@ def report(result: dict, out) -> None:
                 verdict = f"target {c['target']:<7} {'PASS' if c['pass'] else 'FAIL'}"
             line(f"  {text:<60} {r[name]:6.2f}   {verdict}")
 
+    cli = result["cli_stdio"]
+    line()
+    if cli:
+        line(f"Command lines, stdin -> stdout files, X25519, {cli['size_mib']} MiB, whole process, "
+             f"median of {cli['repeat']} (interleaved):")
+        line(f"  {'':<56} {'wall s':>7} {'MiB/s':>6}   (runs, s; CPU s of each run)")
+        for name, label in CLI_LABELS.items():
+            runs = " ".join(f"{s:.3g}" for s in cli["seconds"][name])
+            used = " ".join(f"{s:.3g}" for s in cli["cpu_seconds"][name])
+            line(f"  {label:<56} {cli['median_s'][name]:7.3f} {cli['mib_s'][name]:6.0f}   ({runs}; CPU {used})")
+        for what, ratio in cli["time_ratio"].items():
+            c = result["checks"][f"cli_{what}_time_vs_age"]
+            line(f"  time ours / age, {what:<8} {ratio:5.2f}   target {c['target']}  {'PASS' if c['pass'] else 'FAIL'}"
+                 "   (lower is better for us)")
+    else:
+        line(f"Command lines, stdin -> stdout: skipped ({result['skipped'].get('cli_stdio', '')})")
+
     mem = result["memory"]
     line()
     if mem:
@@ -550,13 +657,16 @@ def main() -> int:
     parser.add_argument("--tmpdir", help="where to put the temporary files (default /dev/shm if it has room)")
     parser.add_argument("--age", help="path of the age CLI (default /usr/bin/age, else age on PATH)")
     parser.add_argument("--skip-memory", action="store_true", help="skip the peak-RSS child processes")
+    parser.add_argument("--cli-size-mib", type=int, default=1024,
+                        help="plaintext size for the CLI stdin -> stdout comparison with age (default 1024)")
+    parser.add_argument("--skip-cli", action="store_true", help="skip the CLI stdin -> stdout comparison")
     parser.add_argument("--rss-child", type=int, help=argparse.SUPPRESS)  # internal: the child's entry point
     args = parser.parse_args()
     if args.rss_child is not None:
         rss_child(args.rss_child, args.tmpdir or tempfile.gettempdir())
         return 0
-    if args.size_mib < 1 or args.repeat < 1:
-        parser.error("--size-mib and --repeat must be at least 1")
+    if args.size_mib < 1 or args.repeat < 1 or args.cli_size_mib < 1:
+        parser.error("--size-mib, --cli-size-mib and --repeat must be at least 1")
     if args.age and not os.access(args.age, os.X_OK):
         parser.error(f"--age {args.age}: not an executable file")
 

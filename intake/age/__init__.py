@@ -20,6 +20,7 @@ identity and decryption modules.
 """
 
 import importlib
+from typing import TYPE_CHECKING
 
 from .errors import (
     AgeError,
@@ -75,7 +76,34 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
+if TYPE_CHECKING:  # the type checker sees the lazy exports as plain imports
+    from .armor import ArmoredReader as ArmoredReader, ArmoredWriter as ArmoredWriter, is_armored as is_armored
+    from .identities import (
+        HybridIdentity as HybridIdentity,
+        ScryptIdentity as ScryptIdentity,
+        X25519Identity as X25519Identity,
+        generate_identity as generate_identity,
+        parse_identities_file as parse_identities_file,
+        parse_identity as parse_identity,
+    )
+    from .keyfile import identity_file_text as identity_file_text, load_identities as load_identities, protect as protect
+    from .reader import (
+        AgeReader as AgeReader,
+        RandomAccessReader as RandomAccessReader,
+        decrypt as decrypt,
+        open_random_access as open_random_access,
+    )
+    from .recipients import (
+        HybridRecipient as HybridRecipient,
+        ScryptRecipient as ScryptRecipient,
+        X25519Recipient as X25519Recipient,
+        parse_recipient as parse_recipient,
+        parse_recipients_file as parse_recipients_file,
+    )
+    from .writer import AgeWriter as AgeWriter, check_recipients as check_recipients, encrypt as encrypt, encrypt_bytes as encrypt_bytes
+
+
+def __getattr__(name: str) -> object:
     if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name], __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

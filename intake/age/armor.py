@@ -9,6 +9,7 @@ import base64
 import binascii
 
 from .errors import ArmorError
+from .iotypes import Buffer, BufferLike, LineReadable, Writable
 
 BEGIN = b"-----BEGIN AGE ENCRYPTED FILE-----"
 END = b"-----END AGE ENCRYPTED FILE-----"
@@ -27,13 +28,13 @@ def is_armored(prefix: bytes) -> bool:
 class ArmoredWriter:
     """Wrap a binary file object; bytes written become armored lines. close() writes the footer."""
 
-    def __init__(self, dst):
+    def __init__(self, dst: Writable) -> None:
         self._dst = dst
         self._pending = bytearray()
         self._closed = False
         dst.write(BEGIN + b"\n")
 
-    def write(self, data) -> int:
+    def write(self, data: Buffer) -> int:
         self._pending += data
         whole = len(self._pending) - len(self._pending) % _BYTES_PER_LINE
         if whole:
@@ -55,7 +56,7 @@ class ArmoredWriter:
 class ArmoredReader:
     """Read the binary age file out of an armored one, line by line, in constant memory."""
 
-    def __init__(self, src):
+    def __init__(self, src: LineReadable) -> None:
         self._src = src
         self._out = b""
         self._started = False
@@ -137,7 +138,7 @@ class ArmoredReader:
             self._out = self._out[take:]
         return bytes(out)
 
-    def readinto(self, buf) -> int:
+    def readinto(self, buf: BufferLike) -> int:
         view = memoryview(buf).cast("B")
         data = self.read(len(view))
         view[: len(data)] = data

@@ -4,6 +4,8 @@ age post-quantum recipients are about 1959 characters long, which BIP 173's leng
 reject, so this implementation deliberately has none.
 """
 
+from collections.abc import Iterable
+
 from .errors import KeyFormatError
 
 _CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
@@ -26,7 +28,7 @@ def _hrp_expand(hrp: str) -> list[int]:
     return [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp]
 
 
-def _convert_bits(data, from_bits: int, to_bits: int, pad: bool) -> list[int]:
+def _convert_bits(data: Iterable[int], from_bits: int, to_bits: int, pad: bool) -> list[int]:
     acc = 0
     bits = 0
     out = []

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from .errors import HeaderError
+from .iotypes import LineReadable
 
 VERSION_LINE = b"age-encryption.org/v1\n"
 MAC_PREFIX = b"---"
@@ -75,7 +76,7 @@ def header_with_mac(mac_input: bytes, mac: bytes) -> bytes:
     return mac_input + b" " + b64encode(mac) + b"\n"
 
 
-def _read_line(src, consumed: int) -> bytes:
+def _read_line(src: LineReadable, consumed: int) -> bytes:
     line = src.readline(MAX_HEADER_SIZE - consumed + 1)
     if not line.endswith(b"\n"):
         if consumed + len(line) > MAX_HEADER_SIZE:
@@ -84,7 +85,7 @@ def _read_line(src, consumed: int) -> bytes:
     return line
 
 
-def parse_header(src) -> Header:
+def parse_header(src: LineReadable) -> Header:
     """Read a header from a binary stream, leaving the stream at the payload nonce.
 
     `src` must offer readline(limit); io.BufferedReader and io.BytesIO do.

@@ -5,6 +5,7 @@ plaintext is a plain identity file. Any age tool can unlock it: `age -d key.age 
 """
 
 import io
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 
 from .armor import is_armored
@@ -12,7 +13,7 @@ from .reader import decrypt
 from .writer import encrypt
 from .errors import KeyFormatError
 from .format import VERSION_LINE
-from .identities import ScryptIdentity, parse_identities_file
+from .identities import HybridIdentity, ScryptIdentity, X25519Identity, parse_identities_file
 from .recipients import DEFAULT_SCRYPT_WORK_FACTOR, ScryptRecipient
 
 
@@ -20,7 +21,7 @@ def is_encrypted(data: bytes) -> bool:
     return data.startswith(VERSION_LINE) or is_armored(data[:2048])
 
 
-def identity_file_text(identities, *, comment: str = "") -> str:
+def identity_file_text(identities: Iterable[X25519Identity | HybridIdentity], *, comment: str = "") -> str:
     """A plain identity file in age-keygen's layout: created date, public key, secret key."""
     created = datetime.now(timezone.utc).strftime("%Y-%m-%d")  # the day only, as policy for metadata
     lines = []
@@ -40,7 +41,7 @@ def protect(plain_text: str, passphrase: str | bytes, work_factor: int = DEFAULT
     return out.getvalue()
 
 
-def load_identities(data: bytes, get_passphrase=None):
+def load_identities(data: bytes, get_passphrase: Callable[[], str | bytes] | None = None) -> list[X25519Identity | HybridIdentity]:
     """Parse an identity file's bytes, unlocking it with get_passphrase() when encrypted.
 
     Raises NoIdentityMatchError for a wrong passphrase, KeyFormatError for a bad file.

@@ -5,6 +5,8 @@ This module is all the web intake needs; it holds no secret and cannot decrypt a
 
 import os
 import re
+from collections.abc import Callable
+from typing import TypeVar
 
 from cryptography.hazmat.primitives import hpke
 from cryptography.hazmat.primitives.asymmetric.mlkem import MLKEM768PublicKey
@@ -43,7 +45,7 @@ class X25519Recipient:
     def __repr__(self) -> str:
         return f"X25519Recipient({self})"
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, X25519Recipient) and other.public_bytes == self.public_bytes
 
     def __hash__(self) -> int:
@@ -82,7 +84,7 @@ class HybridRecipient:
     def __repr__(self) -> str:
         return f"HybridRecipient({str(self)[:20]}…)"
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, HybridRecipient) and other.public_bytes == self.public_bytes
 
     def __hash__(self) -> int:
@@ -153,9 +155,12 @@ def parse_recipients_file(text: str) -> list[X25519Recipient | HybridRecipient]:
     return parse_key_lines(text, parse_recipient, "recipients")
 
 
-def parse_key_lines(text: str, parse_one, what: str) -> list:
+Key = TypeVar("Key")
+
+
+def parse_key_lines(text: str, parse_one: Callable[[str], Key], what: str) -> list[Key]:
     """Parse a file of one key a line (`#` comments, blank lines); errors name the line only."""
-    keys = []
+    keys: list[Key] = []
     for number, line in enumerate(text.splitlines(), 1):
         line = line.strip()
         if not line or line.startswith("#"):

@@ -16,8 +16,6 @@ from .errors import CLIError
 from .passphrase import get_passphrase
 from .sources import load_identity_file, load_recipients
 
-_COPY_SIZE = 1 << 20
-
 
 @contextlib.contextmanager
 def _input(path: str | None):
@@ -49,13 +47,6 @@ def _output(path: str | None):
         raise CLIError(f"cannot write {path}: {exc.strerror}") from None
 
 
-def _copy(src, dst) -> None:
-    buf = bytearray(_COPY_SIZE)
-    view = memoryview(buf)
-    while n := src.readinto(buf):
-        dst.write(view[:n])
-
-
 @click.command()
 @click.option("-r", "--recipient", "recipients", multiple=True, metavar="RECIPIENT", help="Encrypt to this age1pq1… or age1… recipient (repeatable).")
 @click.option("-R", "--recipients-file", "recipient_files", multiple=True, metavar="FILE", help="Encrypt to every recipient in FILE (repeatable).")
@@ -69,7 +60,7 @@ def encrypt(recipients, recipient_files, armor, output, input_path):
         raise CLIError("refusing to write binary ciphertext to the terminal", hint="use -a for text, or -o OUT")
     with _input(input_path) as src, _output(output) as dst:
         writer = age.encrypt(parsed, dst, armor=armor)
-        _copy(src, writer)
+        writer.read_from(src)  # reads, seals and writes in parallel batches (see intake/age/pipeline.py)
         writer.close()
 
 
@@ -97,4 +88,6 @@ def decrypt(identity_files, passphrase_file, output, input_path):
                 ) from None
             raise
         with _output(output) as dst:
-            _copy(reader, dst)
+            # Each chunk reaches dst only once it authenticated; a damaged file raises here,
+            # and _output then discards an -o file.
+            reader.write_to(dst)
