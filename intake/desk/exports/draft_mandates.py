@@ -6,8 +6,8 @@ SR FoE §2.5, the ASG §4.2; any other mandate: the common minimum of §1.3, the
 
 from . import vocab
 from .common import DETENTION_CODES, all_codes, confirmed, precision, text, violation_codes
-from .draft_parts import (Case, Draft, accounts, attachments, cooperation, date_place_description, name, perpetrator,
-                          perpetrators, period, place, start, steps, submitter, victim_field, violations)
+from .draft_parts import (Case, Draft, accounts, attachments, authority_acts, cooperation, date_place_description, family,
+                          name, perpetrator, perpetrators, period, place, start, steps, submitter, victim_field, violations)
 
 # §2.6: facts each other mandate needs beyond §1.3. (label, where the report has it, or None: no field).
 MANDATE_FACTS: dict[str, list[tuple[str, tuple[str, str] | None]]] = {
@@ -92,7 +92,7 @@ def _wgad_hints(c: Case) -> str:
 
 
 def _wgeid(d: Draft, c: Case) -> None:
-    """§2.2: the six required elements, then the family's consent."""
+    """§2.2: the six required elements, the family's consent, then the circumstances and the relatives."""
     d.section("Identity of the disappeared person (element 1)")
     name(d, c, "the full name of the disappeared person")
     d.field("Identifying data", c.victim("id_document") or attachments(c.report),
@@ -122,6 +122,13 @@ def _wgeid(d: Draft, c: Case) -> None:
             "the family's consent to this submission (required when an organisation submits)")
     d.missing("confirmation that the organisation can keep in contact with the family and relay the "
               "Government's replies")
+    # Beyond the six elements: what happened, whether the family was told (refusal to acknowledge
+    # the detention is the definition), and reprisals against relatives (prompt intervention, §2.2).
+    d.section("Circumstances, and relatives affected")
+    for n, inc in c.incidents:
+        d.quote(f"Account{c.tag(n)}", text(inc, "narrative"), "an account of what happened")
+        d.quote(f"Family told, access to a lawyer{c.tag(n)}", text(inc, "lawyer_and_family"))
+        family(d, c, n, inc)
 
 
 def _torture(d: Draft, c: Case) -> None:
@@ -186,6 +193,7 @@ def _hrd(d: Draft, c: Case) -> None:
     d.section("Alleged perpetrators")
     perpetrators(d, c)
     d.section("Action by the authorities, and steps taken")
+    authority_acts(d, c)
     steps(d, c, "action taken by the authorities, and steps taken by the victim or others")
     submitter(d, c)
 
@@ -208,8 +216,7 @@ def _foe(d: Draft, c: Case) -> None:
     d.section("Alleged perpetrators and their State affiliation")
     perpetrators(d, c, "the perpetrators, their State affiliation and why they are believed responsible")
     d.section("State action: authority, legal provision, domestic remedies")
-    for n, inc in c.incidents:
-        d.quote(f"Legal provision invoked{c.tag(n)}", text(inc, "legal_basis"), "the legal provision invoked")
+    authority_acts(d, c, "Legal provision invoked", "the legal provision invoked")
     d.quote("Domestic remedies", text(c.report, "remedies", "domestic"), "steps taken to seek domestic remedies")
     submitter(d, c)
 
@@ -268,6 +275,7 @@ def _asg(d: Draft, c: Case) -> None:
         d.field(f"When{c.tag(n)}", period(inc), "when")
         d.field(f"Where{c.tag(n)}", place(inc), "where")
         d.quote(f"Account{c.tag(n)}", text(inc, "narrative"), "an account of what happened")
+        family(d, c, n, inc)
     d.section("Current status and government response")
     victim_field(d, c, "status", "Current status of the person", "current status of the person", vocab.VICTIM_STATUSES)
     d.missing("any government investigation or response")

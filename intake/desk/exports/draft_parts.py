@@ -93,7 +93,9 @@ def period(inc: dict) -> str:
     ongoing = (inc.get("end") or {}).get("ongoing") is True
     if not (begun or end or ongoing):
         return ""
-    return f"from {begun or 'an unknown date'}" + (", ongoing" if ongoing else f" to {end}" if end else "")
+    if ongoing:  # an end date given as well is shown, not dropped: staff ask which is right
+        return f"from {begun or 'an unknown date'}, ongoing" + (f" (an end date was also given: {end})" if end else "")
+    return f"from {begun or 'an unknown date'}" + (f" to {end}" if end else "")
 
 
 def place(inc: dict) -> str:
@@ -114,9 +116,17 @@ def violations(inc: dict) -> str:
     return "; ".join(vocab.label(vocab.VIOLATIONS, code) for code in violation_codes(inc))
 
 
+def family(d: Draft, c: Case, n: int, inc: dict) -> None:
+    """What the incident did to the family (collective punishment, relatives detained or
+    questioned): part of the facts wherever the account is, in the reporter's words as redacted."""
+    d.quote(f"Family members affected{c.tag(n)}", text(inc, "family_affected"))
+
+
 def accounts(d: Draft, c: Case, missing: str = "an account of what happened") -> None:
+    """Each incident's account, and the family members it affected."""
     for n, inc in c.incidents:
         d.quote(f"Account{c.tag(n)}", text(inc, "narrative"), missing)
+        family(d, c, n, inc)
 
 
 def date_place_description(d: Draft, c: Case) -> None:
@@ -125,6 +135,15 @@ def date_place_description(d: Draft, c: Case) -> None:
         d.field(f"Date{c.tag(n)}", period(inc), "date (at least month and year) or 'ongoing'")
         d.field(f"Place{c.tag(n)}", place(inc), "place (at least the province)")
         d.quote(f"Account{c.tag(n)}", text(inc, "narrative"), "an account of what happened")
+        family(d, c, n, inc)
+
+
+def authority_acts(d: Draft, c: Case, legal_label: str = "Reason given or law cited", legal_missing: str | None = None) -> None:
+    """What the authorities gave as reason or law, and any warrant or written decision shown, for every
+    incident (WGAD reads these for its detention incidents only)."""
+    for n, inc in c.incidents:
+        d.quote(f"{legal_label}{c.tag(n)}", text(inc, "legal_basis"), legal_missing)
+        d.quote(f"Warrant or written decision shown, and by whom{c.tag(n)}", text(inc, "warrant"))
 
 
 def perpetrators(d: Draft, c: Case, missing: str = "the alleged perpetrators (State or non-State, unit)") -> None:

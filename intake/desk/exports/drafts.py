@@ -56,7 +56,10 @@ def _header(d: Draft, c: Case) -> None:
                 "given by: {}".format(vocab.label(vocab.SHARE_WITH_UN, consent.get("share_with_un")),
                                       vocab.label(vocab.NAME_PUBLIC, consent.get("name_public")),
                                       vocab.label(vocab.SG_REPORT, consent.get("sg_report")),
-                                      vocab.label(vocab.CONSENT_GIVEN_BY, consent.get("given_by", "")))]
+                                      vocab.label(vocab.CONSENT_GIVEN_BY, consent.get("given_by", ""))),
+                # A risk to weigh before anything is published or raised with the Government.
+                f"- Person concerned or family still in China: "
+                f"{vocab.label(vocab.YES_NO_UNSURE, consent.get('still_in_china', ''))}"]
     if c.mandate == "ASG-REPRISALS":
         d.lines.append("- Send to: reprisals@ohchr.org (un-procedures.md §4.1)")
         if consent.get("sg_report") not in ("named", "anonymised"):

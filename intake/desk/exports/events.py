@@ -6,11 +6,21 @@ information record for the source (relation and how known only). HURIDOCS codes 
 fields with their labels beside them (vocab.py says where they come from); our own codes stay in
 `violation_code` and the event's `local_index`.
 
+case.json carries every answer the un-sp export carries, whichever mandates the drafts are for
+(exports/coverage.py): the drafts quote what each mandate asks for, so an answer no confirmed
+mandate asks for would otherwise be in no file. Besides the ESF records: each act has its
+incident's warrant, access to lawyer and family, and ill-treatment (ESF's arrest and torture
+details; per incident, like the stated reason); the event has the family members each incident
+affected and the consent answers; `biographic_details` (ESF's linked record of a person) has the
+victim's background, residence, health and place of detention; `interventions` the steps at home
+and the other bodies already informed.
+
 Confidentiality per record: "confidential", except the victim's person record and the event and
 acts, which are "public-ok" only when consent.name_public is "yes". The source's information and
-person records are always confidential (§1.3). The case's follow-ups are `updates`: the month each
-came, its text as redacted, how many attachments it brought; confidential too, like the source's
-information.
+person records are always confidential (§1.3), and so are the victim's biographic details and what
+happened to the family (the relatives gave no consent). The case's follow-ups are `updates`: the
+month each came, its text as redacted, how many attachments it brought; confidential too, like the
+source's information.
 """
 
 from ..rules import load_rules
@@ -19,6 +29,18 @@ from .common import (age_band_of, check_names, check_report, date_type, export_i
                      precision, text, updates, victim_label, violation_codes)
 
 SCHEMA = "intake.events/1"
+# The event's consent record: the answers as codes (their labels: docs/report-schema.md).
+CONSENT_KEYS = ("share_with_un", "name_public", "sg_report", "given_by", "still_in_china")
+# biographic_details key -> the victim answer (ESF person and biographic fields, un-procedures.md §6.2).
+BIOGRAPHY = (("citizenship", "nationality"), ("ethnic_background", "ethnicity"), ("religion", "religion"),
+             ("occupation", "occupation"), ("human_rights_work", "human_rights_work"),
+             ("identification_documents", "id_document"), ("residence", "residence"), ("health", "health"),
+             ("detention_place", "detention_place"), ("holding_authority", "holding_authority"))
+# (type, label, remedies answer): one intervention record for each one answered.
+INTERVENTIONS = (
+    ("domestic_remedies", "Domestic remedies sought (complaints, petitions, court action), as reported", "domestic"),
+    ("others_informed", "Other organisations or bodies already informed, as reported", "others_informed"),
+)
 
 
 def events_document(case_view: dict, redacted: dict) -> dict:
@@ -46,6 +68,9 @@ def events_document(case_view: dict, redacted: dict) -> dict:
                 **_dates(inc),
                 "province": text(inc, "province"), "place": text(inc, "place"),
                 "stated_reason": text(inc, "legal_basis"),
+                "warrant": text(inc, "warrant"),
+                "lawyer_and_family": text(inc, "lawyer_and_family"),
+                "ill_treatment": text(inc, "ill_treatment"),
                 "confidentiality": public,
             }
             acts.append(act)
@@ -64,6 +89,7 @@ def events_document(case_view: dict, redacted: dict) -> dict:
         "events": [_event(eid, redacted, acts, perpetrators, names, public)],
         "acts": acts,
         "persons": persons,
+        "biographic_details": [_biography(redacted)],
         "involvements": involvements,
         "informations": [_information(redacted, source_id)],
         "interventions": _interventions(redacted),
@@ -166,6 +192,11 @@ def _event(eid: str, report: dict, acts: list, perpetrators: dict, names: list, 
         "types_of_reprisal": sorted({t for c in codes for t in vocab.VIOLATION_REPRISAL_TYPES.get(c, ["other"])}),
         "alleged_perpetrator": sorted({p["state_or_non_state"] for p in perpetrators.values()}),
         "government_response": None,
+        # What the incidents did to the family, in the reporter's words as redacted; the relatives
+        # gave no consent to publication, so these stay confidential whatever the victim agreed.
+        "family_affected": [{"incident": n, "description": text(inc, "family_affected"), "confidentiality": "confidential"}
+                            for n, inc in incidents(report) if text(inc, "family_affected")],
+        "consent": {key: text(report, "consent", key) for key in CONSENT_KEYS},
         "confidentiality": public,
     }
 
@@ -181,13 +212,24 @@ def _information(report: dict, source_id: str) -> dict:
             "confidentiality": "confidential"}
 
 
+def _biography(report: dict) -> dict:
+    """The victim's ESF biographic details: who they are beyond the person record, where they live
+    and are held, their health. Always confidential."""
+    victim = report.get("victim") or {}
+    record: dict[str, object] = {"id": "B1", "person_id": "P1"}
+    record.update({key: text(victim, answer) or None for key, answer in BIOGRAPHY})
+    record["confidentiality"] = "confidential"
+    return record
+
+
 def _interventions(report: dict) -> list:
-    domestic = text(report, "remedies", "domestic")
-    if not domestic:
-        return []
-    return [{"id": "I1", "event_id": "E1", "victim_id": "P1", "type": "domestic_remedies",
-             "type_label": "Domestic remedies sought (complaints, petitions, court action), as reported",
-             "description": domestic, "confidentiality": "confidential"}]
+    found: list[dict] = []
+    for kind, label, answer in INTERVENTIONS:
+        description = text(report, "remedies", answer)
+        if description:
+            found.append({"id": f"I{len(found) + 1}", "event_id": "E1", "victim_id": "P1", "type": kind,
+                          "type_label": label, "description": description, "confidentiality": "confidential"})
+    return found
 
 
 def _update(n: int, update: dict) -> dict:

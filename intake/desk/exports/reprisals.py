@@ -6,8 +6,8 @@ focal point asks for by name, the date of cooperation and the prior UN action, a
 redacted. Dates are given to the month, the level the SG report works at (§6.5 small-n).
 
 Consent (§4.3): "no" gives None; "anonymised" gives an entry without the name, and refuses a
-report whose victim name fields are not pseudonyms; "named" gives the name if the redacted report
-kept it (redaction keeps it only with that consent).
+report whose victim name fields are not pseudonyms; "named" gives the name and its other spellings
+if the redacted report kept them (redaction keeps them only with that consent).
 """
 
 from . import vocab
@@ -68,6 +68,7 @@ def reprisals_entry(case_view: dict, redacted: dict) -> dict | None:
     if level == "named":
         if names:
             entry["victim"]["name"] = names[0]
+            entry["victim"]["other_names"] = names[1:]  # Chinese characters, pinyin: how the UN finds the person
         else:
             missing.append("victim's name: consent allows naming, but the redacted report has none")
     if not entry["cooperation_date"]:
