@@ -2,9 +2,11 @@
 CSRF token of the request's own session; forms shown again after a POST never cached."""
 
 import io
+import json
 import re
 import threading
 import time
+import zipfile
 
 import pytest
 from flask import render_template
@@ -223,3 +225,147 @@ def test_a_cached_page_load_costs_a_fraction_of_a_render(app):
     app.extensions["intake"].pages = PageCache(capacity=0)  # every GET renders, as before the cache
     rendered = cpu_ms_per_get(app, 10)
     assert cached < rendered / 5, f"cached {cached:.2f} ms, rendered {rendered:.2f} ms of CPU per GET"
+
+
+# The thank-you page: cached per language and form, filled with each submission's own receipt.
+
+RECEIPT = re.compile(r'id="receipt"><code>([0-9A-Z]{5}(?:-[0-9A-Z]{5}){3})</code>')
+RECEIPT_CODE = re.compile(r"[0-9A-Z]{5}(?:-[0-9A-Z]{5}){3}")
+SUBMISSIONS = {
+    "/": lambda: valid_answers(),
+    "/follow-up": lambda: {"receipt": "ABCDE-12345-FGHJK-MNPQ0", "message": "He was moved.", "consent_store": "y"},
+}
+
+
+def submit(client, url: str):
+    token = token_of(client.get(url).text)
+    data = {**SUBMISSIONS[url.split("?")[0]](), "csrf_token": token, "attachments": no_file()}
+    return client.post(url, data=data, content_type="multipart/form-data")
+
+
+def receipt_of(html: str) -> str:
+    (receipt,) = RECEIPT.findall(html)
+    return receipt
+
+
+def dynamic_thanks(app, url: str, receipt: str, **request_options) -> str:
+    """The thank-you page rendered as every stored submission did before the cache."""
+    extra = {"follow_up": True} if url.startswith("/follow-up") else {}
+    with app.test_request_context(url, method="POST", **request_options):
+        return render_template("thanks.html", receipt=receipt, **extra)
+
+
+def thanks_pages(app) -> list:
+    return [key for key in pages(app)._pages if "thanks.html" in key]
+
+
+@pytest.mark.parametrize("path", SUBMISSIONS)
+@pytest.mark.parametrize("code", CODES)
+def test_the_cached_thank_you_page_is_the_dynamic_render(app, path, code):
+    url = f"{path}?lang={code}"
+    first = submit(app.test_client(), url)  # renders and keeps the page
+    assert len(thanks_pages(app)) == 1
+    cached = submit(app.test_client(), url)
+    assert first.status_code == cached.status_code == 200
+    for response in (first, cached):
+        assert response.text == dynamic_thanks(app, url, receipt_of(response.text))
+    assert receipt_of(first.text) != receipt_of(cached.text)
+    assert f'lang="{code.replace("_", "-")}"' in cached.text
+    assert {k: v for k, v in first.headers} == {k: v for k, v in cached.headers}
+    assert cached.headers["Cache-Control"] == "no-store"
+
+
+def test_every_form_and_language_has_a_thank_you_page_of_its_own(app):
+    urls = [f"{path}?lang={code}" for path in SUBMISSIONS for code in CODES]
+    for url in urls:
+        submit(app.test_client(), url)
+    assert len(thanks_pages(app)) == len(urls)
+    for url in urls:  # each from the cache now
+        response = submit(app.test_client(), url)
+        assert response.text == dynamic_thanks(app, url, receipt_of(response.text)), url
+
+
+def test_a_language_chosen_by_the_browser_gets_the_same_thank_you_page(app):
+    submit(app.test_client(), "/?lang=zh_Hant")
+    headers = {"Accept-Language": "zh-TW,en;q=0.5"}
+    client = app.test_client()
+    token = token_of(client.get("/", headers=headers).text)
+    data = {**valid_answers(), "csrf_token": token, "attachments": no_file()}
+    response = client.post("/", data=data, content_type="multipart/form-data", headers=headers)
+    assert len(thanks_pages(app)) == 1 and 'lang="zh-Hant"' in response.text
+    assert response.text == dynamic_thanks(app, "/", receipt_of(response.text), headers=headers)
+
+
+def test_a_thank_you_page_under_another_script_root_is_its_own(app):
+    mounted = app.test_client()
+    token = token_of(mounted.get("/?lang=en", environ_overrides={"SCRIPT_NAME": "/intake"}).text)
+    data = {**valid_answers(), "csrf_token": token, "attachments": no_file()}
+    response = mounted.post("/?lang=en", data=data, content_type="multipart/form-data",
+                            environ_overrides={"SCRIPT_NAME": "/intake"})
+    root = submit(app.test_client(), "/?lang=en")
+    assert len(thanks_pages(app)) == 2
+    assert 'href="/intake/follow-up?lang=en"' in response.text and "/intake/" not in root.text
+    assert response.text == dynamic_thanks(app, "/?lang=en", receipt_of(response.text),
+                                           environ_overrides={"SCRIPT_NAME": "/intake"})
+
+
+def test_a_receipt_is_in_its_own_response_only(tmp_path, pq_identity):
+    """Each reply holds its own receipt, once; the kept halves hold none; each stored report
+    holds the receipt its reporter was shown."""
+    (tmp_path / "recipients.txt").write_text(f"{pq_identity.recipient()}\n")
+    app = create_app({"INTAKE_DATA_DIR": tmp_path / "data", "INTAKE_RECIPIENTS": tmp_path / "recipients.txt",
+                      "SECRET_KEY": "p" * 40, "INTAKE_MIN_FREE": 0})
+    responses = [submit(app.test_client(), url) for url in ("/?lang=bo", "/?lang=bo", "/follow-up?lang=bo") * 3]
+    receipts = [receipt_of(r.text) for r in responses]
+    assert len(set(receipts)) == len(receipts)
+    for response, receipt in zip(responses, receipts):
+        assert RECEIPT_CODE.findall(response.text) == [receipt]
+    for page in pages(app)._pages.values():
+        assert not RECEIPT_CODE.search(page.head + page.tail)
+    assert len(thanks_pages(app)) == 2
+    stored = []
+    for path in (app.config["INTAKE_DATA_DIR"] / "submissions").glob("*.age"):
+        with open(path, "rb") as f:
+            archive = zipfile.ZipFile(io.BytesIO(age.decrypt([pq_identity], f).read()))
+        stored.append(json.loads(archive.read("report.json"))["receipt"])
+    assert sorted(stored) == sorted(receipts)
+
+
+def test_concurrent_first_submissions_render_the_thank_you_page_once(app, monkeypatch):
+    renders, render = [], pagecache.render_thanks
+
+    def counting(receipt, follow_up):
+        renders.append(receipt)
+        time.sleep(0.05)  # long enough for every thread to arrive while it renders
+        return render(receipt, follow_up)
+
+    monkeypatch.setattr(pagecache, "render_thanks", counting)
+    app.config.update(INTAKE_SESSION_LIMIT=100, INTAKE_RATE=1000, INTAKE_BURST=1000)
+    clients = [app.test_client() for _ in range(8)]
+    tokens = [token_of(client.get("/?lang=ug").text) for client in clients]
+    start, results = threading.Barrier(len(clients)), []
+
+    def post(client, token):
+        data = {**valid_answers(), "csrf_token": token, "attachments": no_file()}
+        start.wait()
+        response = client.post("/?lang=ug", data=data, content_type="multipart/form-data")
+        results.append((response.status_code, response.text))
+
+    threads = [threading.Thread(target=post, args=pair) for pair in zip(clients, tokens)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(renders) == 1
+    assert {status for status, _ in results} == {200}
+    receipts = {receipt_of(text) for _, text in results}
+    assert len(receipts) == len(clients)
+    assert len({text.replace(receipt_of(text), "RECEIPT") for _, text in results}) == 1
+
+
+def test_without_a_cache_every_thank_you_page_is_rendered(app):
+    app.extensions["intake"].pages = PageCache(capacity=0)
+    first, second = (submit(app.test_client(), "/?lang=en") for _ in range(2))
+    assert len(pages(app)) == 0
+    assert second.text == dynamic_thanks(app, "/?lang=en", receipt_of(second.text))
+    assert receipt_of(first.text) != receipt_of(second.text)

@@ -1,6 +1,8 @@
 """The report and follow-up forms. Only the fields marked R in the domain field list are
 required: a report must be possible without a single identifying detail."""
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -34,9 +36,12 @@ NOT_AN_OPTION = _l("Please choose one of the options shown.")
 CHOOSE_ONE = _l("Please choose one.")
 
 
+# C0 control characters but tab, line feed and carriage return (ord < 32, not "\t\n\r").
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _no_control_characters(form, field) -> None:
-    value = field.data if isinstance(field.data, str) else ""
-    if any(ord(c) < 32 and c not in "\r\n\t" for c in value):
+    if isinstance(field.data, str) and _CONTROL.search(field.data):
         raise ValidationError(_l("This field contains characters that are not allowed."))
 
 
@@ -86,9 +91,13 @@ class IncidentForm(Form):
     def is_used(self) -> bool:
         return any(f.data for name, f in self._fields.items() if name not in ("start_approximate", "ongoing", "perpetrator")) or bool(self.perpetrator.data)
 
-    def validate_incident(self, required: bool) -> bool:
-        """Field-level checks always; the R fields only when this incident is required or used."""
-        ok = self.validate()
+    def validate_incident(self, required: bool, *, fields_ok: bool | None = None) -> bool:
+        """Field-level checks always; the R fields only when this incident is required or used.
+
+        `fields_ok`: the caller has just run the field-level checks (ReportForm.validate(), whose
+        FieldList validates every entry), with this result; they are not run a second time.
+        """
+        ok = self.validate() if fields_ok is None else fields_ok
         if not (required or self.is_used()):
             return ok
         if not self.violations.data:
@@ -181,9 +190,11 @@ class ReportForm(FlaskForm):
             raise ValidationError(_l("This does not look like a receipt code (20 letters and digits, like ABCDE-12345-…)."))
 
     def validate(self, extra_validators=None) -> bool:
-        ok = super().validate(extra_validators)
+        ok = super().validate(extra_validators)  # every incident's field-level checks included
         for index, entry in enumerate(self.incidents.entries):
-            ok = entry.form.validate_incident(required=index == 0) and ok
+            # As IncidentForm.validate() returns: no field of the entry has an error.
+            fields_ok = not any(field.errors for field in entry.form)
+            ok = entry.form.validate_incident(required=index == 0, fields_ok=fields_ok) and ok
         # FieldList caches its entries' errors during validate(); refresh it with ours.
         errors = [entry.errors for entry in self.incidents.entries]
         self.incidents.errors = errors if any(errors) else []
