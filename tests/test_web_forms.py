@@ -2,20 +2,16 @@
 
 ReportForm.validate() once validated every incident's fields twice (its FieldList, then
 IncidentForm.validate_incident); it now reuses the first result. The control-character check is
-a regular expression instead of a loop over the characters. A posted form is bound to the text
-fields alone when the only file parts are the file inputs (views._posted). None of it may
-change anything: the same data, verdict and errors, field by field, as the former way.
+a regular expression instead of a loop over the characters. None of it may change anything: the same data, verdict and errors, field by field, as the former way.
 """
 
-import io
 
 import pytest
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
-from intake.web import create_app, forms, views
-from intake.web.forms import FollowUpForm, ReportForm
-from intake.web.uploads import FILE_FIELD
+from intake.web import create_app, forms
+from intake.web.forms import ReportForm
 from live_server import valid_answers
 
 
@@ -98,54 +94,3 @@ def test_the_control_character_check_refuses_exactly_what_it_refused():
         assert (forms._CONTROL.search(c) is not None) == former(c), hex(code)
     for value in ("", "plain", "a\r\nb\tc", "x\x00", "\x1f", "\x7f", "\u2028", "\x0b\x0c"):
         assert (forms._CONTROL.search(value) is not None) == former(value)
-
-
-def no_file():
-    return (io.BytesIO(b""), "", "application/octet-stream")
-
-
-def field_state(form) -> list:
-    """Every field's name, raw input, data and errors, nested forms included."""
-    state = []
-    for field in form:
-        if field.type == "FieldList":
-            state.append((field.name, [field_state(entry.form) for entry in field.entries]))
-        else:
-            state.append((field.name, field.raw_data, repr(field.data), [str(e) for e in field.errors]))
-    return state
-
-
-POSTS = {
-    "browser, no file chosen": lambda: {**valid_answers(), "attachments": [no_file(), no_file()]},
-    "browser, files": lambda: {**valid_answers(), "attachments": [(io.BytesIO(b"x" * 100), "a.pdf", "application/pdf")]},
-    "a file part named as a field": lambda: {**valid_answers(), "victim_name": (io.BytesIO(b"x"), "v.txt", "text/plain"),
-                                              "attachments": [no_file()]},
-    "only a file part named as a field": lambda: {"victim_name": (io.BytesIO(b"x"), "v.txt", "text/plain")},
-    "only the file input": lambda: {"attachments": [no_file()]},
-    "no file part": lambda: valid_answers(),
-    "nothing": lambda: {},
-}
-
-
-@pytest.mark.parametrize("form_class", [ReportForm, FollowUpForm])
-@pytest.mark.parametrize("post", POSTS)
-def test_a_posted_form_is_bound_as_flask_wtf_binds_it(app, form_class, post):
-    states = []
-    for bind in (views._posted, lambda cls: cls()):
-        with app.test_request_context("/", method="POST", data=POSTS[post](), content_type="multipart/form-data"):
-            form = bind(form_class)
-            try:
-                form.validate()
-            except TypeError as exc:  # a file where a text field should be: as before (a 500 page)
-                states.append(repr(exc))
-            else:
-                states.append(field_state(form))
-    assert states[0] == states[1]
-
-
-@pytest.mark.parametrize("form_class", [ReportForm, FollowUpForm])
-def test_no_field_reads_the_file_inputs(app, form_class):
-    with app.test_request_context("/", method="POST"):
-        names = [name for entry in field_state(form_class()) for name in [entry[0]] +
-                 [e[0] for incident in (entry[1] if len(entry) == 2 else []) for e in incident]]
-    assert FILE_FIELD not in names and not any(name.endswith("-" + FILE_FIELD) for name in names)

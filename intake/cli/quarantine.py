@@ -15,6 +15,12 @@ from ..desk.errors import DeskError
 from ..desk.terminal import one_line, visible
 
 
+def irreversible_options(command):
+    """--reason (for the audit log) and --yes (skip the typed confirmation): a change not undone."""
+    command = click.option("--yes", is_flag=True, help="Do not ask for confirmation.")(command)
+    return click.option("--reason", required=True, metavar="TEXT", help="Why (recorded in the audit log).")(command)
+
+
 def _confirm(what: str, expected: str, yes: bool) -> None:
     """Go on with --yes, or when the person at the terminal types the id back."""
     if yes:
@@ -28,8 +34,7 @@ def _confirm(what: str, expected: str, yes: bool) -> None:
 
 @click.command()
 @vault_options
-@click.option("--reason", required=True, metavar="TEXT", help="Why (recorded in the audit log).")
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@irreversible_options
 @click.argument("case_id", metavar="CASE")
 def remove(session, reason, yes, case_id):
     """Set a case aside: its ciphertext kept in the quarantine, the case and its links removed."""
@@ -112,8 +117,7 @@ def quarantine_release(session, quarantine_id):
 
 @quarantine_group.command("delete")
 @vault_options
-@click.option("--reason", required=True, metavar="TEXT", help="Why (recorded in the audit log).")
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@irreversible_options
 @click.argument("quarantine_id", metavar="ID")
 def quarantine_delete(session, reason, yes, quarantine_id):
     """Overwrite and remove a quarantined file for good (the audit log keeps its record)."""

@@ -41,20 +41,6 @@ def _store_submission(report: Answers) -> None:
     g.stored = True  # keeps the session's count, the shared token and the spent CSRF token
 
 
-def _posted(form_class):
-    """The form, bound to this POST.
-
-    Flask-WTF binds a form to request.files and request.form combined (when there are files),
-    and every field looks itself up in both. When the only file parts are the form's file
-    inputs (no field reads them: their bytes went into the envelope, uploads.py), request.form
-    alone gives every field the same data, for a third of the cost of the lookups. Anything
-    else (a file part under another name, no text fields, no file part): as Flask-WTF binds it.
-    """
-    if request.files and request.form and all(name == FILE_FIELD for name in request.files):
-        return form_class(formdata=request.form)
-    return form_class()
-
-
 def _uploads_lost() -> bool:
     """Whether the reporter had chosen files that are now gone (the form must be shown again)."""
     return any(f.filename for f in request.files.getlist(FILE_FIELD))
@@ -65,7 +51,7 @@ def report():
     """The report form; on a valid POST, the encrypted submission and the receipt."""
     if request.method != "POST":  # GET, HEAD: the blank form, cached (pagecache.py)
         return blank_form_page("report.html", ReportForm)
-    form = _posted(ReportForm)
+    form = ReportForm()
     if form.validate_on_submit():
         receipt = new_receipt()
         _store_submission(build_report(form, receipt=receipt, language=i18n.current().code))
@@ -78,7 +64,7 @@ def follow_up():
     """Add to an earlier report, identified by its receipt code."""
     if request.method != "POST":
         return blank_form_page("follow_up.html", FollowUpForm)
-    form = _posted(FollowUpForm)
+    form = FollowUpForm()
     if form.validate_on_submit():
         receipt = new_receipt()
         _store_submission(build_follow_up(form, receipt=receipt, language=i18n.current().code))
