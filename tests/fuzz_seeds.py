@@ -47,11 +47,22 @@ def incident(n: int = 0) -> dict:
     }
 
 
-def report(*, incidents: int = 1, anonymous: bool = False, follow_up_of: str | None = None,
-           language: str = "en", group: bool = False) -> dict:
-    """A report as intake/web/report.py builds it for a valid form (attachments added on seal)."""
+def related_person(n: int = 0) -> dict:
     return {
-        "schema": "intake.report/1",
+        "relation": ["spouse", "child", "lawyer"][n % 3], "name": ["李文", "", "Sun Lei"][n % 3],
+        "name_other_spellings": ["Li Wen", "", ""][n % 3], "minor": ["no", "yes", ""][n % 3],
+        "lives": ["china", "china", "abroad"][n % 3], "violations": [["SURVEILLANCE"], ["OTHER"], []][n % 3],
+        "what_happened": ["Followed to work every day.", "Refused a place at school.", ""][n % 3],
+        "consent_named": ["yes", "", "no"][n % 3],
+    }
+
+
+def report(*, incidents: int = 1, anonymous: bool = False, follow_up_of: str | None = None,
+           language: str = "en", group: bool = False, related: int = 0, schema: int = 2) -> dict:
+    """A report as intake/web/report.py builds it for a valid form (attachments added on seal);
+    `schema=1`: as the form before related persons and the imminent event built it."""
+    answers = {
+        "schema": "intake.report/2",
         "kind": "report",
         "received": "2026-11-26T14:34:55Z",
         "receipt": RECEIPT,
@@ -72,8 +83,8 @@ def report(*, incidents: int = 1, anonymous: bool = False, follow_up_of: str | N
             "holding_authority": "Beijing State Security Bureau", "health": "Needs heart medication.",
         },
         "un_cooperation": {
-            "body": "upr", "kind": "submission", "date": "2026年7月", "link_evidence": "Detained two weeks after.",
-            "already_raised": "",
+            "body": "upr", "kind": "submission", "by": "victim", "date": "2026年7月",
+            "link_evidence": "Detained two weeks after.", "already_raised": "",
         },
         "incidents": [incident(n) for n in range(incidents)],
         "remedies": {"domestic": "", "others_informed": "Amnesty International"},
@@ -81,12 +92,19 @@ def report(*, incidents: int = 1, anonymous: bool = False, follow_up_of: str | N
             "store": True, "share_with_un": "yes", "name_public": "anonymised", "sg_report": "anonymised",
             "given_by": "family", "still_in_china": "yes", "never_disclose": "Do not name his daughter.",
         },
+        "related_persons": [related_person(n) for n in range(related)],
+        "imminent": ({"kind": "trial", "date": "2027-01", "date_unsure": True, "details": "Intermediate court"} if related
+                     else {"kind": "", "date": None, "date_unsure": False, "details": ""}),
     }
+    if schema == 1:
+        del answers["related_persons"], answers["imminent"], answers["un_cooperation"]["by"]
+        answers["schema"] = "intake.report/1"
+    return answers
 
 
 def follow_up(message: str = "He was moved to another detention centre on 20 November.") -> dict:
     return {
-        "schema": "intake.report/1", "kind": "follow-up", "received": "2026-11-27T08:00:01Z",
+        "schema": "intake.report/2", "kind": "follow-up", "received": "2026-11-27T08:00:01Z",
         "receipt": "KPSSQ-VCNRZ-Y688G-CBGZT",
         "form_language": "zh_Hans", "follow_up_of": EARLIER, "message": message, "consent": {"store": True},
     }
@@ -139,8 +157,10 @@ def make_seeds() -> list[Seed]:
     x25519, hybrid = _identities()
     plans = [
         ("report, no file", x25519, report(), []),
-        ("report, 1 file", hybrid, report(incidents=2, anonymous=True), FILES[:1]),
-        ("report, 2 files", x25519, report(incidents=3, follow_up_of=EARLIER, language="ug", group=True), FILES[1:3]),
+        ("report, 1 file", hybrid, report(incidents=2, anonymous=True, related=1), FILES[:1]),
+        ("report, 2 files", x25519, report(incidents=3, follow_up_of=EARLIER, language="ug", group=True, related=3),
+         FILES[1:3]),
+        ("report of schema 1, 1 file", x25519, report(incidents=2, schema=1), FILES[3:]),
         ("report, 3 files", hybrid, report(language="zh_Hant"), [FILES[0], FILES[3], FILES[2]]),
         ("follow-up, no file", x25519, follow_up(), []),
         ("follow-up, 2 files", hybrid, follow_up("补充：\r\n他的律师被拒绝会见。"), FILES[2:4]),

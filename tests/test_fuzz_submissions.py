@@ -373,7 +373,7 @@ RECEIPTS = st.sampled_from([fuzz_seeds.RECEIPT, fuzz_seeds.EARLIER, "KPSSQ-VCNRZ
                             "00000-00000-00000-00000"])
 # Values that the schema could accept at a path (so that reports pass and go on to the desk).
 PLAUSIBLE = {
-    "schema": st.just("intake.report/1"),
+    "schema": st.sampled_from(sorted(schema.SCHEMAS)),
     "kind": _codes(schema.KINDS),
     "received": st.datetimes(datetime.datetime(1970, 1, 1), datetime.datetime(2100, 12, 31)).map(
         lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")),
@@ -391,6 +391,16 @@ PLAUSIBLE = {
     "victim.status": _codes(schema.STATUSES),
     "un_cooperation.body": _codes(schema.UN_BODIES),
     "un_cooperation.kind": _codes(schema.COOPERATION_KINDS),
+    "un_cooperation.by": _codes(schema.COOPERATED_BY),
+    "related_persons[].relation": _codes(schema.RELATED_RELATIONS),
+    "related_persons[].minor": _codes(schema.YES_NO_UNSURE),
+    "related_persons[].lives": _codes(schema.LIVES),
+    "related_persons[].violations": st.lists(_codes(schema.VIOLATIONS), max_size=4, unique=True),
+    "related_persons[].violations[]": _codes(schema.VIOLATIONS),
+    "related_persons[].consent_named": _codes(schema.YES_NO_UNSURE),
+    "imminent.kind": _codes(schema.IMMINENT_KINDS),
+    "imminent.date": DATES,
+    "imminent.date_unsure": st.booleans(),
     "incidents[].violations": st.lists(_codes(schema.VIOLATIONS), min_size=1, max_size=6, unique=True),
     "incidents[].violations[]": _codes(schema.VIOLATIONS),
     "incidents[].start.date": DATES,

@@ -33,7 +33,10 @@ WORDS = iter("""
     acorn biscuit lemonade kettle harmonica pumpkin cobbler gazebo seashell meringue pinecone tangerine parsnip
     trombone sparrow quilt lighthouse velvet wheelbarrow buttercup croissant dandelion eggplant flamingo gingham
     hammock jellybean kumquat macaroon nutmeg oatmeal paprika quince radish spatula toffee umbrella vanilla
-    waffle zucchini sunflower raspberry blueberry mushroom porridge
+    waffle zucchini sunflower raspberry blueberry mushroom porridge marigold cinnamon pistachio rhubarb
+    chestnut clementine gooseberry honeydew lentil mandarin nectarine olive peppermint quokka rosemary
+    sesame tarragon turnip vermicelli walrus yarrow zeppelin anchovy barley chickpea damson fennel
+    garlic
 """.split())
 MARKERS: dict[str, str] = {}  # form field (or "follow-up") -> its marker word
 
@@ -62,6 +65,25 @@ def incident(n: int, violations: list[str], perpetrator: str) -> dict:
         f"{p}lawyer_and_family": marked(f"{p}lawyer_and_family", "the family was not told; no lawyer"),
         f"{p}ill_treatment": marked(f"{p}ill_treatment", "kept awake for three nights"),
         f"{p}family_affected": marked(f"{p}family_affected", "her brother was questioned for a day"),
+    }
+
+
+RELATED_NAMES = ["陈波 Chen Bo", "孙磊 Sun Lei", "李小明 Li Xiaoming", "王芳 Wang Fang"]
+RELATIONS = ["spouse", "child", "lawyer", "parent"]
+NAMED = [True, False, True, False]  # each related person's own consent to be named
+
+
+def related(n: int) -> dict:
+    p = f"related-{n}-"
+    return {
+        f"{p}relation": RELATIONS[n],
+        f"{p}name": marked(f"{p}name", RELATED_NAMES[n]),
+        f"{p}name_other": marked(f"{p}name_other", RELATED_NAMES[n].split()[-1] + "-" + "xyz"[n % 3]),
+        f"{p}minor": "yes" if n == 1 else "no",
+        f"{p}lives": "abroad" if n == 3 else "china",
+        f"{p}violations": [["SURVEILLANCE", "THREATS"], ["OTHER"], ["LAWYER_DISBARMENT"], ["PASSPORT_DENIAL"]][n],
+        f"{p}what_happened": marked(f"{p}what_happened", "questioned by police about the UN"),
+        f"{p}consent_named": "yes" if NAMED[n] else "no",
     }
 
 
@@ -96,12 +118,18 @@ def full_answers() -> dict:
         "health": marked("health", "needs medication"),
         "un_body": "upr",
         "cooperation_kind": "submission",
+        "cooperated_by": "related_person",
         "cooperation_date": marked("cooperation_date", "2024-01"),
         "link_evidence": marked("link_evidence", "questioned about the UPR submission"),
         "un_already_raised": marked("un_already_raised", "a joint communication"),
         **incident(0, ["ARBITRARY_DETENTION", "DENIAL_OF_MEDICAL_CARE"], "state_security"),
         **incident(1, ["HARASSMENT_OF_FAMILY", "ENFORCED_DISAPPEARANCE"], "police"),
         **incident(2, ["EXIT_BAN", "THREATS"], "unknown"),
+        **{k: v for n in range(4) for k, v in related(n).items()},
+        "imminent_kind": "trial",
+        "imminent_date": "2027-01-15",
+        "imminent_date_unsure": "y",
+        "imminent_details": marked("imminent_details", "at the intermediate court"),
         "remedies": marked("remedies", "petitioned the procuratorate"),
         "others_informed": marked("others_informed", "told a rights group abroad"),
         "consent_store": "y",
@@ -245,6 +273,12 @@ def test_the_table_is_well_formed():
     assert [p for p in COVERAGE if DRAFT in exported(COVERAGE, p) and EVENTS not in exported(COVERAGE, p)] == []
 
 
+def refused_names(found: dict[str, str]) -> dict[str, str]:
+    """The marked name fields of related persons who did not agree to be named."""
+    return {path: word for path, word in found.items()
+            if (m := re.fullmatch(r"related_persons\[(\d)\]\.name(?:_other_spellings)?", path)) and not NAMED[int(m.group(1))]}
+
+
 def check_markers(table: dict, found: dict[str, str], out: dict[str, str]) -> list[str]:
     """Each marked answer: in every output the table names, in no other (derived forms aside)."""
     problems = []
@@ -266,8 +300,11 @@ def test_exported_answers_are_where_the_table_says_and_withheld_ones_nowhere(des
     typed_and_withheld = {"reporter.name", "reporter.organisation", "reporter.contact_details", "victim.id_document",
                           "consent.never_disclose"}
     assert typed_and_withheld <= {pattern(p) for p in found} and typed_and_withheld <= set(withheld(COVERAGE))
-    problems = check_markers(COVERAGE, found, desk["out"])
+    refused = refused_names(found)
+    assert len(refused) == 4  # two people, two name fields each
+    problems = check_markers(COVERAGE, {p: w for p, w in found.items() if p not in refused}, desk["out"])
     assert problems == [], "\n".join(problems)
+    assert [(p, o) for p, w in refused.items() for o, text in desk["out"].items() if re.search(rf"\b{w}\b", text)] == []
 
 
 def test_the_follow_up_travels_with_its_case(desk):
@@ -290,14 +327,24 @@ def test_redaction_does_not_take_the_markers_for_names(desk):
     """The markers of exported answers are ordinary words: no proposal replaces one, so an
     absent marker means a dropped answer, not a redacted one."""
     for profile, carried in EXPORTED_BY_PROFILE.items():
-        words = {w for p, w in marker_paths(desk["report"], MARKERS).items()
-                 if {o for o in exported(COVERAGE, pattern(p)) & carried if (pattern(p), o) not in DERIVED}}
+        found = marker_paths(desk["report"], MARKERS)
+        words = {w for p, w in found.items() if p not in refused_names(found)
+                 and {o for o in exported(COVERAGE, pattern(p)) & carried if (pattern(p), o) not in DERIVED}}
         touched = {w for proposal in desk["proposals"][profile] for w in words if w in proposal["original"]}
         assert touched == set(), profile
 
 
 def test_names_leave_only_with_consent(desk):
-    assert set(CONSENTED) == {"victim.name", "victim.name_other_spellings"}
+    assert set(CONSENTED) == {"victim.name", "victim.name_other_spellings", "related_persons[].name",
+                              "related_persons[].name_other_spellings"}
+    for n in (0, 2):  # they agreed, and so did the report: in the un-sp outputs, not the reprisals entry
+        for field in (f"related-{n}-name", f"related-{n}-name_other"):
+            assert all(MARKERS[field] in desk["out"][o] for o in (DRAFT, EVENTS))
+            assert MARKERS[field] not in desk["out"][REPRISALS]
+    for n in range(4):  # without the report's consent nobody is named, whatever they agreed
+        for field in (f"related-{n}-name", f"related-{n}-name_other"):
+            assert [o for o, text in desk["unnamed"].items() if MARKERS[field] in text] == []
+    assert "Person C (spouse)" in desk["unnamed"][DRAFT] and "Person D (child, a minor)" in desk["unnamed"][DRAFT]
     for field in ("victim_name", "victim_name_other"):  # consent: share with the UN, SG report named
         assert all(MARKERS[field] in desk["out"][o] for o in (DRAFT, EVENTS, REPRISALS))
     for field in ("unnamed victim_name", "unnamed victim_name_other"):  # no such consent: the pseudonym only

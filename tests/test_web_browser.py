@@ -287,6 +287,7 @@ def test_person_without_javascript_fills_form_attaches_file_and_gets_receipt(bro
     assert report["un_cooperation"] == {
         "body": "upr",
         "kind": "submission",
+        "by": "",
         "date": f"2024-01 {marker}",
         "link_evidence": f"questioned about the UPR submission {marker}",
         "already_raised": "",
@@ -476,3 +477,48 @@ def test_person_reads_and_sends_the_form_in_their_language(browser, server, tmp_
     assert report["form_language"] == code and report["receipt"] == code_shown
     assert report["incidents"][0]["narrative"] == narrative
     assert [a["original_name"] for a in report["attachments"]] == ["notice.jpg"]
+
+
+# Two people affected besides the victim, named in the reporter's script, and a trial ahead.
+PEOPLE_AFFECTED = {
+    "zh_Hans": {"related-0-name": "陈波", "related-0-what_happened": "每天被国保跟踪，被约谈两次。",
+                "related-1-name": "陈小雨", "related-1-what_happened": "学校不让她入学。",
+                "imminent_details": "成都市中级人民法院"},
+    "ug": {"related-0-name": "ئابدۇرېھىم", "related-0-what_happened": "ساقچىلار ئۇنى ئىككى قېتىم سوراق قىلدى.",
+           "related-1-name": "مېھرىبان", "related-1-what_happened": "مەكتەپكە كىرگۈزمىدى.",
+           "imminent_details": "ئۈرۈمچى سوتى"},
+}
+
+
+@pytest.mark.parametrize("code", list(PEOPLE_AFFECTED))
+def test_person_fills_the_people_affected_and_what_is_about_to_happen(browser, server, code):
+    typed = PEOPLE_AFFECTED[code]
+    before = set(server.submissions())
+    browser.get(server.url + f"/?lang={code}")
+    # Closed until opened: a reporter who has nothing to add scrolls past one line per person.
+    assert not browser.find_element("name", "related-0-name").is_displayed()
+    fill_report(browser, required_answers(code) | {
+        "related-0-relation": "spouse", "related-0-name": typed["related-0-name"], "related-0-lives": "china",
+        "related-0-violations": ["SURVEILLANCE", "THREATS"], "related-0-what_happened": typed["related-0-what_happened"],
+        "related-0-consent_named": "no",
+        "related-1-relation": "child", "related-1-name": typed["related-1-name"], "related-1-minor": "yes",
+        "related-1-violations": ["OTHER"], "related-1-what_happened": typed["related-1-what_happened"],
+        "related-1-consent_named": "yes",
+        "cooperated_by": "related_person",
+        "imminent_kind": "trial", "imminent_date": "2027-02", "imminent_date_unsure": "y",
+        "imminent_details": typed["imminent_details"],
+    })
+    screenshot(browser, f"report-form-people-affected-{code}.png")
+    submit(browser)
+    receipt_on_page(browser)
+
+    report = json.loads(new_submission(server, before).read("report.json"))
+    assert report["related_persons"] == [
+        {"relation": "spouse", "name": typed["related-0-name"], "name_other_spellings": "", "minor": "", "lives": "china",
+         "violations": ["SURVEILLANCE", "THREATS"], "what_happened": typed["related-0-what_happened"], "consent_named": "no"},
+        {"relation": "child", "name": typed["related-1-name"], "name_other_spellings": "", "minor": "yes", "lives": "",
+         "violations": ["OTHER"], "what_happened": typed["related-1-what_happened"], "consent_named": "yes"},
+    ], "the two unused slots must not be stored"
+    assert report["un_cooperation"]["by"] == "related_person"
+    assert report["imminent"] == {"kind": "trial", "date": "2027-02", "date_unsure": True,
+                                  "details": typed["imminent_details"]}

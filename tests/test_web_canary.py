@@ -34,7 +34,7 @@ from live_server import CSRF, LiveServer
 RECEIPT = re.compile(r'<p class="receipt" id="receipt"><code>([0-9A-Z]{5}(?:-[0-9A-Z]{5}){3})</code>')
 FIELD_TAG = re.compile(r"<(input|textarea)\b[^>]*>")
 ATTRIBUTE = re.compile(r'\b(name|type)="([^"]*)"')
-NOT_FREE_TEXT = re.compile(r"^incidents-\d+-(start_date|end_date)$|^follow_up_of$")  # validated formats
+NOT_FREE_TEXT = re.compile(r"^incidents-\d+-(start_date|end_date)$|^follow_up_of$|^imminent_date$")  # validated formats
 SHARED_DIRS = ("/tmp", "/var/tmp", "/dev/shm")
 CHUNK = 1 << 20
 BIG_SIZE = 5 * 2**20 + 12345
@@ -87,6 +87,9 @@ def canary_report(form_html: str, canary: str) -> tuple[dict, list[str]]:
         "consent_given_by": "family",
         "still_in_china": "yes",
     }
+    answers["imminent_kind"] = "trial"
+    for slot in range(4):  # every related-person slot used: each needs its relation
+        answers[f"related-{slot}-relation"] = "spouse"
     for slot in range(3):
         answers[f"incidents-{slot}-violations"] = ["ARBITRARY_DETENTION", "THREATS"]
         answers[f"incidents-{slot}-start_date"] = f"2024-0{slot + 3}-05"

@@ -58,15 +58,16 @@ def test_full_report_with_several_attachments(server):
     assert path.parent.stat().st_mtime % 86400 == 0  # and the folder does not tell the time either
     archive = open_submission(server, path)
     report = json.loads(archive.read("report.json"))
-    assert report["schema"] == "intake.report/1" and report["receipt"] == receipt
+    assert report["schema"] == "intake.report/2" and report["receipt"] == receipt
     expected = valid_answers()
     assert report["reporter"]["name"] == expected["reporter_name"]
     assert report["victim"]["name"] == expected["victim_name"]
     assert report["victim"]["status"] == "detained"
     assert report["un_cooperation"] == {
-        "body": "upr", "kind": "submission", "date": expected["cooperation_date"],
+        "body": "upr", "kind": "submission", "by": "", "date": expected["cooperation_date"],
         "link_evidence": expected["link_evidence"], "already_raised": "",
     }
+    assert report["related_persons"] == [] and report["imminent"]["kind"] == ""
     (incident,) = report["incidents"]
     assert incident["violations"] == ["ARBITRARY_DETENTION", "DENIAL_OF_MEDICAL_CARE"]
     assert incident["start"] == {"date": "2024-03-05", "approximate": False}

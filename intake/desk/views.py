@@ -4,6 +4,8 @@ import datetime
 import json
 
 from . import index
+from ..submission.layout import REPORT_SCHEMA_1
+from .exports import vocab
 from .rules import MANDATES, evaluate
 from .state import Case, VaultState
 
@@ -105,6 +107,7 @@ def format_case(doc: dict) -> str:
     if case["links"]:
         out.append(f"  linked cases: {', '.join(case['links'])}")
     out.append(f"  form language: {case['language'] or '-'}   receipt: {report.get('receipt', '-')}")
+    out += _people_and_event(report)
     out.append("")
     out += _answers(report, skip={"attachments", "schema", "receipt"})
     out.append("")
@@ -126,6 +129,27 @@ def format_case(doc: dict) -> str:
         changes = ", ".join(f"{k}: {json.dumps(v[0], ensure_ascii=False)} -> {json.dumps(v[1], ensure_ascii=False)}" for k, v in entry["changes"].items())
         out.append(f"  {entry['time']}  {entry['action']}  {changes}" + (f"  ({entry['reason']})" if entry["reason"] else ""))
     return "\n".join(out)
+
+
+def _people_and_event(report: dict) -> list[str]:
+    """The related persons and the imminent event in one line each (their answers follow below)."""
+    if report.get("kind") != "report":
+        return []
+    if report.get("schema") == REPORT_SCHEMA_1:
+        return [f"  form {REPORT_SCHEMA_1}: other people affected, an imminent event and who cooperated were not asked"]
+    lines = []
+    for number, person in enumerate(report.get("related_persons") or [], 1):
+        facts = [vocab.label(vocab.RELATED_RELATIONS, person.get("relation"))]
+        facts += ["a minor"] if person.get("minor") == "yes" else []
+        facts += [f"lives {vocab.label(vocab.LIVES, person.get('lives'))}"] if person.get("lives") else []
+        facts.append("may be named" if person.get("consent_named") == "yes" else "not to be named")
+        lines.append(f"  person affected {number}: {', '.join(facts)}")
+    imminent = report.get("imminent") or {}
+    if imminent.get("kind"):
+        when = imminent.get("date") or "date not given"
+        lines.append(f"  about to happen: {vocab.label(vocab.IMMINENT_KINDS, imminent['kind'])}, {when}"
+                     + (" (date not sure)" if imminent.get("date_unsure") else ""))
+    return lines
 
 
 def _answers(value, indent: int = 0, skip=frozenset(), label: str = "") -> list[str]:

@@ -17,9 +17,10 @@ GROUP_SIZE = 1_000_000
 MAX_ATTACHMENTS = 100
 MAX_ENTRIES = MAX_ATTACHMENTS + 2  # report.json and padding
 MAX_INCIDENTS = 3  # the form's fixed slots
+MAX_RELATED_PERSONS = 4  # likewise
 
-# The largest report.json the form can produce is about 24 long answers × 20,000 characters ×
-# 4 bytes of UTF-8 (under 2 MB); 4 MiB leaves room for JSON escapes. Entries are stored, never
+# The largest report.json the form can produce is about 28 long answers × 20,000 characters ×
+# 4 bytes of UTF-8 (under 2.3 MB); 4 MiB leaves room for JSON escapes. Entries are stored, never
 # compressed, so this many bytes of plaintext need this many bytes of file.
 MAX_REPORT_BYTES = 4 << 20
 MAX_JSON_DEPTH = 6  # report → incidents → [] → start → {}: 4 levels are used

@@ -51,6 +51,7 @@ class Victim(TypedDict):
 class Cooperation(TypedDict):
     body: str
     kind: str
+    by: str  # who cooperated: the victim, a related person, the reporter, an organisation ("" not sure)
     date: str  # free text, stored as typed (dates.find_date reads it)
     link_evidence: str
     already_raised: str
@@ -84,6 +85,28 @@ class Incident(TypedDict):
     lawyer_and_family: str
     ill_treatment: str
     family_affected: str
+
+
+class RelatedPerson(TypedDict):
+    """Someone affected besides the victim: family, lawyer, colleague (collective punishment)."""
+
+    relation: str
+    name: str
+    name_other_spellings: str
+    minor: str          # yes, no, "" not sure
+    lives: str          # china, abroad, "" not sure
+    violations: list[str]
+    what_happened: str
+    consent_named: str  # yes, no, "" not sure: only "yes" lets their name leave the desk
+
+
+class Imminent(TypedDict):
+    """Something about to happen (a trial, a deportation, a UN session); kind "" when nothing is."""
+
+    kind: str
+    date: str | None  # at least a year and month (dates.parse_date reads it)
+    date_unsure: bool
+    details: str
 
 
 class Remedies(TypedDict):
@@ -120,6 +143,8 @@ class ReportAnswers(TypedDict):
     incidents: list[Incident]
     remedies: Remedies
     consent: Consent
+    related_persons: list[RelatedPerson]
+    imminent: Imminent
 
 
 class Report(ReportAnswers):

@@ -1,9 +1,14 @@
-"""report.json, schema `intake.report/1` (docs/report-schema.md), checked in full.
+"""report.json, schemas `intake.report/2` and `/1` (docs/report-schema.md), checked in full.
 
 `validate_report(data)` returns the report when every key the schema names is present with the
 right type, size and code, and nothing else is; otherwise it raises SubmissionError naming the
 first path that breaks a rule. A report that passes is exactly what our form can produce, so
 the rest of the desk may index it without checking types again.
+
+A `/1` report (the form before related persons, the imminent event and who cooperated) is
+checked by its own rules, then given the `/2` shape: each question the old form did not ask gets
+its "no answer" value, and `schema` keeps saying `/1` so staff can see it was never asked. The
+upgraded report passes this reader again (the case cache stores it), and only with those values.
 
 The codes are ours (the web form's choices.py carries the same codes with the reporter's
 labels; a test keeps the two lists equal). A new code or key means a new schema version.
@@ -15,13 +20,14 @@ from ..receipt import normalize_receipt
 from . import caps
 from .dates import parse_date, parse_received
 from .errors import SubmissionError
-from .layout import ATTACHMENT_ENTRY, REPORT_SCHEMA
+from .layout import ATTACHMENT_ENTRY, REPORT_SCHEMA, REPORT_SCHEMA_1
 from .report import Submitted
 
 # Raise it whenever this reader refuses something it used to accept: the desk then checks every
 # stored report again (state.py records which version checked each one).
 READER_VERSION = f"{REPORT_SCHEMA} strict/1"
 KINDS = ("report", "follow-up")
+SCHEMAS = frozenset({REPORT_SCHEMA, REPORT_SCHEMA_1})
 
 LANGUAGES = frozenset({"en", "zh_Hans", "zh_Hant", "ug", "bo"})
 RELATIONS = frozenset({"self", "family", "lawyer", "colleague", "ngo", "witness", "other"})
@@ -30,9 +36,11 @@ CONTACT_CHANNELS = frozenset({"", "signal", "email", "other"})
 VICTIM_KINDS = frozenset({"individual", "group"})
 SEXES = frozenset({"", "female", "male", "other"})
 YES_NO_UNSURE = frozenset({"", "yes", "no"})
-STATUSES = frozenset({"free", "detained", "whereabouts_unknown", "house_arrest", "abroad", "deceased"})
+STATUSES = frozenset({"free", "detained", "whereabouts_unknown", "house_arrest", "abroad", "deceased", "unsure"})
 UN_BODIES = frozenset({"hrc_session", "upr", "special_procedures", "treaty_body", "ohchr", "un_agency", "other", "unsure"})
-COOPERATION_KINDS = frozenset({"submission", "testimony", "meeting", "training", "travel", "online", "planned", "other"})
+COOPERATION_KINDS = frozenset({"submission", "testimony", "meeting", "training", "travel", "online", "planned", "other",
+                               "unsure"})
+COOPERATED_BY = frozenset({"", "victim", "related_person", "reporter", "organisation"})
 VIOLATIONS = frozenset({
     "ARBITRARY_DETENTION", "RSDL_INCOMMUNICADO", "ENFORCED_DISAPPEARANCE", "HOUSE_ARREST", "TORTURE_ILL_TREATMENT",
     "DENIAL_OF_MEDICAL_CARE", "DEATH_IN_CUSTODY", "EXIT_BAN", "PASSPORT_DENIAL", "FORCED_RETURN", "SURVEILLANCE",
@@ -41,12 +49,20 @@ VIOLATIONS = frozenset({
     "MINORITY_TARGETING", "STATE_SECURITY_CHARGE", "FORCED_PSYCHIATRIC_DETENTION", "PROPERTY_SEIZURE",
     "SEXUAL_GENDER_BASED", "TRANSNATIONAL_REPRESSION", "OTHER",
 })
-PERPETRATORS = frozenset({"police", "state_security", "procuratorate", "court", "justice_bureau", "local_officials",
-                          "employer", "landlord", "foreign_authorities", "other", "unknown"})
+PERPETRATORS = frozenset({"police", "state_security", "hk_national_security", "procuratorate", "court", "justice_bureau",
+                          "local_officials", "employer", "landlord", "foreign_authorities", "other", "unknown"})
 SHARE_WITH_UN = frozenset({"yes", "no", "ask_later"})
 NAME_PUBLIC = frozenset({"yes", "anonymised", "no"})
 SG_REPORT = frozenset({"named", "anonymised", "no"})
 CONSENT_GIVEN_BY = frozenset({"", "victim", "family", "reporter"})
+RELATED_RELATIONS = frozenset({"spouse", "child", "parent", "sibling", "other_relative", "lawyer", "colleague", "other"})
+LIVES = frozenset({"", "china", "abroad"})
+IMMINENT_KINDS = frozenset({"", "trial", "sentencing", "deportation", "transfer", "release", "un_session", "other"})
+
+# Schema 1 had neither the new codes nor the new questions.
+STATUSES_1 = STATUSES - {"unsure"}
+COOPERATION_KINDS_1 = COOPERATION_KINDS - {"unsure"}
+PERPETRATORS_1 = PERPETRATORS - {"hk_national_security"}
 
 # The form refuses C0 controls other than tab, CR and LF; JSON escapes could still smuggle them
 # in, and lone surrogates (valid in JSON, not in UTF-8) would break every later encode().
@@ -172,24 +188,46 @@ def array(rule, low: int, high: int, unique: bool = False):
     return check
 
 
-_INCIDENT_FIELDS = record({
-    "violations": array(code(VIOLATIONS), 1, len(VIOLATIONS), unique=True),
-    "start": record({"date": optional(date), "approximate": boolean}),
-    "end": record({"date": optional(date), "ongoing": boolean}),
-    "province": text(caps.SHORT_TEXT, required=True),
-    "place": SHORT,
-    "narrative": text(caps.LONG_TEXT, required=True),
-    "perpetrator": record({"type": code(PERPETRATORS), "details": SHORT}),
-    "legal_basis": LONG, "warrant": LONG, "lawyer_and_family": LONG, "ill_treatment": LONG, "family_affected": LONG,
+def incident(perpetrators: frozenset):
+    fields = record({
+        "violations": array(code(VIOLATIONS), 1, len(VIOLATIONS), unique=True),
+        "start": record({"date": optional(date), "approximate": boolean}),
+        "end": record({"date": optional(date), "ongoing": boolean}),
+        "province": text(caps.SHORT_TEXT, required=True),
+        "place": SHORT,
+        "narrative": text(caps.LONG_TEXT, required=True),
+        "perpetrator": record({"type": code(perpetrators), "details": SHORT}),
+        "legal_basis": LONG, "warrant": LONG, "lawyer_and_family": LONG, "ill_treatment": LONG, "family_affected": LONG,
+    })
+
+    def check(value, path):
+        fields(value, path)
+        start = value["start"]["date"]
+        # A start date of at least a month is required, except for an ongoing incident (docs, Dates).
+        if not value["end"]["ongoing"] and (start is None or len(start) < 7):
+            _fail(f"{path}.start.date", "needs at least a year and month unless the incident is ongoing")
+        return value
+    return check
+
+
+_RELATED_PERSON = record({
+    "relation": code(RELATED_RELATIONS), "name": SHORT, "name_other_spellings": SHORT,
+    "minor": code(YES_NO_UNSURE), "lives": code(LIVES),
+    "violations": array(code(VIOLATIONS), 0, len(VIOLATIONS), unique=True),
+    "what_happened": LONG, "consent_named": code(YES_NO_UNSURE),
 })
+_IMMINENT_FIELDS = record({"kind": code(IMMINENT_KINDS), "date": optional(date), "date_unsure": boolean, "details": SHORT})
+NO_IMMINENT_EVENT = {"kind": "", "date": None, "date_unsure": False, "details": ""}
 
 
-def incident(value, path):
-    _INCIDENT_FIELDS(value, path)
-    start = value["start"]["date"]
-    # A start date of at least a month is required, except for an ongoing incident (docs, Dates).
-    if not value["end"]["ongoing"] and (start is None or len(start) < 7):
-        _fail(f"{path}.start.date", "needs at least a year and month unless the incident is ongoing")
+def imminent(value, path):
+    """What is about to happen: nothing (kind "") with nothing else said, or a kind with a date
+    of at least a month (or none, when the reporter is not sure of it)."""
+    _IMMINENT_FIELDS(value, path)
+    if not value["kind"] and value != NO_IMMINENT_EVENT:
+        _fail(f"{path}.kind", "is empty but a date or details are given")
+    if value["date"] is not None and len(value["date"]) < 7:
+        _fail(f"{path}.date", "needs at least a year and month")
     return value
 
 
@@ -231,7 +269,7 @@ _ATTACHMENT = record({
 })
 
 _ENVELOPE = {
-    "schema": code(frozenset({REPORT_SCHEMA})),
+    "schema": code(SCHEMAS),
     "kind": code(frozenset(KINDS)),
     "received": received,
     "receipt": receipt,
@@ -239,32 +277,62 @@ _ENVELOPE = {
     "attachments": attachments,
 }
 
-_REPORT = record({
-    **_ENVELOPE,
-    "follow_up_of": optional(receipt),
-    "reporter": record({
-        "anonymous": boolean, "relation": code(RELATIONS), "how_known": code(HOW_KNOWN), "name": SHORT,
-        "organisation": SHORT, "contact_channel": code(CONTACT_CHANNELS), "contact_details": SHORT,
-    }),
-    "victim": record({
-        "kind": code(VICTIM_KINDS), "group_size": group_size, "name": SHORT, "name_other_spellings": SHORT,
-        "sex": code(SEXES), "age": SHORT, "nationality": SHORT, "ethnicity": SHORT, "religion": SHORT,
-        "occupation": SHORT, "human_rights_work": LONG, "is_defender": code(YES_NO_UNSURE), "id_document": SHORT,
-        "residence": SHORT, "status": code(STATUSES), "detention_place": SHORT, "holding_authority": SHORT,
-        "health": LONG,
-    }),
-    "un_cooperation": record({
-        "body": code(UN_BODIES), "kind": code(COOPERATION_KINDS), "date": SHORT, "link_evidence": LONG,
-        "already_raised": SHORT,
-    }),
-    "incidents": array(incident, 1, caps.MAX_INCIDENTS),
-    "remedies": record({"domestic": LONG, "others_informed": LONG}),
-    "consent": record({
-        "store": true, "share_with_un": code(SHARE_WITH_UN), "name_public": code(NAME_PUBLIC),
-        "sg_report": code(SG_REPORT), "given_by": code(CONSENT_GIVEN_BY), "still_in_china": code(YES_NO_UNSURE),
-        "never_disclose": LONG,
-    }),
-})
+def _report_rules(*, statuses, cooperation: dict, perpetrators, more: dict):
+    return {
+        **_ENVELOPE,
+        "follow_up_of": optional(receipt),
+        "reporter": record({
+            "anonymous": boolean, "relation": code(RELATIONS), "how_known": code(HOW_KNOWN), "name": SHORT,
+            "organisation": SHORT, "contact_channel": code(CONTACT_CHANNELS), "contact_details": SHORT,
+        }),
+        "victim": record({
+            "kind": code(VICTIM_KINDS), "group_size": group_size, "name": SHORT, "name_other_spellings": SHORT,
+            "sex": code(SEXES), "age": SHORT, "nationality": SHORT, "ethnicity": SHORT, "religion": SHORT,
+            "occupation": SHORT, "human_rights_work": LONG, "is_defender": code(YES_NO_UNSURE), "id_document": SHORT,
+            "residence": SHORT, "status": code(statuses), "detention_place": SHORT, "holding_authority": SHORT,
+            "health": LONG,
+        }),
+        "un_cooperation": record({
+            "date": SHORT, "link_evidence": LONG, "already_raised": SHORT, **cooperation,
+        }),
+        "incidents": array(incident(perpetrators), 1, caps.MAX_INCIDENTS),
+        "remedies": record({"domestic": LONG, "others_informed": LONG}),
+        "consent": record({
+            "store": true, "share_with_un": code(SHARE_WITH_UN), "name_public": code(NAME_PUBLIC),
+            "sg_report": code(SG_REPORT), "given_by": code(CONSENT_GIVEN_BY), "still_in_china": code(YES_NO_UNSURE),
+            "never_disclose": LONG,
+        }),
+        **more,
+    }
+
+
+_REPORT = record(_report_rules(
+    statuses=STATUSES, perpetrators=PERPETRATORS,
+    cooperation={"body": code(UN_BODIES), "kind": code(COOPERATION_KINDS), "by": code(COOPERATED_BY)},
+    more={"related_persons": array(_RELATED_PERSON, 0, caps.MAX_RELATED_PERSONS), "imminent": imminent}))
+_REPORT_1 = record(_report_rules(
+    statuses=STATUSES_1, perpetrators=PERPETRATORS_1,
+    cooperation={"body": code(UN_BODIES), "kind": code(COOPERATION_KINDS_1)}, more={}))
+# What schema 1's form never asked, as "no answer" in schema 2's shape.
+NOT_ASKED_IN_1 = {"related_persons": [], "imminent": NO_IMMINENT_EVENT, "un_cooperation.by": ""}
+
+
+def _upgraded_from_1(data: dict) -> dict:
+    """A /1 report in the /2 shape (schema still /1): the new questions unanswered."""
+    if "related_persons" not in data:  # not yet upgraded: the old shape, by the old rules
+        _REPORT_1(data, "report")
+        data = {**data, "related_persons": [], "imminent": dict(NO_IMMINENT_EVENT),
+                "un_cooperation": {**data["un_cooperation"], "by": ""}}
+    _REPORT(data, "report")
+    if (data["related_persons"], data["imminent"], data["un_cooperation"]["by"]) != ([], NO_IMMINENT_EVENT, ""):
+        _fail("report", f"says {REPORT_SCHEMA_1} but answers questions that schema did not ask")
+    for name, item in (("un_cooperation.kind", data["un_cooperation"]["kind"]), ("victim.status", data["victim"]["status"])):
+        if item == "unsure":
+            _fail(f"report.{name}", f"is a code {REPORT_SCHEMA_1} did not have")
+    if any(i["perpetrator"]["type"] not in PERPETRATORS_1 for i in data["incidents"]):
+        _fail("report.incidents", f"name a perpetrator code {REPORT_SCHEMA_1} did not have")
+    return data
+
 
 _FOLLOW_UP = record({
     **_ENVELOPE,
@@ -275,15 +343,21 @@ _FOLLOW_UP = record({
 
 
 def validate_report(data) -> Submitted:
-    """`data` (parsed report.json) if it is a valid `intake.report/1` report; else SubmissionError."""
+    """`data` (parsed report.json) if it is a valid `intake.report/2` report, or a valid `/1`
+    report in the `/2` shape (a new object); else SubmissionError."""
     if type(data) is not dict:
         _fail("the top level", "is not an object")
-    if data.get("schema") != REPORT_SCHEMA:
-        raise SubmissionError("report.json: unsupported schema (this desk reads intake.report/1)")
+    if type(data.get("schema")) is not str or data["schema"] not in SCHEMAS:
+        raise SubmissionError(f"report.json: unsupported schema (this desk reads {REPORT_SCHEMA} and {REPORT_SCHEMA_1})")
     kind = data.get("kind")
     if kind not in KINDS:
         _fail("report.kind", "is not one of the schema's codes")
-    (_REPORT if kind == "report" else _FOLLOW_UP)(data, "report")
+    if kind == "follow-up":  # the same in both schemas
+        _FOLLOW_UP(data, "report")
+    elif data["schema"] == REPORT_SCHEMA_1:
+        data = _upgraded_from_1(data)
+    else:
+        _REPORT(data, "report")
     if data["receipt"] == data["follow_up_of"]:
         _fail("report.follow_up_of", "quotes the report's own receipt")
     return data

@@ -48,6 +48,7 @@ STATUSES = _options(
     ("house_arrest", _l("Under house arrest or guarded at home")),
     ("abroad", _l("Abroad")),
     ("deceased", _l("Deceased")),
+    ("unsure", _l("Not sure")),
 )
 
 UN_BODIES = _options(
@@ -70,6 +71,17 @@ COOPERATION_KINDS = _options(
     ("online", _l("Contact online")),
     ("planned", _l("Planned to cooperate, and was stopped")),
     ("other", _l("Other")),
+    ("unsure", _l("Not sure")),
+)
+
+# Reprisals often hit the relative of the person who spoke to the UN, or the victim for what
+# the reporter or an organisation did.
+COOPERATED_BY = _options(
+    ("", _l("Not sure")),
+    ("victim", _l("The person this happened to")),
+    ("related_person", _l("A family member, lawyer or colleague of theirs")),
+    ("reporter", _l("Me, the person filling in this form")),
+    ("organisation", _l("An organisation")),
 )
 
 # Violation types: the intake codes of the routing table (docs/report-schema.md).
@@ -108,6 +120,7 @@ VIOLATIONS = _options(
 PERPETRATORS = _options(
     ("police", _l("Police")),
     ("state_security", _l("State security (guobao, guoan)")),
+    ("hk_national_security", _l("Hong Kong police, National Security Department")),
     ("procuratorate", _l("Procuratorate")),
     ("court", _l("Court")),
     ("justice_bureau", _l("Justice bureau")),
@@ -142,4 +155,29 @@ CONSENT_GIVEN_BY = _options(
     ("victim", _l("The person concerned")),
     ("family", _l("A family member")),
     ("reporter", _l("Me, on their behalf")),
+)
+
+# People affected besides the victim (collective punishment, pressure through relatives).
+RELATED_RELATIONS = _options(
+    ("spouse", _l("Husband, wife or partner")),
+    ("child", _l("Son or daughter")),
+    ("parent", _l("Father or mother")),
+    ("sibling", _l("Brother or sister")),
+    ("other_relative", _l("Another relative")),
+    ("lawyer", _l("Their lawyer")),
+    ("colleague", _l("A colleague or friend")),
+    ("other", _l("Someone else")),
+)
+
+LIVES = _options(("", _l("Not sure")), ("china", _l("In China")), ("abroad", _l("Outside China")))
+
+IMMINENT_KINDS = _options(
+    ("", _l("Nothing that I know of")),
+    ("trial", _l("A trial or court hearing")),
+    ("sentencing", _l("A sentence or verdict")),
+    ("deportation", _l("Deportation or forced return to China")),
+    ("transfer", _l("A transfer to another place of detention")),
+    ("release", _l("A release date")),
+    ("un_session", _l("A UN session or meeting that they or a relative will attend")),
+    ("other", _l("Something else")),
 )

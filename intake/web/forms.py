@@ -125,6 +125,29 @@ class IncidentForm(Form):
         return ok
 
 
+class RelatedPersonForm(Form):
+    """Someone affected besides the victim (a spouse, a child, a lawyer). Every slot is optional."""
+
+    relation = select(_l("How is this person related to the person this happened to?"), [SelectChoice("", "—"), *choices.RELATED_RELATIONS])
+    name = short(_l("Their name"), description=_l("Optional. It goes to the UN only if they agree (the last question below)."))
+    name_other = short(_l("Name in Chinese characters, pinyin or other spellings"))
+    minor = select(_l("Are they under 18?"), choices.YES_NO_UNSURE)
+    lives = select(_l("Where do they live?"), choices.LIVES)
+    violations = MultiCheckboxField(_l("What was done to them? Tick all that apply."), choices=choices.VIOLATIONS)
+    what_happened = long(_l("What happened to them?"), description=_l("For example: questioned by police, refused a passport, a child refused school."))
+    consent_named = select(_l("Do they agree that their name is given to the UN?"), choices.YES_NO_UNSURE)
+
+    def is_used(self) -> bool:
+        return any(field.data for field in self)
+
+    def validate_person(self, *, fields_ok: bool) -> bool:
+        """A used slot must say who the person is; an unused one is not stored."""
+        if self.is_used() and not self.relation.data:
+            self.relation.errors = list(self.relation.errors) + [_l("Please say how this person is related to the person this happened to.")]
+            return False
+        return fields_ok
+
+
 class ReportForm(FlaskForm):
     # A. Reporter
     anonymous = BooleanField(_l("Report anonymously"), description=_l("We will not ask who you are. Fields about you are ignored."))
@@ -159,15 +182,25 @@ class ReportForm(FlaskForm):
     holding_authority = short(_l("Authority holding them"))
     health = long(_l("Health, medical needs, care refused"))
 
+    # People affected besides the victim: four slots, none required.
+    related = FieldList(FormField(RelatedPersonForm), min_entries=4, max_entries=4)
+
     # C. UN cooperation
     un_body = radio(_l("Which part of the UN did they cooperate with?"), choices.UN_BODIES, required=_l("Please choose one ('Not sure' is fine)."))
     cooperation_kind = radio(_l("What kind of cooperation?"), choices.COOPERATION_KINDS)
+    cooperated_by = select(_l("Who cooperated with the UN?"), choices.COOPERATED_BY)
     cooperation_date = short(_l("When was the cooperation?"))
     link_evidence = long(_l("Why do you think it happened because of the UN cooperation?"), description=_l("What the authorities said, the timing, questions about UN contact."))
     un_already_raised = short(_l("Has a UN body already raised the case? Reference if known"))
 
     # D. Incidents: three slots, the first required; no JavaScript needed to add more.
     incidents = FieldList(FormField(IncidentForm), min_entries=3, max_entries=3)
+
+    # Something about to happen: it can make the case urgent.
+    imminent_kind = select(_l("What is about to happen?"), choices.IMMINENT_KINDS)
+    imminent_date = short(_l("When?"), description=_l("Year and month, or the full date, for example 2025-03 or 2025-03-14."))
+    imminent_date_unsure = BooleanField(_l("I am not sure of the date"))
+    imminent_details = short(_l("What is planned, and where?"), description=_l("For example: the trial at the Intermediate People's Court, or the Human Rights Council session."))
 
     # E. Remedies
     remedies = long(_l("Steps taken in China, and what came of them"), description=_l("Complaints, petitions (xinfang), lawsuits; or why that was impossible."))
@@ -189,15 +222,29 @@ class ReportForm(FlaskForm):
         if field.data and normalize_receipt(field.data) is None:
             raise ValidationError(_l("This does not look like a receipt code (20 letters and digits, like ABCDE-12345-…)."))
 
+    def validate_imminent_date(self, field) -> None:
+        if field.data:
+            normalized = normalize_date(field.data)
+            if normalized is None or len(normalized) < 7:
+                raise ValidationError(_l("Please write the date like 2025-03 or 2025-03-14."))
+
+    def validate_imminent_kind(self, field) -> None:
+        if not field.data and ((self.imminent_date.data or "").strip() or self.imminent_date_unsure.data
+                               or (self.imminent_details.data or "").strip()):
+            raise ValidationError(_l("Please choose what is about to happen."))
+
     def validate(self, extra_validators=None) -> bool:
-        ok = super().validate(extra_validators)  # every incident's field-level checks included
+        ok = super().validate(extra_validators)  # every incident's and person's field-level checks included
         for index, entry in enumerate(self.incidents.entries):
             # As IncidentForm.validate() returns: no field of the entry has an error.
             fields_ok = not any(field.errors for field in entry.form)
             ok = entry.form.validate_incident(required=index == 0, fields_ok=fields_ok) and ok
+        for entry in self.related.entries:
+            ok = entry.form.validate_person(fields_ok=not any(field.errors for field in entry.form)) and ok
         # FieldList caches its entries' errors during validate(); refresh it with ours.
-        errors = [entry.errors for entry in self.incidents.entries]
-        self.incidents.errors = errors if any(errors) else []
+        for slots in (self.incidents, self.related):
+            errors = [entry.errors for entry in slots.entries]
+            slots.errors = errors if any(errors) else []
         return ok
 
 

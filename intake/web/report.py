@@ -5,8 +5,8 @@ import datetime
 from ..receipt import normalize_receipt
 from ..submission.dates import normalize_date, received_stamp
 from ..submission.layout import REPORT_SCHEMA
-from ..submission.report import FollowUpAnswers, Incident, ReportAnswers, Reporter
-from .forms import FollowUpForm, IncidentForm, ReportForm
+from ..submission.report import FollowUpAnswers, Imminent, Incident, RelatedPerson, ReportAnswers, Reporter
+from .forms import FollowUpForm, IncidentForm, RelatedPersonForm, ReportForm
 
 
 def _text(value) -> str:
@@ -33,6 +33,30 @@ def _incident(form: IncidentForm) -> Incident:
         "lawyer_and_family": _text(form.lawyer_and_family.data),
         "ill_treatment": _text(form.ill_treatment.data),
         "family_affected": _text(form.family_affected.data),
+    }
+
+
+def _related_person(form: RelatedPersonForm) -> RelatedPerson:
+    return {
+        "relation": form.relation.data,
+        "name": _text(form.name.data),
+        "name_other_spellings": _text(form.name_other.data),
+        "minor": form.minor.data or "",
+        "lives": form.lives.data or "",
+        "violations": list(form.violations.data or []),
+        "what_happened": _text(form.what_happened.data),
+        "consent_named": form.consent_named.data or "",
+    }
+
+
+def _imminent(form: ReportForm) -> Imminent:
+    if not form.imminent_kind.data:  # the form refuses a date or details without a kind
+        return {"kind": "", "date": None, "date_unsure": False, "details": ""}
+    return {
+        "kind": form.imminent_kind.data,
+        "date": normalize_date(form.imminent_date.data) if form.imminent_date.data else None,
+        "date_unsure": bool(form.imminent_date_unsure.data),
+        "details": _text(form.imminent_details.data),
     }
 
 
@@ -78,6 +102,7 @@ def build_report(form: ReportForm, *, receipt: str, language: str, now=None) -> 
         "un_cooperation": {
             "body": form.un_body.data,
             "kind": form.cooperation_kind.data,
+            "by": form.cooperated_by.data or "",
             "date": _text(form.cooperation_date.data),
             "link_evidence": _text(form.link_evidence.data),
             "already_raised": _text(form.un_already_raised.data),
@@ -93,6 +118,8 @@ def build_report(form: ReportForm, *, receipt: str, language: str, now=None) -> 
             "still_in_china": form.still_in_china.data or "",
             "never_disclose": _text(form.never_disclose.data),
         },
+        "related_persons": [_related_person(e.form) for e in form.related.entries if e.form.is_used()],
+        "imminent": _imminent(form),
     }
 
 

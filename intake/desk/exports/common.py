@@ -97,11 +97,19 @@ def names_consented(report: dict, *profiles: str) -> bool:
 
 
 def check_names(report: dict, allowed: bool, purpose: str) -> list[str]:
-    """The victim's real name fields, or ValueError if a real name is there without consent."""
+    """The victim's real name fields, or ValueError if a real name is there without consent:
+    the victim's (the report's consent) or a related person's (their own, and the report's)."""
     names = victim_names(report)
     if names and not allowed:
         raise ValueError(f"the redacted report still carries the victim's name, and consent does not allow it "
                          f"in {purpose}: redact again without keep_names")
+    for n, person in enumerate(report.get("related_persons") or [], 1):
+        if not isinstance(person, dict):
+            continue
+        named = [v for v in (text(person, k) for k in ("name", "name_other_spellings")) if not is_pseudonym(v)]
+        if named and not (allowed and person.get("consent_named") == "yes"):
+            raise ValueError(f"the redacted report still carries the name of person affected {n}, and their consent "
+                             f"does not allow it in {purpose}: redact again and accept the proposal for that name")
     return names
 
 

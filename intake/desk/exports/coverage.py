@@ -92,9 +92,24 @@ COVERAGE: dict[str, frozenset[str] | str] = {
     # --- C. UN cooperation -----------------------------------------------------------------------
     "un_cooperation.body": _to(DRAFT, EVENTS, REPRISALS, STATS),
     "un_cooperation.kind": _to(DRAFT, EVENTS, REPRISALS, STATS),
+    "un_cooperation.by": _to(DRAFT, EVENTS, REPRISALS, STATS),
     "un_cooperation.date": _to(DRAFT, EVENTS, REPRISALS),
     "un_cooperation.link_evidence": _to(DRAFT, EVENTS),
     "un_cooperation.already_raised": _to(DRAFT, EVENTS, REPRISALS),
+    # --- B2. Other people affected (schema 2) ----------------------------------------------------
+    "related_persons[].relation": _to(DRAFT, EVENTS, REPRISALS, STATS),
+    "related_persons[].name": _to(DRAFT, EVENTS),
+    "related_persons[].name_other_spellings": _to(DRAFT, EVENTS),
+    "related_persons[].minor": _to(DRAFT, EVENTS, REPRISALS, STATS),
+    "related_persons[].lives": _to(DRAFT, EVENTS, REPRISALS),
+    "related_persons[].violations": _to(DRAFT, EVENTS, REPRISALS),
+    "related_persons[].what_happened": _to(DRAFT, EVENTS),
+    "related_persons[].consent_named": _to(DRAFT, EVENTS),
+    # --- Something about to happen (schema 2) ----------------------------------------------------
+    "imminent.kind": _to(DRAFT, EVENTS, STATS),
+    "imminent.date": _to(DRAFT, EVENTS),
+    "imminent.date_unsure": _to(DRAFT, EVENTS),
+    "imminent.details": _to(DRAFT, EVENTS),
     # --- D. Incidents ----------------------------------------------------------------------------
     "incidents[].violations": _to(DRAFT, EVENTS, REPRISALS, STATS),
     "incidents[].start.date": _to(DRAFT, EVENTS, REPRISALS, STATS),
@@ -162,6 +177,9 @@ DERIVED: dict[tuple[str, str], str] = {
 CONSENTED: dict[str, str] = {
     "victim.name": "consent.share_with_un 'yes' (un-sp drafts, case.json); consent.sg_report 'named' (reprisals-report)",
     "victim.name_other_spellings": "as victim.name",
+    "related_persons[].name": ("as victim.name, and only when that person's own consent_named is 'yes': the "
+                               "victim's consent never covers a relative's name"),
+    "related_persons[].name_other_spellings": "as related_persons[].name",
 }
 
 

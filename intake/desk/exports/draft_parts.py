@@ -173,6 +173,9 @@ def cooperation(d: Draft, c: Case) -> None:
     d.field("UN body or process", vocab.answered(vocab.UN_BODIES, coop.get("body")), "which UN body or process")
     d.field("Kind of cooperation", vocab.answered(vocab.COOPERATION_KINDS, coop.get("kind")),
             "what kind of cooperation")
+    if "by" in coop:  # schema 1 did not ask
+        d.field("Who cooperated", vocab.answered(vocab.COOPERATED_BY, coop.get("by")),
+                "who cooperated with the UN (the victim, a relative, the source, an organisation)")
     d.field("Date of cooperation", text(coop, "date"), "when the cooperation took place (date or period)")
 
 
@@ -182,6 +185,42 @@ def steps(d: Draft, c: Case, missing: str) -> None:
     d.quote("Others informed", others)
     if not (domestic or others):
         d.missing(missing)
+
+
+def related_persons(d: Draft, c: Case) -> None:
+    """Everyone the reprisal reached besides the victim, each named only as their own consent
+    allows (the redacted report holds a pseudonym otherwise)."""
+    people = [p for p in c.report.get("related_persons") or [] if isinstance(p, dict)]
+    if not people:
+        return
+    d.section("Other persons affected (relatives, lawyers, colleagues)")
+    for n, person in enumerate(people, 1):
+        relation = vocab.label(vocab.RELATED_RELATIONS, person.get("relation"))
+        named = text(person, "name")
+        d.lines.append(f"- Person affected {n}: {named or 'name not given'}; {relation}"
+                       + ("; a minor" if person.get("minor") == "yes" else ""))
+        if text(person, "name_other_spellings"):
+            d.lines.append(f"  - Other spellings: {' '.join(text(person, 'name_other_spellings').split())}")
+        d.lines.append(f"  - Lives: {vocab.label(vocab.LIVES, person.get('lives', ''))}")
+        d.lines.append(f"  - Under 18: {vocab.label(vocab.YES_NO_UNSURE, person.get('minor', ''))}")
+        codes = [code for code in person.get("violations") or [] if isinstance(code, str)]
+        if codes:
+            d.lines.append(f"  - What was done to them: {'; '.join(vocab.label(vocab.VIOLATIONS, code) for code in codes)}")
+        d.lines.append(f"  - Agrees to be named: {vocab.label(vocab.YES_NO_UNSURE, person.get('consent_named', ''))}")
+        if text(person, "what_happened"):
+            d.lines += ["  - What happened to them:", ""] + [f"    > {line}".rstrip() for line in text(person, "what_happened").split("\n")] + [""]
+
+
+def imminent(d: Draft, c: Case) -> None:
+    """An event the source says is about to happen (it can make the case an urgent appeal)."""
+    event = c.report.get("imminent") or {}
+    if not event.get("kind"):
+        return
+    d.section("About to happen")
+    when = text(event, "date") or "date not given"
+    d.field("Event", f"{vocab.label(vocab.IMMINENT_KINDS, event['kind'])}, {when}"
+            + (" (the source is not sure of the date)" if event.get("date_unsure") is True else ""))
+    d.field("Details", text(event, "details"))
 
 
 def later_information(d: Draft, c: Case) -> None:

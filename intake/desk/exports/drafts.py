@@ -11,7 +11,7 @@ from ..rules import MANDATES
 from . import vocab
 from .common import check_mandate, check_names, check_report, confirmed, export_id, names_consented
 from .draft_mandates import BUILDERS, general
-from .draft_parts import Case, Draft, later_information
+from .draft_parts import Case, Draft, imminent, later_information, related_persons
 
 NOTE = ("> CONFIDENTIAL DRAFT, for staff to complete and check; not a submission yet. It was built from\n"
         "> the redacted report only: names, places and identifiers may be pseudonyms (\"Person A (victim)\",\n"
@@ -31,6 +31,8 @@ def submission_draft(case_view: dict, redacted: dict, mandate: str) -> str:
     d = Draft()
     _header(d, case)
     BUILDERS.get(mandate, general)(d, case)
+    related_persons(d, case)
+    imminent(d, case)
     later_information(d, case)
     _checklist(d, case)
     return "\n".join(d.lines).strip("\n") + "\n"

@@ -11,7 +11,9 @@ case.json carries every answer the un-sp export carries, whichever mandates the 
 mandate asks for would otherwise be in no file. Besides the ESF records: each act has its
 incident's warrant, access to lawyer and family, and ill-treatment (ESF's arrest and torture
 details; per incident, like the stated reason); the event has the family members each incident
-affected and the consent answers; `biographic_details` (ESF's linked record of a person) has the
+affected and the consent answers, who cooperated and any imminent event; each related person
+(a relative, lawyer or colleague) is a person record linked to the victim by the relationship,
+with an act for each violation done to them; `biographic_details` (ESF's linked record of a person) has the
 victim's background, residence, health and place of detention; `interventions` the steps at home
 and the other bodies already informed.
 
@@ -25,8 +27,8 @@ source's information.
 
 from ..rules import load_rules
 from . import vocab
-from .common import (age_band_of, check_names, check_report, date_type, export_id, incidents, names_consented,
-                     precision, text, updates, victim_label, violation_codes)
+from .common import (age_band_of, check_names, check_report, date_type, export_id, incidents, is_pseudonym,
+                     names_consented, precision, text, updates, victim_label, violation_codes)
 
 SCHEMA = "intake.events/1"
 # The event's consent record: the answers as codes (their labels: docs/report-schema.md).
@@ -82,6 +84,18 @@ def events_document(case_view: dict, redacted: dict) -> dict:
                 "state_or_non_state": perpetrator["state_or_non_state"],
                 "confidentiality": "confidential",
             })
+    for person in _related(redacted, persons, public):
+        for code in person.pop("violation_codes"):
+            act_codes = list(rules.violations.get(code, {}).get("huridocs_acts", []))
+            acts.append({
+                "id": f"A{len(acts) + 1}", "event_id": "E1", "victim_id": person["id"], "incident": None,
+                "violation_code": code, "violation_label": vocab.label(vocab.VIOLATIONS, code),
+                "act_code": act_codes[0] if act_codes else None, "act_codes": act_codes,
+                "act_label": vocab.ACT_LABELS.get(act_codes[0]) if act_codes else None,
+                "start_date": None, "start_date_type_code": None, "start_date_type_label": None, "end_date": None,
+                "ongoing": False, "province": "", "place": "", "stated_reason": "", "warrant": "",
+                "lawyer_and_family": "", "ill_treatment": "", "confidentiality": person["confidentiality"],
+            })
     source_id = _source(redacted, persons)
     return {
         "schema": SCHEMA,
@@ -125,6 +139,38 @@ def _victim(report: dict, names: list, public: str) -> dict:
         "confidentiality": public,
     })
     return person
+
+
+def _related(report: dict, persons: list, public: str) -> list[dict]:
+    """A person record for each related person, linked to the victim (P1) by the relationship;
+    named only with their own consent (check_names), public only if they may be named and the
+    victim's record is public too."""
+    added = []
+    for n, person in enumerate(report.get("related_persons") or [], 1):
+        if not isinstance(person, dict):
+            continue
+        name = text(person, "name")
+        named = bool(name) and not is_pseudonym(name)
+        relation = text(person, "relation")
+        record: dict[str, object] = {
+            "id": f"P{len(persons) + 1}", "role": "related_person",
+            "label": name if name and not named else f"Person affected {n}",
+        }
+        if named:
+            record["name"] = name
+            record["other_names"] = [v for v in [text(person, "name_other_spellings")] if v]
+        record.update({
+            "relationship_to": "P1", "relationship": relation,
+            "relationship_label": vocab.RELATED_RELATIONS.get(relation),
+            "minor": text(person, "minor"), "lives": text(person, "lives"),
+            "consent_named": text(person, "consent_named"),
+            "what_happened": text(person, "what_happened"),
+            "violation_codes": [c for c in dict.fromkeys(person.get("violations") or []) if isinstance(c, str)],
+            "confidentiality": public if named and person.get("consent_named") == "yes" else "confidential",
+        })
+        persons.append(record)
+        added.append(record)
+    return added
 
 
 def _perpetrator(inc: dict, seen: dict, persons: list) -> dict:
@@ -186,6 +232,8 @@ def _event(eid: str, report: dict, acts: list, perpetrators: dict, names: list, 
         "un_body": body, "un_body_label": vocab.UN_BODIES.get(body),
         "engagement_type": kind, "engagement_type_label": vocab.COOPERATION_KINDS.get(kind),
         "engagement_date": text(coop, "date") or None,
+        "engagement_by": text(coop, "by") if "by" in coop else None,  # None: schema 1 did not ask
+        "imminent_event": _imminent(report),
         "trigger": text(coop, "link_evidence") or None,
         "prior_un_action": text(coop, "already_raised") or None,
         "type_of_record": "named" if names else "unnamed",
@@ -199,6 +247,15 @@ def _event(eid: str, report: dict, acts: list, perpetrators: dict, names: list, 
         "consent": {key: text(report, "consent", key) for key in CONSENT_KEYS},
         "confidentiality": public,
     }
+
+
+def _imminent(report: dict) -> dict | None:
+    event = report.get("imminent") or {}
+    if not event.get("kind"):
+        return None
+    kind = text(event, "kind")
+    return {"kind": kind, "kind_label": vocab.IMMINENT_KINDS.get(kind), "date": text(event, "date") or None,
+            "date_unsure": event.get("date_unsure") is True, "details": text(event, "details")}
 
 
 def _information(report: dict, source_id: str) -> dict:

@@ -60,6 +60,13 @@ def reprisals_entry(case_view: dict, redacted: dict) -> dict | None:
         "cooperation_kind": kind, "cooperation_kind_label": vocab.COOPERATION_KINDS.get(kind),
         "cooperation_date": text(coop, "date") or None,
         "acts": acts,
+        # Reprisals against relatives, as codes (who they are, a minor or not, what was done).
+        "persons_affected": [
+            {"relation": text(p, "relation"), "relation_label": vocab.RELATED_RELATIONS.get(text(p, "relation")),
+             "minor": text(p, "minor"), "lives": text(p, "lives"),
+             "violation_codes": [c for c in p.get("violations") or [] if isinstance(c, str)]}
+            for p in redacted.get("related_persons") or [] if isinstance(p, dict)],
+        "cooperated_by": text(coop, "by") or None,
         "current_status": status, "current_status_label": vocab.VICTIM_STATUSES.get(status),
         "prior_un_action": text(coop, "already_raised") or None,
         "government_response": None,

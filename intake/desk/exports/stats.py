@@ -1,8 +1,8 @@
 """stats_row: one counting row per case. Only closed vocabularies: never free text.
 
 Every value is a code checked against its list (or "" when not answered, "unrecognised" when the
-value is not a known code), a province name from redaction/provinces.py, a YYYY-MM month or
-yes/no. Nothing the reporter typed reaches a row: a typed province is only used to look up the
+value is not a known code), a province name from redaction/provinces.py, a YYYY-MM month,
+yes/no or a count. Nothing the reporter typed reaches a row: a typed province is only used to look up the
 province it names. Works on the raw or the redacted report alike, since it reads codes only.
 """
 
@@ -16,8 +16,10 @@ from .common import check_report, export_id, incidents, month_of, province, text
 STATS_COLUMNS = (
     "export_id", "violations", "mandates", "mandates_basis", "province", "first_incident_month", "status",
     "urgent", "consent_share_with_un", "consent_sg_report", "victim_status", "un_body", "cooperation_kind",
-    "form_language",
+    "cooperated_by", "persons_affected", "family_members_affected", "minors_affected", "relations_affected",
+    "imminent_event", "form_language",
 )
+FAMILY = frozenset({"spouse", "child", "parent", "sibling", "other_relative"})
 UNRECOGNISED = "unrecognised"
 LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?")
 
@@ -47,6 +49,7 @@ def stats_row(case_view: dict, report: dict) -> dict:
         provinces.add(found.en if found else UNRECOGNISED if text(inc, "province") else "")
     months = [m for m in (month_of(text(i, "start", "date")) for _, i in incidents(report)) if m]
     language = report.get("form_language")
+    people = [p for p in report.get("related_persons") or [] if isinstance(p, dict)]
     row = {
         "export_id": export_id(case_view),
         "violations": _codes([c for _, i in incidents(report) for c in violation_codes(i)], load_rules().violations),
@@ -61,6 +64,12 @@ def stats_row(case_view: dict, report: dict) -> dict:
         "victim_status": _code((report.get("victim") or {}).get("status"), vocab.VICTIM_STATUSES),
         "un_body": _code(coop.get("body"), vocab.UN_BODIES),
         "cooperation_kind": _code(coop.get("kind"), vocab.COOPERATION_KINDS),
+        "cooperated_by": _code(coop.get("by"), vocab.COOPERATED_BY),
+        "persons_affected": str(len(people)),
+        "family_members_affected": str(sum(p.get("relation") in FAMILY for p in people)),
+        "minors_affected": str(sum(p.get("minor") == "yes" for p in people)),
+        "relations_affected": _codes([p.get("relation") for p in people], vocab.RELATED_RELATIONS),
+        "imminent_event": _code((report.get("imminent") or {}).get("kind"), vocab.IMMINENT_KINDS),
         "form_language": language if isinstance(language, str) and LANGUAGE.fullmatch(language) else
         (UNRECOGNISED if language else ""),
     }

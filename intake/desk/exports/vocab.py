@@ -45,6 +45,7 @@ VIOLATIONS = {
 VICTIM_STATUSES = {
     "free": "Free", "detained": "Detained", "whereabouts_unknown": "Whereabouts unknown",
     "house_arrest": "Under house arrest or guarded at home", "abroad": "Abroad", "deceased": "Deceased",
+    "unsure": "Not known to the source",
 }
 UN_BODIES = {
     "hrc_session": "Human Rights Council session", "upr": "Universal Periodic Review (UPR)",
@@ -57,9 +58,15 @@ COOPERATION_KINDS = {
     "meeting": "Met UN officials or experts", "training": "Took part in a UN training",
     "travel": "Travelled, or tried to travel, to a UN meeting", "online": "Online contact with the UN",
     "planned": "Planned to cooperate, and was stopped", "other": "Other cooperation",
+    "unsure": "Kind of cooperation not known to the source",
+}
+COOPERATED_BY = {
+    "victim": "the alleged victim", "related_person": "a relative, lawyer or colleague of the alleged victim",
+    "reporter": "the source", "organisation": "an organisation", "": "not known to the source",
 }
 PERPETRATORS = {
-    "police": "Police", "state_security": "State security (guobao, guoan)", "procuratorate": "Procuratorate",
+    "police": "Police", "state_security": "State security (guobao, guoan)",
+    "hk_national_security": "Hong Kong Police Force, National Security Department", "procuratorate": "Procuratorate",
     "court": "Court", "justice_bureau": "Justice bureau",
     "local_officials": "Local officials or neighbourhood committee",
     "employer": "Employer", "landlord": "Landlord", "foreign_authorities": "Authorities of another country",
@@ -82,17 +89,29 @@ NAME_PUBLIC = {"yes": "yes", "anonymised": "only without the name", "no": "nothi
 SG_REPORT = {"named": "named", "anonymised": "anonymised (without the name)", "no": "no"}
 CONSENT_GIVEN_BY = {"victim": "the person concerned", "family": "a family member",
                     "reporter": "the reporter, on their behalf", "": "not recorded"}
+RELATED_RELATIONS = {
+    "spouse": "spouse or partner", "child": "child", "parent": "parent", "sibling": "sibling",
+    "other_relative": "relative", "lawyer": "lawyer", "colleague": "colleague or friend", "other": "associate",
+}
+LIVES = {"china": "in China", "abroad": "outside China", "": "not known"}
+IMMINENT_KINDS = {
+    "trial": "trial or court hearing", "sentencing": "sentencing or verdict",
+    "deportation": "deportation or forced return to China", "transfer": "transfer to another place of detention",
+    "release": "release date", "un_session": "a UN session or meeting someone is to attend", "other": "other event",
+    "": "none known",
+}
 
 # Perpetrator type -> the §6.4 "alleged perpetrator" (State / non-State) and mt 24 (Types of Perpetrators).
 # Procuratorates and courts are PRC judicial organs (mt 24 Judiciary); justice bureaus are executive.
 PERPETRATOR_SIDE = {
-    "police": "State", "state_security": "State", "procuratorate": "State", "court": "State",
+    "police": "State", "state_security": "State", "hk_national_security": "State", "procuratorate": "State", "court": "State",
     "justice_bureau": "State", "local_officials": "State", "foreign_authorities": "State",
     "employer": "non-State", "landlord": "non-State", "other": "unknown", "unknown": "unknown",
 }
 MT24_PERPETRATOR = {
     "police": ("010104000000", "Police"),
     "state_security": ("010106000000", "Intelligence agency; secret service"),
+    "hk_national_security": ("010104000000", "Police"),
     "procuratorate": ("010300000000", "Judiciary"),
     "court": ("010300000000", "Judiciary"),
     "justice_bureau": ("010100000000", "Executive"),

@@ -26,7 +26,7 @@ from .finding import Finding
 from .match import TermMatcher, usable_key
 from .normalize import match_key, normalize
 from .paths import get_path, set_path, walk_strings
-from .profiles import HIDDEN_ROLES, Profile, check_keep_names, get_profile
+from .profiles import HIDDEN_ROLES, Profile, check_keep_names, consented_names, get_profile
 from .provinces import province_of
 from .pseudonyms import Labeller
 from .register import Entry, Register
@@ -71,6 +71,7 @@ def propose(report: dict, register: Register, profile: str | Profile = "reprisal
         raise RedactionError("every item of 'updates' needs a stable name in path_keys")
     labeller = Labeller(register, prof)
     matcher = register.matcher()
+    kept = named_entries(register, report, keep_names)
     proposals: list[Proposal] = []
     for path, text in walk_strings(report):
         if not text.strip():
@@ -84,14 +85,14 @@ def propose(report: dict, register: Register, profile: str | Profile = "reprisal
         for hit in matcher.find(norm.text):
             entry = register.entry(hit.owner)
             span = norm.span(hit.start, hit.end)
-            label = _entry_label(entry, prof, keep_names, labeller, text[span[0]:span[1]])
+            label = _entry_label(entry, prof, kept, labeller, text[span[0]:span[1]])
             if label:
                 found.setdefault(span, (label, entry.kind, f"register:{entry.id}"))
         for f in detect(norm.text, prof, phone_regions):
             span = norm.span(f.start, f.end)
             matched = text[span[0]:span[1]]
             owner = matcher.owner(match_key(matched)) if f.kind in ("place", "organisation") else None
-            label = _entry_label(register.entry(owner), prof, keep_names, labeller, matched) if owner else None
+            label = _entry_label(register.entry(owner), prof, kept, labeller, matched) if owner else None
             found.setdefault(span, (label or _finding_label(f, labeller, matched), f.kind, f.detector))
         for (start, end), (replacement, kind, detector) in sorted(found.items()):
             if replacement != text[start:end]:
@@ -107,9 +108,19 @@ def _stable(path: str, path_keys: Mapping[str, str]) -> str:
     return path
 
 
-def _entry_label(entry: Entry, profile: Profile, keep_names: bool, labeller: Labeller, matched: str) -> str | None:
+def named_entries(register: Register, report: dict, keep_names: bool) -> frozenset[str]:
+    """The person entries whose names stay: with keep_names, the victim and the related persons
+    who agreed to be named; without it, none."""
+    if not keep_names:
+        return frozenset()
+    consented = consented_names(report)
+    return frozenset(e.id for e in register.entries
+                     if e.kind == "person" and (e.role == "victim" or consented & set(e.sources)))
+
+
+def _entry_label(entry: Entry, profile: Profile, kept: frozenset[str], labeller: Labeller, matched: str) -> str | None:
     hidden = entry.role in HIDDEN_ROLES
-    if entry.kind == "person" and keep_names and entry.role == "victim":
+    if entry.id in kept and not hidden:
         return None
     if entry.kind == "place" and profile.places == "keep" and not hidden:
         return None

@@ -12,7 +12,7 @@ from .errors import RedactionError
 from .generalise import age_band
 from .normalize import match_key, normalize
 from .paths import pattern
-from .profiles import HIDDEN_ROLES, Profile
+from .profiles import HIDDEN_ROLES, Profile, consented_names
 from .provinces import is_province_name, province_of
 from .pseudonyms import Labeller
 from .register import Register
@@ -42,6 +42,12 @@ def structured(path: str, text: str, report: dict, register: Register, profile: 
             return None
         victims = register.entries_from("victim.name")
         return "person", labeller.entry(victims[0]) if victims else "[name withheld]"
+    if field in ("related_persons[].name", "related_persons[].name_other_spellings"):
+        source = path.rsplit(".", 1)[0] + ".name"
+        people = [e for e in register.entries_from(source) if e.kind == "person"]
+        if keep_names and source in consented_names(report):
+            return None
+        return "person", labeller.entry(people[0]) if people else "[name withheld]"
     if field in ("attachments[].original_name", "attachments[].entry"):
         return "file_name", _file_name(path, report, field.endswith(".entry"))
     if field in PLACES and profile.places != "keep":

@@ -3,6 +3,7 @@
 | What                              | "un-sp" (confidential, to special procedures) | "reprisals-report" (SG report, OHCHR) | "stats" (counting) |
 |-----------------------------------|------------------------------|-------------------------------|------------------------|
 | Victim's name                     | kept only with keep_names, which needs consent.share_with_un = "yes" | kept only with keep_names, which needs consent.sg_report = "named" | always "Person A (victim)" |
+| Related persons (related_persons[]) | kept only with keep_names and their own consent_named = "yes"; else "Person C (spouse)" | same | always "Person C (spouse)" |
 | Other people (family, lawyers, perpetrators…) | "Person B (victim's son)" | same | same |
 | Reporter: name, organisation, contact | always withheld; the role is never shown ("Person C") | same | same |
 | Places (register, cities, 县/寺/看守所… names) | kept as answered | "Place 1 (Sichuan)"; a city alone becomes its province | the province ("Sichuan", "四川") or "a place in China" |
@@ -60,6 +61,13 @@ def names_allowed(report: dict, profile: Profile) -> bool:
     key, value = profile.names_consent
     consent = report.get("consent") or {}
     return consent.get(key) == value
+
+
+def consented_names(report: dict) -> frozenset[str]:
+    """The register sources of related persons who agreed to be named (each decides for
+    themselves: the victim's consent never covers a relative's name)."""
+    return frozenset(f"related_persons[{i}].name" for i, person in enumerate(report.get("related_persons") or [])
+                     if isinstance(person, dict) and person.get("consent_named") == "yes")
 
 
 def check_keep_names(report: dict, profile: Profile, keep_names: bool) -> None:

@@ -1,7 +1,9 @@
-"""The 34 provincial-level divisions of China and some major cities, for generalising places.
+"""The 34 provincial-level divisions of China, some major cities, and the countries abroad where
+reprisals reach people (transnational repression), for recognising and generalising places.
 
-A place that mentions a province or one of these cities generalises to the province; anything else
-to "a place in China". Names are given in simplified and traditional Hanzi, pinyin and the common
+A place that mentions a province or one of these cities generalises to the province; a place that
+names a country abroad (or one of the diaspora's cities) to the country; anything else to "a
+place in China". Names are given in simplified and traditional Hanzi, pinyin and the common
 English or minority forms (Tibet/Xizang, Ürümqi/Urumchi, Kashgar/Qeshqer, Ngaba/Aba).
 """
 
@@ -13,8 +15,11 @@ from .normalize import is_cjk, match_key
 
 @dataclass(frozen=True)
 class Province:
+    """A province of China, or a country abroad (`abroad`): the coarsest level of a place."""
+
     en: str
     zh: str
+    abroad: bool = False
 
     def name_like(self, sample: str) -> str:
         """The province's name in the script of `sample`: Hanzi for a Hanzi place, else English."""
@@ -94,14 +99,88 @@ _CITIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Taiwan", ("台北", "臺北", "Taipei", "高雄", "Kaohsiung")),
 )
 
+# Countries where the diaspora lives, or through which people are returned (the reprisals
+# literature's list: Central Asia, Turkey, South and Southeast Asia, Europe, North America,
+# Oceania). Two-letter forms ("US", "UK") are left out: they are ordinary words once folded.
+_COUNTRIES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("United States", "美国", ("美國", "USA", "United States of America", "America")),
+    ("Canada", "加拿大", ()),
+    ("United Kingdom", "英国", ("英國", "Britain", "Great Britain", "England", "Scotland")),
+    ("Ireland", "爱尔兰", ("愛爾蘭",)),
+    ("Germany", "德国", ("德國", "Deutschland")),
+    ("France", "法国", ("法國",)),
+    ("Netherlands", "荷兰", ("荷蘭", "Holland", "The Netherlands")),
+    ("Belgium", "比利时", ("比利時",)),
+    ("Switzerland", "瑞士", ()),
+    ("Austria", "奥地利", ("奧地利",)),
+    ("Italy", "意大利", ("義大利",)),
+    ("Spain", "西班牙", ()),
+    ("Sweden", "瑞典", ()),
+    ("Norway", "挪威", ()),
+    ("Denmark", "丹麦", ("丹麥",)),
+    ("Finland", "芬兰", ("芬蘭",)),
+    ("Poland", "波兰", ("波蘭",)),
+    ("Czech Republic", "捷克", ("Czechia",)),
+    ("Ukraine", "乌克兰", ("烏克蘭",)),
+    ("Russia", "俄罗斯", ("俄羅斯", "Russian Federation")),
+    ("Turkey", "土耳其", ("Türkiye", "Turkiye")),
+    ("Kazakhstan", "哈萨克斯坦", ("哈薩克斯坦", "哈薩克", "Qazaqstan")),
+    ("Kyrgyzstan", "吉尔吉斯斯坦", ("吉爾吉斯斯坦", "吉爾吉斯", "Kyrgyz Republic")),
+    ("Uzbekistan", "乌兹别克斯坦", ("烏茲別克斯坦", "烏茲別克")),
+    ("Tajikistan", "塔吉克斯坦", ("塔吉克",)),
+    ("Afghanistan", "阿富汗", ()),
+    ("Pakistan", "巴基斯坦", ()),
+    ("India", "印度", ()),
+    ("Nepal", "尼泊尔", ("尼泊爾",)),
+    ("Bhutan", "不丹", ()),
+    ("Mongolia", "蒙古国", ("蒙古國",)),
+    ("Japan", "日本", ()),
+    ("South Korea", "韩国", ("韓國", "Republic of Korea", "Korea")),
+    ("Thailand", "泰国", ("泰國",)),
+    ("Vietnam", "越南", ("Viet Nam",)),
+    ("Laos", "老挝", ("寮國",)),
+    ("Myanmar", "缅甸", ("緬甸", "Burma")),
+    ("Cambodia", "柬埔寨", ()),
+    ("Malaysia", "马来西亚", ("馬來西亞",)),
+    ("Singapore", "新加坡", ()),
+    ("Indonesia", "印度尼西亚", ("印度尼西亞", "印尼")),
+    ("Philippines", "菲律宾", ("菲律賓", "The Philippines")),
+    ("Australia", "澳大利亚", ("澳大利亞", "澳洲")),
+    ("New Zealand", "新西兰", ("紐西蘭",)),
+    ("Egypt", "埃及", ()),
+    ("Saudi Arabia", "沙特阿拉伯", ("沙烏地阿拉伯", "沙特")),
+    ("United Arab Emirates", "阿联酋", ("阿聯酋", "UAE")),
+)
+
+# Cities abroad that recur in these cases (Geneva for the UN itself).
+_CITIES_ABROAD: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Switzerland", ("日内瓦", "日內瓦", "Geneva", "Genève")),
+    ("Turkey", ("伊斯坦布尔", "伊斯坦堡", "Istanbul", "安卡拉", "Ankara")),
+    ("Kazakhstan", ("阿拉木图", "阿拉木圖", "Almaty")),
+    ("Kyrgyzstan", ("比什凯克", "比斯凱克", "Bishkek")),
+    ("India", ("达兰萨拉", "達蘭薩拉", "Dharamsala", "Dharamshala", "新德里", "New Delhi")),
+    ("Nepal", ("加德满都", "加德滿都", "Kathmandu")),
+    ("Thailand", ("曼谷", "Bangkok")),
+    ("United Kingdom", ("伦敦", "倫敦", "London")),
+    ("Germany", ("柏林", "Berlin", "慕尼黑", "Munich", "München")),
+    ("France", ("巴黎", "Paris")),
+    ("Netherlands", ("阿姆斯特丹", "Amsterdam", "海牙", "The Hague")),
+    ("Belgium", ("布鲁塞尔", "布魯塞爾", "Brussels")),
+    ("United States", ("纽约", "紐約", "New York", "华盛顿", "華盛頓", "Washington")),
+    ("Canada", ("多伦多", "多倫多", "Toronto", "温哥华", "溫哥華", "Vancouver")),
+    ("Australia", ("悉尼", "雪梨", "Sydney", "墨尔本", "墨爾本", "Melbourne")),
+    ("Japan", ("东京", "東京", "Tokyo")),
+)
+
 PROVINCES: tuple[Province, ...] = tuple(Province(en, zh) for en, zh, _ in _PROVINCES)
-_BY_EN = {p.en: p for p in PROVINCES}
+COUNTRIES: tuple[Province, ...] = tuple(Province(en, zh, abroad=True) for en, zh, _ in _COUNTRIES)
+_BY_EN = {p.en: p for p in PROVINCES + COUNTRIES}
 
 
 def _terms() -> list[tuple[str, str]]:
-    # The owner of a term is "P:<province>" for a province name, "C:<province>" for a city.
-    terms = [(match_key(name), f"P:{en}") for en, zh, others in _PROVINCES for name in (en, zh) + others]
-    terms += [(match_key(name), f"C:{en}") for en, names in _CITIES for name in names]
+    # The owner of a term is "P:<province>" for a province or country name, "C:<province>" for a city.
+    terms = [(match_key(name), f"P:{en}") for en, zh, others in _PROVINCES + _COUNTRIES for name in (en, zh) + others]
+    terms += [(match_key(name), f"C:{en}") for en, names in _CITIES + _CITIES_ABROAD for name in names]
     return terms
 
 

@@ -2,8 +2,9 @@
 
 A name field often holds several spellings ("王全璋 (Wang Quanzhang)", "Wang Quanzhang / 王全章"):
 it is split at separators and, for names, into runs of Hanzi and of other letters. A place that is
-only a province is not registered: provinces are the level every profile keeps. What reporters
-write only in the narrative (relatives, lawyers, officers) is for staff to add (Register.add).
+only a province is not registered: provinces are the level every profile keeps. Related persons
+(relatives, lawyers, colleagues) are registered with their relation as the role. What reporters
+write only in the narrative (other relatives, officers) is for staff to add (Register.add).
 """
 
 import re
@@ -56,6 +57,16 @@ def _text(report: dict, *keys: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+# A related person's role in their pseudonym: "Person C (spouse)", "Person D (child, a minor)".
+RELATED_ROLES = {"spouse": "spouse", "child": "child", "parent": "parent", "sibling": "sibling",
+                 "other_relative": "relative", "lawyer": "lawyer", "colleague": "colleague", "other": "associate"}
+
+
+def related_role(person: dict) -> str:
+    role = RELATED_ROLES.get(person.get("relation", ""), "associate")
+    return f"{role}, a minor" if person.get("minor") == "yes" else role
+
+
 def seed_register(report: dict, register: Register | None = None) -> Register:
     """A register holding the people, places and organisations named in the structured answers."""
     register = register or Register()
@@ -67,6 +78,9 @@ def seed_register(report: dict, register: Register | None = None) -> Register:
     victim = report.get("victim") or {}
     add("person", "victim", name_spellings(_text(victim, "name"), _text(victim, "name_other_spellings")), "victim.name")
     add("person", "reporter", name_spellings(_text(report, "reporter", "name")), "reporter.name")
+    for i, person in enumerate(report.get("related_persons") or []):
+        add("person", related_role(person), name_spellings(_text(person, "name"), _text(person, "name_other_spellings")),
+            f"related_persons[{i}].name")
     add("organisation", "reporter's organisation", place_spellings(_text(report, "reporter", "organisation")),
         "reporter.organisation")
     add("place", "place of detention", place_spellings(_text(victim, "detention_place")), "victim.detention_place")
