@@ -153,7 +153,7 @@ def test_too_many_files(server, nothing_stored):
 
 
 def test_too_many_form_parts(server, nothing_stored):
-    response = post(server, {**valid_answers(), **{f"extra{i}": "x" for i in range(300)}})
+    response = post(server, {**valid_answers(), **{f"extra{i}": "x" for i in range(400)}})
     assert response.status_code == 413
 
 

@@ -168,3 +168,35 @@ def test_every_recipient_can_read_the_submission(tmp_path):
     for identity in (main, backup):
         with open(path, "rb") as f:
             assert zipfile.ZipFile(io.BytesIO(age.decrypt([identity], f).read())).read("report.json")
+
+
+def test_the_largest_report_the_page_allows_is_accepted(server):
+    """Every box of the page ticked, every slot used, every field filled, the most files: the
+    server's part limit (MAX_FORM_PARTS) must not refuse what the form itself invites."""
+    from intake.web.choices import VIOLATIONS
+    codes = [c.value for c in VIOLATIONS]
+    answers = {**valid_answers(), "victim_name_other": "Wang", "cooperated_by": "victim", "imminent_kind": "trial",
+               "imminent_date": "2027-01", "imminent_date_unsure": "y", "anonymous": "", "incidents-0-violations": codes,
+               "incidents-0-start_approximate": "y"}
+    for n in (1, 2):
+        answers.update({f"incidents-{n}-{k}": v for k, v in {
+            "violations": codes, "start_date": "2024-05", "start_approximate": "y", "ongoing": "y", "end_date": "2024-06",
+            "province": "Sichuan", "narrative": "again", "perpetrator": "police"}.items()})
+    for n in range(4):
+        answers.update({f"related-{n}-relation": "sibling", f"related-{n}-name": f"Person {n}", f"related-{n}-violations": codes})
+    # As a browser sends it: every text field and list, filled or not, and every box ticked.
+    page = new_session(server, "/")[0].get(server.url + "/", timeout=30).text
+    for tag in re.findall(r"<(?:input|select|textarea)\b[^>]*>", page):
+        name, kind = re.search(r'name="([^"]+)"', tag), re.search(r'type="([a-z]+)"', tag)
+        kind = kind.group(1) if kind else ""
+        if name and kind != "file" and name.group(1) != "csrf_token":
+            answers.setdefault(name.group(1), "y" if kind in ("checkbox", "radio") else "")
+    files = [("attachments", (f"f{n}.txt", b"x", "text/plain")) for n in range(20)]
+    parts = sum(len(v) if isinstance(v, list) else 1 for v in answers.values()) + 1 + len(files)
+    assert parts > 300, parts
+    before = set(server.submissions())
+    response = submit(server, answers, files=files)
+    assert response.status_code == 200, re.findall(r'id="([^"]+)-errors"', response.text) or response.status_code
+    report = json.loads(open_submission(server, new_submission(server, before)).read("report.json"))
+    assert len(report["related_persons"]) == 4 and all(p["violations"] == codes for p in report["related_persons"])
+    assert len(report["attachments"]) == 20 and all(i["violations"] == codes for i in report["incidents"])

@@ -73,7 +73,9 @@ def create_app(config: dict | None = None) -> Flask:
         # Bytes of one text field held in memory (also bounds the parser's buffer, so it must
         # stay well above its 64 KiB reads); Werkzeug answers 413 above it.
         MAX_FORM_MEMORY_SIZE=1024 * 1024,
-        MAX_FORM_PARTS=200,
+        # The report form sends 106 fields and up to 212 ticked boxes, plus the token and the files
+        # (tests/test_web_limits.py posts the largest form the page allows).
+        MAX_FORM_PARTS=400,
         TEMPLATES_AUTO_RELOAD=False,
         # Compiled catalogues ship in the package; Flask-Babel loads each once per process.
         BABEL_TRANSLATION_DIRECTORIES=str(i18n.TRANSLATIONS),
