@@ -199,7 +199,7 @@ def related_persons(d: Draft, c: Case) -> None:
         named = text(person, "name")
         d.lines.append(f"- Person affected {n}: {named or 'name not given'}; {relation}"
                        + ("; a minor" if person.get("minor") == "yes" else ""))
-        if text(person, "name_other_spellings"):
+        if text(person, "name_other_spellings") not in ("", named):  # redaction gives both the one pseudonym
             d.lines.append(f"  - Other spellings: {' '.join(text(person, 'name_other_spellings').split())}")
         d.lines.append(f"  - Lives: {vocab.label(vocab.LIVES, person.get('lives', ''))}")
         d.lines.append(f"  - Under 18: {vocab.label(vocab.YES_NO_UNSURE, person.get('minor', ''))}")

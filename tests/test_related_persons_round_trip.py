@@ -1,0 +1,104 @@
+"""Two relatives of the victim, one a minor, from the real form to every export.
+
+Their names are typed only in the people-affected slots (and the narrative repeats them, as
+reporters do): the register learns them from the structured answers, so redaction replaces every
+mention with the same pseudonym, "Person C (spouse)", "Person D (child, a minor)". Neither agreed
+to be named, although the victim did: no spelling of their names may reach any exported file.
+"""
+
+import csv
+import io
+import json
+
+import pytest
+
+from intake_client import IntakeClient
+from staff_vault import files_in, intake, new_vault
+
+SPOUSE = ("陈波", "Chen Bo")
+CHILD = ("陈小雨", "Chen Xiaoyu")
+ANSWERS = {
+    "victim_name": "王某某", "victim_name_other": "Wang Moumou",
+    "consent_share_un": "yes", "consent_name_public": "yes", "consent_sg_report": "named",
+    "incidents-0-narrative": "国保每天跟踪陈波。Chen Bo was questioned twice; 陈小雨 was refused a place at school.",
+    "related-0-relation": "spouse", "related-0-name": SPOUSE[0], "related-0-name_other": SPOUSE[1],
+    "related-0-lives": "china", "related-0-violations": ["SURVEILLANCE", "THREATS"],
+    "related-0-what_happened": "Followed to work every day and questioned twice.", "related-0-consent_named": "no",
+    "related-1-relation": "child", "related-1-name": CHILD[0], "related-1-name_other": CHILD[1],
+    "related-1-minor": "yes", "related-1-lives": "china", "related-1-violations": ["OTHER"],
+    "related-1-what_happened": "Refused a place at the local school.",  # consent_named left "not sure"
+}
+
+
+def ok(result) -> bytes:
+    assert result.returncode == 0, result.stderr.decode()
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def case(tmp_path_factory):
+    root = tmp_path_factory.mktemp("related-persons")
+    identity, env = new_vault(root)
+    client = IntakeClient(root / "server", [identity.recipient()])
+    client.report(ANSWERS)
+    ok(intake("import", client.data_dir / "submissions", env=env))
+    (row,) = json.loads(ok(intake("list", "--format", "json", env=env)))
+    out = {}
+    for profile in ("un-sp", "reprisals-report", "stats"):
+        ok(intake("redact", row["id"], "--profile", profile, "--accept-all", env=env))
+        ok(intake("export", row["id"], "--profile", profile, "--out", root / profile, env=env))
+        out[profile] = {name: data.decode() for name, data in files_in(root / profile).items()}
+    return {"id": row["id"], "env": env, "out": out,
+            "show": ok(intake("show", row["id"], env=env)).decode(),
+            "json": json.loads(ok(intake("show", row["id"], "--format", "json", env=env)))}
+
+
+def test_show_lists_the_people_affected(case):
+    assert "person affected 1: spouse or partner, lives in China, not to be named" in case["show"]
+    assert "person affected 2: child, a minor, lives in China, not to be named" in case["show"]
+    people = case["json"]["report"]["related_persons"]
+    assert [(p["relation"], p["name"], p["minor"], p["consent_named"]) for p in people] == [
+        ("spouse", SPOUSE[0], "", "no"), ("child", CHILD[0], "yes", "")]
+
+
+def test_no_spelling_of_their_names_reaches_any_export(case):
+    leaks = [(profile, name, spelling) for profile, files in case["out"].items() for name, text in files.items()
+             for spelling in SPOUSE + CHILD + ("Xiaoyu", "小雨") if spelling in text]
+    assert leaks == []
+
+
+def test_every_draft_carries_the_facts_under_consistent_pseudonyms(case):
+    drafts = {name: text for name, text in case["out"]["un-sp"].items() if name.endswith(".md")}
+    assert drafts
+    for name, text in drafts.items():
+        section = text[text.index("Other persons affected"):]
+        assert "- Person affected 1: Person C (spouse); spouse or partner" in section, name
+        assert "- Person affected 2: Person D (child, a minor); child; a minor" in section, name
+        assert "Followed to work every day and questioned twice." in section, name
+        assert "Surveillance (physical or digital" in section and "Refused a place at the local school." in section
+        assert section.count("Agrees to be named: no\n") == 1 and "Agrees to be named: not sure\n" in section
+    # The narrative names them too: the same pseudonyms stand there, in every draft that quotes it.
+    quoting = [text for text in drafts.values() if "questioned twice; " in text]
+    assert quoting and all("国保每天跟踪Person C (spouse)。Person C (spouse) was questioned twice; "
+                           "Person D (child, a minor) was refused" in text for text in quoting)
+    assert "王某某" in next(iter(drafts.values()))  # the victim agreed: their name stays
+
+
+def test_case_json_links_each_relative_to_the_victim(case):
+    events = json.loads(next(t for n, t in case["out"]["un-sp"].items() if n.endswith("case.json")))
+    related = [p for p in events["persons"] if p["role"] == "related_person"]
+    assert [(p["label"], p["relationship_to"], p["relationship"], p["minor"], p["confidentiality"]) for p in related] == [
+        ("Person C (spouse)", "P1", "spouse", "", "confidential"),
+        ("Person D (child, a minor)", "P1", "child", "yes", "confidential")]
+    assert "name" not in related[0] and "name" not in related[1]
+    acts = {(a["victim_id"], a["violation_code"]) for a in events["acts"]}
+    assert {(related[0]["id"], "SURVEILLANCE"), (related[0]["id"], "THREATS"), (related[1]["id"], "OTHER")} <= acts
+
+
+def test_the_reprisals_entry_and_stats_count_them(case):
+    (entry,) = json.loads(case["out"]["reprisals-report"]["reprisals-report.json"])
+    people = entry["persons_affected"]
+    assert [(p["relation"], p["minor"]) for p in people] == [("spouse", ""), ("child", "yes")]
+    (row,) = csv.DictReader(io.StringIO(case["out"]["stats"]["stats.csv"]))
+    assert (row["persons_affected"], row["family_members_affected"], row["minors_affected"]) == ("2", "2", "1")
+    assert row["relations_affected"] == "child;spouse"
