@@ -535,3 +535,25 @@ def test_group_victims_and_several_incidents():
     assert doc["persons"][0]["group_size"] == 7 and doc["persons"][0]["label"] == "Victims (group)"
     assert [a["incident"] for a in doc["acts"]] == [1, 1, 2]
     assert doc["events"][0]["alleged_perpetrator"] == ["State", "unknown"]
+
+
+@pytest.mark.parametrize("typed, country", [("Istanbul, Turkey", "Turkey"), ("土耳其伊斯坦布尔", "Turkey"),
+                                            ("Almaty", "Kazakhstan"), ("荷蘭", "Netherlands"), ("Geneva", "Switzerland")])
+def test_a_country_abroad_is_recognised_where_a_province_is_asked(typed, country):
+    """Transnational repression: an incident abroad is counted by its country, not "unrecognised",
+    and the reprisals entry asks staff for nothing more."""
+    raw = diaspora()
+    raw["incidents"][0]["province"] = typed
+    assert stats_row(view(raw, []), raw)["province"] == country
+    entry = reprisals_entry(view(raw, []), redact(raw, "reprisals-report"))
+    assert [a["province"] for a in entry["acts"]] == [country, country]
+    assert not [m for m in entry["missing"] if "province not recognised" in m]
+    assert "Inner Mongolia" not in stats_row(view(raw, []), raw)["province"]
+
+
+def test_inner_mongolia_is_not_mongolia():
+    raw = diaspora()
+    for typed, found in (("Inner Mongolia", "Inner Mongolia"), ("内蒙古", "Inner Mongolia"), ("Mongolia", "Mongolia"),
+                         ("蒙古国", "Mongolia"), ("印度尼西亚", "Indonesia"), ("印度", "India")):
+        raw["incidents"][0]["province"] = typed
+        assert stats_row(view(raw, []), raw)["province"] == found, typed
