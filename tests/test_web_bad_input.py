@@ -284,3 +284,10 @@ def test_unwritable_data_dir_gives_503(tmp_path):
         (live.data_dir / "tmp").write_text("not a directory")
         response = post(live, valid_answers())
         assert response.status_code == 503 and live.submissions() == []
+
+
+@pytest.mark.parametrize("field", ["victim_name", "incidents-0-narrative", "related-0-name", "imminent_date"])
+def test_a_file_sent_under_a_text_field_is_refused_not_a_crash(server, nothing_stored, field):
+    answers = {k: v for k, v in valid_answers().items() if k != field}
+    response = post(server, answers, files=[(field, ("x.txt", b"not text", "text/plain"))])
+    assert response.status_code == 400 and "This field contains characters that are not allowed." in response.text

@@ -19,7 +19,7 @@ from wtforms import (
     widgets,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError
 
 from . import choices
 from ..receipt import normalize_receipt
@@ -45,12 +45,24 @@ def _no_control_characters(form, field) -> None:
         raise ValidationError(_l("This field contains characters that are not allowed."))
 
 
+def _text_only(form, field) -> None:
+    """A file part under a text field's name (no browser sends one): refused before the other
+    checks, which expect text."""
+    if field.data is not None and not isinstance(field.data, str):
+        raise StopValidation(_l("This field contains characters that are not allowed."))
+
+
+def typed(field) -> str:
+    """What was typed into a text field: "" for a file part under its name (_text_only refused it)."""
+    return field.data if isinstance(field.data, str) else ""
+
+
 def short(label, *validators, description=""):
-    return StringField(label, [*validators, Length(max=SHORT, message=TOO_LONG), _no_control_characters], description=description)
+    return StringField(label, [_text_only, *validators, Length(max=SHORT, message=TOO_LONG), _no_control_characters], description=description)
 
 
 def long(label, *validators, description=""):
-    return TextAreaField(label, [*validators, Length(max=LONG, message=TOO_LONG), _no_control_characters], description=description)
+    return TextAreaField(label, [_text_only, *validators, Length(max=LONG, message=TOO_LONG), _no_control_characters], description=description)
 
 
 def radio(label, choices, required=CHOOSE_ONE):
@@ -103,15 +115,15 @@ class IncidentForm(Form):
         if not self.violations.data:
             self.violations.errors = list(self.violations.errors) + [_l("Please tick at least one kind of violation.")]
             ok = False
-        if self.start_date.data:
-            normalized = normalize_date(self.start_date.data)
+        if typed(self.start_date):
+            normalized = normalize_date(typed(self.start_date))
             if normalized is None or (len(normalized) == 4 and not self.ongoing.data):
                 self.start_date.errors = list(self.start_date.errors) + [_l("Please give at least the year and month, for example 2024-05.")]
                 ok = False
         elif not self.ongoing.data:
             self.start_date.errors = list(self.start_date.errors) + [_l("Please give at least the year and month, or tick 'still going on'.")]
             ok = False
-        if self.end_date.data and normalize_date(self.end_date.data) is None:
+        if typed(self.end_date) and normalize_date(typed(self.end_date)) is None:
             self.end_date.errors = list(self.end_date.errors) + [_l("Please write the date like 2024-05 or 2024-05-17.")]
             ok = False
         for field, message in (
@@ -119,7 +131,7 @@ class IncidentForm(Form):
             (self.narrative, _l("Please describe what happened.")),
             (self.perpetrator, _l("Please choose who did it ('Unknown' is fine).")),
         ):
-            if not (field.data or "").strip():
+            if not typed(field).strip():
                 field.errors = list(field.errors) + [message]
                 ok = False
         return ok
@@ -223,14 +235,14 @@ class ReportForm(FlaskForm):
             raise ValidationError(_l("This does not look like a receipt code (20 letters and digits, like ABCDE-12345-…)."))
 
     def validate_imminent_date(self, field) -> None:
-        if field.data:
-            normalized = normalize_date(field.data)
+        if typed(field):
+            normalized = normalize_date(typed(field))
             if normalized is None or len(normalized) < 7:
                 raise ValidationError(_l("Please write the date like 2025-03 or 2025-03-14."))
 
     def validate_imminent_kind(self, field) -> None:
-        if not field.data and ((self.imminent_date.data or "").strip() or self.imminent_date_unsure.data
-                               or (self.imminent_details.data or "").strip()):
+        if not field.data and (typed(self.imminent_date).strip() or self.imminent_date_unsure.data
+                               or typed(self.imminent_details).strip()):
             raise ValidationError(_l("Please choose what is about to happen."))
 
     def validate(self, extra_validators=None) -> bool:
