@@ -36,6 +36,10 @@ _TRANSLITERATION = frozenset("阿艾爱安奥巴拜班贝比波布才次达旦�
                              "库拉喇莱兰朗勒雷里力丽利莲列林玲洛玛买麦曼美米敏明摩莫默姆穆木娜纳南尼妮努诺帕帕潘培皮平普齐其"
                              "强钦琼曲热仁日瑞萨塞赛桑色沙莎尚什斯松苏素索塔泰坦唐提土吐图托瓦娃旺威维卫文翁乌吾西希夏仙谢辛"
                              "雅亚央扬耶叶伊依益英尤玉则泽扎增珍卓孜宗祖佐措错拉姆卓嘎顿珠群次曲吉德")
+_GIVEN_AFTER_CUE = frozenset("和与與")
+# Words that follow a person who starts a clause: 曹顺利在…, 黄琦于…, 江天勇的妻子…
+_AFTER_NAME = frozenset("在于於曾已也则則被因向对對说說的和与與、，,")
+_CLAUSE_END = frozenset("，,。.；;：:！!？?、（(）)“”\"「」『』 \n\t")
 _DOTTED = re.compile(rf"[\u4e00-\u9fff]+(?:[{MIDDLE_DOTS}.][\u4e00-\u9fff]+)+")
 
 
@@ -47,7 +51,11 @@ def _score(text: str, start: int, end: int, surname_len: int, run_end: int, toke
            bounds: set[int], share: float) -> tuple[float, list[str]]:
     candidate = text[start:end]
     given = candidate[surname_len:]
-    if any(c in _STOP for c in given) or end > run_end:
+    cue = zh_relation_before(text, start)
+    # 和 and 平 are given names too (李和平, 耿和), but only a cue tells 耿和 from "王和李".
+    stops = [c for c in given if c in _STOP]
+    marked = cue or zh_title_after(text, end)
+    if end > run_end or stops and (not marked or any(c not in _GIVEN_AFTER_CUE for c in stops)):
         return 0.0, []
     score = 0.5 + min(share, 5.0) / 5.0
     evidence = [f"surname {candidate[:surname_len]} ({share:g} %)"]
@@ -55,19 +63,20 @@ def _score(text: str, start: int, end: int, surname_len: int, run_end: int, toke
         return score + 3, evidence + ["a name the reporter shortened"]
     freq, tag = _dictionary_word(candidate)
     token = tokens.get(start)
+    pieces = _pieces(start, end, tokens)
     if tag in segmenter.NAME_TAGS and (freq < 300 or surname_len == 2):
         score += 1.5
         evidence.append("a name in the dictionary")
     elif freq > 0:
         score -= 3 if tag not in segmenter.NAME_TAGS else 1.5
         evidence.append("an ordinary word")
-    elif _new_word(start, end, tokens):
+    elif pieces is not None and _unknown(pieces, start, end):
         score += 2
         evidence.append("a word the segmenter did not know")
     elif token is not None and token.end - token.start == surname_len:
         score += 0.5
         evidence.append("the surname stands alone")
-    if start in bounds and end in bounds:
+    if start in bounds and pieces is not None:
         score += 1
     else:
         score -= 1.5
@@ -76,7 +85,11 @@ def _score(text: str, start: int, end: int, surname_len: int, run_end: int, toke
         word_freq, word_tag = _dictionary_word(t.word)
         if word_tag in _FUNCTION_TAGS and word_freq > 0:
             score -= 2.5
-    cue = zh_relation_before(text, start)
+    if len(given) == 2:
+        score += 0.5  # three characters: the usual length of a Han name
+    if _clause_start(text, start) and text[end:end + 1] in _AFTER_NAME:
+        score += 1
+        evidence.append(f"starts a clause, {text[end]} after")
     if candidate[0] in _STOP and not cue:
         score -= 1.5  # 和, 于, 向… are far more often the word than the surname
     if cue:
@@ -93,17 +106,30 @@ def _score(text: str, start: int, end: int, surname_len: int, run_end: int, toke
     return score, evidence
 
 
-def _new_word(start: int, end: int, tokens: dict[int, segmenter.Token]) -> bool:
-    """Whether the segmenter made [start, end) of words it did not know and single characters
-    (丁家|喜, 李|文足): how its HMM shows a name it has never seen."""
+def _clause_start(text: str, start: int) -> bool:
+    return start == 0 or text[start - 1] in _CLAUSE_END or text[start - 1].isdigit() or zh_relation_before(text, start) is not None
+
+
+def _pieces(start: int, end: int, tokens: dict[int, segmenter.Token]) -> list[segmenter.Token] | None:
+    """The segmenter's words that make up [start, end), or None if it cut through the end. Its HMM
+    often glues a name's last character to the particle after it (陈秋|实于, 许志|永和): a last word
+    that runs one character past the end, onto such a particle, still counts as ending there."""
     at, pieces = start, []
     while at < end and at in tokens:
         pieces.append(tokens[at])
         at = tokens[at].end
-    if at != end:
-        return False
-    unknown = [t for t in pieces if len(t.word) > 1 and segmenter.frequency(t.word) == 0]
-    return bool(unknown) and all(len(t.word) == 1 or segmenter.frequency(t.word) == 0 for t in pieces)
+    if at == end or at == end + 1 and pieces and pieces[-1].word[-1] in _AFTER_NAME | _STOP:
+        return pieces
+    return None
+
+
+def _unknown(pieces: list[segmenter.Token], start: int, end: int) -> bool:
+    """Whether the pieces are words the dictionary does not have, or single characters, with at
+    least one unknown word among them (丁家|喜, 李|文足): how its HMM shows a name it never saw."""
+    words = [t.word[:end - t.start] for t in pieces]  # a glued particle is not part of the name
+    unknown = [w for w in words if len(w) > 1 and segmenter.frequency(w) == 0]
+    overhang = pieces[-1].end > end
+    return (bool(unknown) or overhang) and all(len(w) == 1 or segmenter.frequency(w) == 0 for w in words)
 
 
 def _role(text: str, start: int, end: int) -> str:

@@ -18,7 +18,7 @@ from functools import cache
 from pypinyin import Style
 from pypinyin.style import convert
 
-from .cues import en_relation_before, en_reporting_after
+from .cues import EN_RELATIONS, en_relation_before, en_reporting_after
 from .finding import NameFinding
 from .names import SYLLABLES, split_syllables
 from .provinces import find_places
@@ -108,6 +108,14 @@ def latin_names(text: str) -> Iterator[NameFinding]:
 def _name_at(text: str, run: list[re.Match], i: int) -> tuple[NameFinding, int] | None:
     words = [m.group(1) for m in run[i:i + 3]]
     start = run[i].start()
+    if _plain(words[0]).rstrip(".") in EN_RELATIONS and len(words) > 1:
+        return None  # "Lawyer Wang Yu": the cue itself, the name starts after it
+    possessive = text[run[i].end(1):run[i].end(1) + 40]
+    relation = re.match(r"['’]s\s+([a-z]+)", possessive)
+    if len(words) == 1 or relation:
+        if relation and relation.group(1) in EN_RELATIONS and surname(words[0]):
+            end = run[i].end(1)
+            return NameFinding(start, end, "", "name:latin", f"surname {words[0]}, {relation.group()!r} after"), 1
     cue = en_relation_before(text, start)
     for n in (3, 2):
         if len(words) < n:

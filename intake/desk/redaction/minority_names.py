@@ -120,7 +120,9 @@ def latin_minority_names(text: str) -> Iterator[NameFinding]:
             last = max(k for k, origin in enumerate(known) if origin)
             # A lexicon name and the capitalised word after it: Uyghur names are "given father's".
             end_at = min(len(run) - 1, last + 1) if len(run) > 1 else last
-            start_at = first if first == 0 or known[first - 1] is not None else first
+            start_at = first
+            if start_at == end_at and first > 0:
+                start_at = first - 1  # a clan or place name before it: Golog Jigme
             if start_at == end_at:
                 cue = en_relation_before(text, run[start_at].start())
                 if not cue:
