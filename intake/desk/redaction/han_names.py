@@ -76,6 +76,10 @@ def _score(text: str, start: int, end: int, surname_len: int, run_end: int, toke
     elif token is not None and token.end - token.start == surname_len:
         score += 0.5
         evidence.append("the surname stands alone")
+    prefix_freq, prefix_tag = _dictionary_word(candidate[:2])
+    if len(candidate) > 2 and prefix_tag == "ns" and prefix_freq > 300:
+        score -= 2  # 温州人: a place name whose first character is also a surname
+        evidence.append("begins with a place name")
     if start in bounds and pieces is not None:
         score += 1
     else:
