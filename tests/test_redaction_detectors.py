@@ -128,9 +128,11 @@ def test_plates_and_court_case_numbers():
 
 
 def test_tibetan_arabic_and_mongolian_script_are_always_proposed():
+    """Names the lexicons know become people (minority_names.py); any other run is withheld whole."""
     assert labels("Name: བཀྲ་ཤིས་དབང་ཕྱུག and ئىلھام توختى and ᠮᠣᠩᠭᠣᠯ.") == [
-        ("བཀྲ་ཤིས་དབང་ཕྱུག", "[text in Tibetan script withheld]"),
-        ("ئىلھام توختى", "[text in Arabic script withheld]"), ("ᠮᠣᠩᠭᠣᠯ", "[text in Mongolian script withheld]")]
+        ("བཀྲ་ཤིས་དབང་ཕྱུག", "Person A"), ("ئىلھام توختى", "Person B"), ("ᠮᠣᠩᠭᠣᠯ", "[text in Mongolian script withheld]")]
+    assert labels("ཁྲིམས་ཐག་བཅད། and قولغا ئېلىندى") == [
+        ("ཁྲིམས་ཐག་བཅད།", "[text in Tibetan script withheld]"), ("قولغا ئېلىندى", "[text in Arabic script withheld]")]
 
 
 def test_dates_generalise_to_the_month_in_their_own_style():

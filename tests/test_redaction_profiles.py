@@ -91,9 +91,9 @@ def test_the_profiles_are_documented_as_a_table():
     assert all(f'"{name}"' in doc for name in PROFILES) and doc.count("|") > 40
 
 
-def test_the_engine_imports_only_the_standard_library_its_three_packages_and_intake_errors():
+def test_the_engine_imports_only_the_standard_library_its_four_packages_and_intake_errors():
     """…and intake.receipt, the one definition of what a receipt code looks like (standard library only)."""
-    allowed = {"phonenumbers", "stdnum", "pypinyin"}
+    allowed = {"phonenumbers", "stdnum", "pypinyin", "jieba"}
     for path in PACKAGE.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Import):
@@ -128,7 +128,7 @@ report, register = wang_case()
 proposals = propose(report, register, "reprisals-report")
 redacted = apply(report, proposals, accept_all(proposals))
 assert leaks(redacted, register, proposals) == []
-assert "jieba" not in sys.modules
+assert "jieba" in sys.modules  # and yet nothing was written to TMPDIR or HOME (checked below)
 sys.stdout.write(json.dumps([[p.__dict__ for p in proposals], redacted], ensure_ascii=False))
 """
 

@@ -31,11 +31,32 @@ CJK_SUFFIXES = {"律师事务所": "organisation", "律所": "organisation", "�
                 "派出所": "place", "监狱": "place", "公安局": "organisation", "公安分局": "organisation",
                 "国保大队": "organisation", "法院": "organisation", "检察院": "organisation", "大学": "organisation",
                 "中学": "organisation", "小学": "organisation", "医院": "place", "精神病院": "place",
-                "寺": "place", "县": "place", "乡": "place", "镇": "place", "村": "place", "市": "place", "区": "place"}
+                "寺": "place", "县": "place", "乡": "place", "镇": "place", "村": "place", "市": "place", "区": "place",
+                # Traditional forms, and the workplaces, schools, media and groups that identify someone.
+                "律師事務所": "organisation", "監獄": "place", "醫院": "place", "檢察院": "organisation",
+                "國保大隊": "organisation", "大學": "organisation", "中學": "organisation", "小學": "organisation",
+                "學校": "organisation", "学校": "organisation", "縣": "place", "鄉": "place", "鎮": "place", "區": "place",
+                "机场": "place", "機場": "place", "书店": "organisation", "書店": "organisation", "日报": "organisation",
+                "日報": "organisation", "报社": "organisation", "報社": "organisation", "出版社": "organisation",
+                "联合会": "organisation", "聯合會": "organisation", "协会": "organisation", "協會": "organisation",
+                "研究所": "organisation", "研究中心": "organisation", "公司": "organisation", "集团": "organisation",
+                "集團": "organisation", "居委会": "organisation", "居委會": "organisation", "村委会": "organisation",
+                "街道": "place", "社区": "place", "社區": "place", "小区": "place", "路": "place", "街": "place",
+                "戒毒所": "place", "劳教所": "place", "勞教所": "place", "留置点": "place", "法庭": "organisation"}
+# A one-character suffix that begins a common word is not a suffix: 市场, 区别, 村民, 街头…
+_NOT_SUFFIX = ("市场", "市場", "市民", "区别", "區別", "区域", "區域", "村民", "县城", "縣城", "镇压", "鎮壓", "乡下", "路上",
+               "路线", "路線", "街头", "街頭", "街上")
 LATIN_PLACE = re.compile(
-    r"(?<![A-Za-z])((?:[A-Z][a-z'’-]+ ){1,3})(County|Prefecture|Township|Village|Town|Monastery|Prison|Detention Cent(?:re|er)"
-    r"|Police Station|Public Security Bureau|PSB|Law Firm|University|Hospital)(?![A-Za-z])")
-_LATIN_ORGS = ("Law Firm", "University", "Public Security Bureau", "PSB")
+    r"(?<![A-Za-z])((?:(?:[A-Z][a-z'’-]+|No\. ?[0-9]+|[0-9]+) ){1,5})(County|Prefecture|Township|Village|Town|Monastery|Prison"
+    r"|(?:Women's |Men's )?Prison|Detention Cent(?:re|er)|Police Station|Public Security Bureau|PSB|(?i:law firm)"
+    r"|University(?: of [A-Z][a-z]+)?|Hospital|(?:Intermediate |High |District |County )?People's Court|Court"
+    r"|(?:International )?Airport|Alliance|Daily|Books|Bookstore|School|Middle School|Institute|Company|Group"
+    r"|Street|Road|Committee|Association|Centre|Center|Times|News|Post)(?![A-Za-z])")
+_LATIN_ORGS = ("Law Firm", "University", "Public Security Bureau", "PSB", "Court", "Alliance", "Daily", "Books", "School",
+               "Institute", "Company", "Group", "Committee", "Association", "Times", "News", "Post")
+# "founder of X", "vice-chair of the X": the capitalised words after name an organisation.
+LATIN_ORG_CUE = re.compile(r"(?i:founder|co-founder|member|chair|vice-chair|chairman|director|secretary-general|head|editor"
+                           r"|employee|staff|leader|spokesperson)s? of (?:the )?((?:(?:[A-Z][A-Za-z'’-]*|[0-9]+) ?){1,5})")
 _NOT_NAMES = frozenset("The A An In At On To From His Her Their Our My Its This That Local Same".split())
 
 
@@ -68,9 +89,11 @@ def place_names(text: str) -> Iterator[Finding]:
             yield Finding(hit.start, end, "place", hit.province.en, "gazetteer", hit.province.name_like(text[hit.start:end]))
     for suffix, kind in CJK_SUFFIXES.items():
         facility = len(suffix) > 1  # 天津市第二看守所 keeps its city; 武侯区 stops at 成都市
-        longest = 10 if facility else 4
+        longest = 16 if facility else 4
         for m in re.finditer(re.escape(suffix), text):
-            start = _name_start(text, m.start(), longest + 1, not facility)
+            if not facility and text[m.start():m.start() + 2] in _NOT_SUFFIX:
+                continue
+            start = _name_start(text, m.start(), longest + 1, not facility, digits=facility)
             candidate = text[start:m.end()]
             if 2 <= m.start() - start <= longest and not is_province_name(candidate) and not _is_city(candidate):
                 yield Finding(start, m.end(), kind, match_key(candidate), "place_suffix")
@@ -80,14 +103,20 @@ def place_names(text: str) -> Iterator[Finding]:
             words.pop(0)
         if words:
             start = m.start(1) + m.group(1).index(words[0])
-            kind = "organisation" if m.group(2) in _LATIN_ORGS else "place"
+            kind = "organisation" if any(m.group(2).endswith(o) for o in _LATIN_ORGS) else "place"
             yield Finding(start, m.end(), kind, match_key(text[start:m.end()]), "place_suffix")
+    for m in LATIN_ORG_CUE.finditer(text):
+        name = m.group(1).rstrip()
+        if name and not is_province_name(name) and not find_places(name):
+            yield Finding(m.start(1), m.start(1) + len(name), "organisation", match_key(name), "organisation_cue")
 
 
-def _name_start(text: str, end: int, limit: int, stop_at_admin: bool) -> int:
-    """Where a Hanzi name ending at `end` starts: CJK has no spaces, so back up to a stop."""
+def _name_start(text: str, end: int, limit: int, stop_at_admin: bool, digits: bool = False) -> int:
+    """Where a Hanzi name ending at `end` starts: CJK has no spaces, so back up to a stop
+    (digits belong to a facility's name: 解放军第309医院)."""
     start = end
-    while start > 0 and end - start < limit and is_cjk(text[start - 1]) and text[start - 1] not in _STOP:
+    while start > 0 and end - start < limit and (is_cjk(text[start - 1]) or digits and text[start - 1].isdigit()) \
+            and text[start - 1] not in _STOP:
         if stop_at_admin and text[start - 1] in _ADMIN:
             break
         start -= 1

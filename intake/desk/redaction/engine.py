@@ -20,13 +20,14 @@ from dataclasses import dataclass
 
 from .contacts import PHONE_REGIONS
 from .detectors import detect
+from .discovery import session_register
 from .errors import RedactionError, UnreviewedProposals
 from .fields import structured
 from .finding import Finding
 from .match import TermMatcher, usable_key
 from .normalize import match_key, normalize
-from .paths import get_path, set_path, walk_strings
-from .profiles import HIDDEN_ROLES, Profile, check_keep_names, consented_names, get_profile
+from .paths import get_path, pattern, set_path, walk_strings
+from .profiles import HIDDEN_ROLES, Profile, carries_free_text, check_keep_names, consented_names, get_profile
 from .provinces import province_of
 from .pseudonyms import Labeller
 from .register import Entry, Register
@@ -45,7 +46,8 @@ class Proposal:
     replacement: str
     kind: str  # person, place, organisation, phone, resident_id, date…
     context: str  # the original text around the span
-    detector: str  # "register:person-1", "phonenumbers:CN", "field"…
+    detector: str  # "register:person-1", "phonenumbers:CN", "field", "name:zh"…
+    evidence: str = ""  # why a detector fired ("surname 陈 (4.6 %); relation word 丈夫 before")
 
     @property
     def span(self) -> tuple[int, int]:
@@ -53,10 +55,10 @@ class Proposal:
 
 
 def _proposal(path: str, text: str, start: int, end: int, replacement: str, kind: str, detector: str,
-              path_keys: Mapping[str, str]) -> Proposal:
+              path_keys: Mapping[str, str], evidence: str = "") -> Proposal:
     digest = hashlib.sha256("\x1f".join((_stable(path, path_keys), str(start), str(end), replacement)).encode()).hexdigest()[:16]
     context = text[max(0, start - CONTEXT):end + CONTEXT]
-    return Proposal(digest, path, start, end, text[start:end], replacement, kind, context, detector)
+    return Proposal(digest, path, start, end, text[start:end], replacement, kind, context, detector, evidence)
 
 
 def propose(report: dict, register: Register, profile: str | Profile = "reprisals-report", *,
@@ -69,34 +71,39 @@ def propose(report: dict, register: Register, profile: str | Profile = "reprisal
     if any(f"updates[{i}]" not in (path_keys or {}) for i in range(len(updates))):
         # Their order can change as follow-ups arrive: ids by position could carry a decision to other words.
         raise RedactionError("every item of 'updates' needs a stable name in path_keys")
-    labeller = Labeller(register, prof)
-    matcher = register.matcher()
-    kept = named_entries(register, report, keep_names)
+    texts = [(path, text, normalize(text)) for path, text in walk_strings(report) if text.strip()]
+    # People named only in free text join the register for this run (discovery.py).
+    session, found_people = session_register(register, ((path, norm) for path, _, norm in texts))
+    labeller = Labeller(session, prof)
+    matcher = session.matcher()
+    kept = named_entries(session, report, keep_names)
     proposals: list[Proposal] = []
-    for path, text in walk_strings(report):
-        if not text.strip():
-            continue
-        norm = normalize(text)
-        # (start, end, replacement, kind, detector); on the same span the earlier source wins.
-        found: dict[tuple[int, int], tuple[str, str, str]] = {}
+    for path, text, norm in texts:
+        # (start, end) -> (replacement, kind, detector, evidence); on the same span the earlier source wins.
+        found: dict[tuple[int, int], tuple[str, str, str, str]] = {}
         whole = structured(path, text, report, register, prof, keep_names, labeller)
         if whole:
-            found[(0, len(text))] = (whole[1], whole[0], "field")
+            found[(0, len(text))] = (whole[1], whole[0], "field", "")
+        free_text = carries_free_text(prof, pattern(path))
         for hit in matcher.find(norm.text):
-            entry = register.entry(hit.owner)
+            entry = session.entry(hit.owner)
+            why = found_people.get(entry.id)
+            if why and not free_text:
+                continue  # the profile's export does not carry this text: no decision to ask
             span = norm.span(hit.start, hit.end)
             label = _entry_label(entry, prof, kept, labeller, text[span[0]:span[1]])
             if label:
-                found.setdefault(span, (label, entry.kind, f"register:{entry.id}"))
+                detector, evidence = (why.detector, why.evidence) if why else (f"register:{entry.id}", "")
+                found.setdefault(span, (label, entry.kind, detector, evidence))
         for f in detect(norm.text, prof, phone_regions):
             span = norm.span(f.start, f.end)
             matched = text[span[0]:span[1]]
             owner = matcher.owner(match_key(matched)) if f.kind in ("place", "organisation") else None
-            label = _entry_label(register.entry(owner), prof, kept, labeller, matched) if owner else None
-            found.setdefault(span, (label or _finding_label(f, labeller, matched), f.kind, f.detector))
-        for (start, end), (replacement, kind, detector) in sorted(found.items()):
+            label = _entry_label(session.entry(owner), prof, kept, labeller, matched) if owner else None
+            found.setdefault(span, (label or _finding_label(f, labeller, matched), f.kind, f.detector, ""))
+        for (start, end), (replacement, kind, detector, evidence) in sorted(found.items()):
             if replacement != text[start:end]:
-                proposals.append(_proposal(path, text, start, end, replacement, kind, detector, path_keys or {}))
+                proposals.append(_proposal(path, text, start, end, replacement, kind, detector, path_keys or {}, evidence))
     return proposals
 
 

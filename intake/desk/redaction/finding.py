@@ -22,3 +22,15 @@ def context_before(text: str, start: int, words: tuple[str, ...], reach: int = 2
     """Whether one of `words` (lower case) occurs in the `reach` characters before `start`."""
     window = text[max(0, start - reach):start].lower()
     return any(w in window for w in words)
+
+
+@dataclass(frozen=True)
+class NameFinding:
+    """A person named in free text: the span (normalised text), the role a cue gave ("husband",
+    "" if none), the detector, and the evidence that made it fire, for the review screen."""
+
+    start: int
+    end: int
+    role: str
+    detector: str  # "name:zh", "name:latin", "name:uyghur", "name:tibetan"
+    evidence: str  # "surname 陈 (4.6 %); relation word 丈夫 before; new word to the segmenter"

@@ -9,8 +9,8 @@ Chinese documents romanise them as. The register matches on folded keys (normali
 spaces, hyphens and tone marks are already ignored there; the variants listed here are the
 distinct spellings staff see, and they also cover word order and romanisation systems.
 
-pypinyin reads its dictionaries from its own package and writes nothing (unlike jieba, which
-writes a cache file in the temp directory).
+pypinyin reads its dictionaries from its own package and writes nothing (jieba, which would write
+a cache file in the temp directory, is loaded without one: segmenter.py).
 """
 
 import re
@@ -21,10 +21,9 @@ from pypinyin.contrib.tone_convert import to_normal
 from pypinyin.pinyin_dict import pinyin_dict
 
 from .normalize import MIDDLE_DOTS, is_cjk
+from .surnames import COMPOUND_SURNAMES
 
 DOT_FORMS = ("·", "・", "•", "‧", "")  # U+00B7, U+30FB, U+2022, U+2027, none
-COMPOUND_SURNAMES = frozenset(
-    "欧阳 司马 诸葛 上官 东方 皇甫 令狐 慕容 司徒 夏侯 尉迟 公孙 长孙 宇文 端木 独孤 南宫 西门 申屠 轩辕 澹台 闻人".split())
 # First parts of Tibetan names as written in Hanzi: these names have no surname to put last.
 TIBETAN_PARTS = frozenset(
     "扎西 多吉 卓玛 次仁 丹增 旦增 格桑 索朗 尼玛 达瓦 平措 洛桑 晋美 拉姆 央金 贡布 才让 才旦 更登 仁青 益西 阿旺 土登 "

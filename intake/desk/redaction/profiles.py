@@ -14,6 +14,7 @@
 | Identifiers (phones, IDs, passports, accounts, plates, case numbers, links…) | "Phone 1", "ID number 1"… | same | same |
 | Tibetan, Arabic or Mongolian script | withheld (a person must read it) | same | same |
 | consent.never_disclose, receipt codes, file names and hashes | withheld | same | same |
+| People named only in free text (people.py) | proposed in every field | in the two short answers the entry quotes (date of cooperation, prior UN action) | never asked: no free text |
 
 Everything here is a proposal: staff accept or reject each one (engine.py). Violation codes,
 consent levels and other codes are never touched.
@@ -32,17 +33,26 @@ class Profile:
     organisations: str  # "keep" or "pseudonym"
     dates: str  # "keep" or "month"
     ages: str  # "keep" or "band"
+    # The free-text answers its export carries (field patterns), None for all of them: names
+    # found only in free text are proposed in these fields and nowhere else.
+    free_text: tuple[str, ...] | None = None
 
 
 PROFILES = {
     "un-sp": Profile("un-sp", ("share_with_un", "yes"), places="keep", organisations="keep", dates="keep", ages="keep"),
     "reprisals-report": Profile("reprisals-report", ("sg_report", "named"), places="pseudonym",
-                                organisations="pseudonym", dates="month", ages="band"),
-    "stats": Profile("stats", None, places="province", organisations="pseudonym", dates="month", ages="band"),
+                                organisations="pseudonym", dates="month", ages="band",
+                                free_text=("un_cooperation.date", "un_cooperation.already_raised")),
+    "stats": Profile("stats", None, places="province", organisations="pseudonym", dates="month", ages="band",
+                     free_text=()),
 }
 
 # Roles that say who talked: never shown in a pseudonym (redaction.md §5.1, attribution).
 HIDDEN_ROLES = frozenset({"reporter", "reporter's organisation", "source", "witness", "never disclose"})
+
+
+def carries_free_text(profile: Profile, field_pattern: str) -> bool:
+    return profile.free_text is None or field_pattern in profile.free_text
 
 
 def get_profile(name: str | Profile) -> Profile:

@@ -43,7 +43,7 @@ class Labeller:
         people = [e for e in register.entries if e.kind == "person"]
         people.sort(key=lambda e: e.role != "victim")  # stable: register order within each group
         for i, entry in enumerate(people):
-            role = "" if entry.role in HIDDEN_ROLES else f" ({entry.role})"
+            role = "" if entry.role in HIDDEN_ROLES or entry.role == entry.kind else f" ({entry.role})"
             self._labels[("entry", entry.id)] = f"Person {letters(i)}{role}"
         for entry in register.entries:
             if entry.kind != "person":

@@ -90,6 +90,12 @@ class Register:
                                  hint="give at least 2 Hanzi or 3 letters, e.g. the full name")
         return spelling
 
+    def copy(self) -> "Register":
+        """An independent register with the same entries (entries are immutable)."""
+        other = Register()
+        other._entries = dict(self._entries)
+        return other
+
     def matcher(self) -> TermMatcher:
         """A matcher over every entry; a key shared by two entries belongs to the older one."""
         return TermMatcher((key, entry.id) for entry in self._entries.values() for key in sorted(entry.keys))

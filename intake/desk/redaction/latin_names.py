@@ -1,0 +1,166 @@
+"""Chinese names written in Latin letters in free text: pinyin, Wade-Giles and Hong Kong spellings.
+
+A candidate is two or three capitalised words (or all capitals: "WANG Quanzhang") in either order,
+one of them a surname spelling from the table (surnames.latin_surnames: pinyin, Wade-Giles,
+Cantonese), the rest a given name made of valid syllables: pinyin (names.split_syllables), or
+Wade-Giles and Cantonese syllables joined by hyphens ("Ch'üan-chang", "Chi-fung", "Hang-tung").
+Tone marks, hyphens and case do not matter. Words that are ordinary English ("Long March", "He
+Said") or a known place ("Hong Kong") are not names without a cue; after a cue ("her husband",
+"lawyer", "Mr") the next capitalised words are a name whatever they are (Jewher Ilham, Bao Longjun).
+A Western given name before a surname ("Joshua Wong", "Jimmy Lai") is a name too.
+"""
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import cache
+
+from pypinyin import Style
+from pypinyin.style import convert
+
+from .cues import EN_RELATIONS, en_relation_before, en_reporting_after
+from .finding import NameFinding
+from .names import SYLLABLES, split_syllables
+from .provinces import find_places
+from .surnames import latin_surnames
+
+# A capitalised word: letters (with accents), inner apostrophes and hyphens ("Ch'üan-chang", "O'Neil").
+WORD = re.compile(r"(?<![\w'’-])([A-Z\u00c0-\u00de][\w'’]*?(?:-[\w'’]+)*?)(?:['’]s)?(?![\w'’-])")
+_CANTONESE = re.compile(r"(?:ch|ts|tsz|sz|sh|kw|gw|ng|[bpmfdtnlgkhwyjs])?"
+                        r"(?:aa|ai|au|ay|am|an|ang|ap|at|ak|a|ee|ei|eng|ek|eung|euk|eun|e|iu|im|in|ing|ip|it|ik|i|oi|oy"
+                        r"|ou|oo|on|ong|ot|ok|o|ui|un|ung|ut|uk|ue|uen|u|yu|yue|yun|z|m)")
+# English words that are also syllables or surnames: a name only after a cue.
+ENGLISH = frozenset("""
+a an and as at be but by can do for go he her him his how i if in is it its man me men my no not of on or
+our out say see she so than that the them then they this to up us was we who why will yes you your long
+march china chinese party state court police law day days year years ban bang gang hang hung pang sang
+tang song ping pong sun moon ten pen den hen then zen fan tan ran pan van can man wan chin lie die tie pie
+she shi he hi ho who lo you yo mao dao tao lou sue tie bay kong hong new old young great wall red dear
+may june july all any one two six day mr ms dr sir madam yes also then later one into over under after
+before during since from with about amid among upon via per cheng wei
+""".split())
+_TONE_FREE = str.maketrans({"’": "", "'": ""})
+
+
+def _plain(word: str) -> str:
+    """Lower case, no accents or apostrophes; ü stays u (Wade-Giles and pinyin agree there)."""
+    decomposed = unicodedata.normalize("NFD", word.lower().translate(_TONE_FREE))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@cache
+def _wade_giles() -> frozenset[str]:
+    out = set()
+    for syllable in SYLLABLES:
+        out.add(_plain(convert(syllable, Style.WADEGILES, True)).replace("v", "u"))
+    return frozenset(out)
+
+
+def _syllable(part: str) -> bool:
+    return part in SYLLABLES or part in _wade_giles() or bool(_CANTONESE.fullmatch(part))
+
+
+def given_name(word: str) -> bool:
+    """A given name: pinyin syllables run together, or syllables joined by hyphens."""
+    plain = _plain(word)
+    if "-" in plain:
+        parts = plain.split("-")
+        return 1 <= len(parts) <= 3 and all(p and _syllable(p) for p in parts)
+    syllables = split_syllables(plain)
+    return (syllables is not None and 1 <= len(syllables) <= 3) or _syllable(plain)
+
+
+def surname(word: str) -> bool:
+    return _plain(word).replace("-", "") in latin_surnames()
+
+
+def _capitalised_runs(text: str) -> Iterator[list[re.Match]]:
+    """Runs of capitalised words separated by single spaces only."""
+    run: list[re.Match] = []
+    for m in WORD.finditer(text):
+        if run and text[run[-1].end():m.start()] not in (" ", "\u00a0"):
+            yield run
+            run = []
+        run.append(m)
+    if run:
+        yield run
+
+
+def _is_place(text: str) -> bool:
+    hits = find_places(text)
+    return bool(hits) and hits[0].start == 0 and hits[0].end == len(text)
+
+
+def latin_names(text: str) -> Iterator[NameFinding]:
+    """Chinese (and cue-marked other) names written in Latin letters, left to right."""
+    for run in _capitalised_runs(text):
+        i = 0
+        while i < len(run):
+            found = _name_at(text, run, i)
+            if found:
+                finding, used = found
+                yield finding
+                i += used
+            else:
+                i += 1
+
+
+def _name_at(text: str, run: list[re.Match], i: int) -> tuple[NameFinding, int] | None:
+    words = [m.group(1) for m in run[i:i + 3]]
+    start = run[i].start()
+    if _plain(words[0]).rstrip(".") in EN_RELATIONS and len(words) > 1:
+        return None  # "Lawyer Wang Yu": the cue itself, the name starts after it
+    possessive = text[run[i].end(1):run[i].end(1) + 40]
+    relation = re.match(r"['’]s\s+([a-z]+)", possessive)
+    if len(words) == 1 or relation:
+        if relation and relation.group(1) in EN_RELATIONS and surname(words[0]):
+            end = run[i].end(1)
+            return NameFinding(start, end, "", "name:latin", f"surname {words[0]}, {relation.group()!r} after"), 1
+    cue = en_relation_before(text, start)
+    for n in (3, 2):
+        if len(words) < n:
+            continue
+        candidate = words[:n]
+        end = run[i + n - 1].end(1)
+        span = text[start:end]
+        plain = [_plain(w) for w in candidate]
+        if _is_place(span):
+            continue
+        evidence = _chinese_name(candidate)
+        english = all(p in ENGLISH for p in plain)
+        if evidence and not english or evidence and cue:
+            extra = [f"{cue[0]!r} before"] if cue else []
+            verb = en_reporting_after(text, end)
+            extra += [f"{verb!r} after"] if verb else []
+            return NameFinding(start, end, cue[1] if cue else "", "name:latin", "; ".join([evidence] + extra)), n
+    if cue and cue[0].lower() not in ("named", "called") and len(words) >= 1:
+        n = 2 if len(words) >= 2 else 1
+        if n == 1 and not (surname(words[0]) or given_name(words[0])):
+            return None
+        if _plain(words[0]) in ENGLISH:
+            return None
+        end = run[i + n - 1].end(1)
+        return NameFinding(start, end, cue[1], "name:latin", f"{cue[0]!r} before"), n
+    return None
+
+
+def _chinese_name(words: list[str]) -> str | None:
+    """Why these words read as a Chinese name (surname first or last), or None."""
+    if len(words) == 2:
+        first, second = words
+        if surname(first) and given_name(second) and _plain(second) not in ENGLISH:
+            return f"surname {first}, given name {second}"
+        if surname(second) and given_name(first) and _plain(first) not in ENGLISH:
+            return f"given name {first}, surname {second}"
+        if surname(second) and first[:1].isupper() and first[1:].islower() and len(first) > 3 \
+                and _plain(first) not in ENGLISH and not given_name(first) and not surname(first):
+            return f"surname {second} after a given name"
+        return None
+    first, second, third = words
+    if surname(first) and given_name(second) and given_name(third) and "-" not in second + third \
+            and len(split_syllables(_plain(second)) or []) == 1 == len(split_syllables(_plain(third)) or []):
+        return f"surname {first}, given name {second} {third}"  # Wang Quan Zhang
+    if surname(second) and given_name(third) and first[:1].isupper() and _plain(first) not in ENGLISH \
+            and not surname(first) and "-" in third:
+        return f"surname {second}, given name {third}, and {first}"  # Joshua Wong Chi-fung
+    return None

@@ -1,0 +1,191 @@
+"""Uyghur and Tibetan names in free text: Arabic and Tibetan script, and their Latin spellings.
+
+No rule makes a Uyghur or Tibetan name out of any word, so these detectors read name lexicons:
+common Uyghur given names (a Uyghur's second name is the father's given name, so the same list
+serves both parts) in Uyghur Arabic script and Latin spellings, and common parts of Tibetan names
+(two syllables each: Tashi, Tenzin, Dorje…) in Tibetan script, Wylie and phonetic spellings. A
+name is two or more name words in a row, or one next to a relation cue (cues.py). Latin spellings
+are matched after folding and the romanisation alternations of variants.py (Tohti/Toxti,
+Wangchuk/Wangchug), so a lexicon entry covers its usual spellings. Runs of Tibetan and Arabic
+script are in any case withheld whole by detectors.scripts; these name the person inside them.
+"""
+
+import re
+from collections.abc import Iterator
+from functools import cache
+
+from .cues import BO_RELATIONS, UG_RELATIONS, en_relation_before
+from .finding import NameFinding
+from .variants import minority_variants
+
+# Latin spellings of common Uyghur names (and the Arabic-origin names Uyghurs share).
+UYGHUR_LATIN = frozenset("""
+abdurehim abdureshit abdukerim abdulla abdullah abduweli abdusalam abdushukur ablimit ablikim abliz adil ahmet
+ahmad akida alim alimjan aliye amina anwar arslan asat aygul aynur aysha aziz bahtiyar barna dilnur dilshat
+dilber ekpar erkin ezimet gulbahar gulchehre gulmira gulnar gulnisa gulshan gulzire guzelnur hasan halmurat
+helchem hoshur ilham ilshat imin ismail jelil jewher jume kamil kamile kerim memet mehmet memtimin merdan
+mihray mihrigul muhemmed muhammad mukaddas munire musa nurmuhammad nurgul nurmemet obulkasim omer osman
+patigul perhat polat pulat qurban rahile rahima rayhan rebiya reyhan rushan sabit sadir sajide salih sanubar
+sayragul shohret subi tahir tohti tursun tursunay turghun uyghur yalqun yasin yusup zahit zulhumar zumret
+abbas dawut ayup qadir niyaz ghopur idris yunus kadeer kasim iminjan hamit rozi
+""".split())
+# The same names in Uyghur Arabic script (ئىلھام توختى, گۈلشەن ئابباس…).
+UYGHUR_ARABIC = frozenset("""
+ئىلھام توختى گۈلشەن ئابباس رۇشەن راھىلە داۋۇت ئەكپەر ئەسەت ئابدۇۋەلى ئايۇپ مىھرىگۈل تۇرسۇن جەۋھەر
+ئابدۇرېھىم ئابلىمىت ئەركىن پەرھات مەمەت مۇھەممەد نۇرمۇھەممەد يالقۇن رەبىيە قادىر سايراگۈل ساۋۇتباي
+ئەزىز ئادىل ئىمىن ئوسمان تاھىر قۇربان رەيھان سەنۇبەر پولات ئاكىدە
+""".split())
+_UG_WORD = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]+")
+
+# Parts of Tibetan names: (Tibetan script, Wylie, phonetic spellings).
+TIBETAN_PARTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("བཀྲ་ཤིས", "bkra shis", ("tashi", "trashi")), ("བསྟན་འཛིན", "bstan 'dzin", ("tenzin", "tendzin", "tenzing")),
+    ("ཚེ་རིང", "tshe ring", ("tsering", "tshering", "tseren")), ("རྡོ་རྗེ", "rdo rje", ("dorje", "dorjee", "dorji")),
+    ("སྒྲོལ་མ", "sgrol ma", ("dolma", "drolma", "dolkar")), ("བློ་བཟང", "blo bzang", ("lobsang", "losang", "lobzang")),
+    ("དབང་ཕྱུག", "dbang phyug", ("wangchuk", "wangchug", "wangchuck")), ("ཉི་མ", "nyi ma", ("nyima",)),
+    ("ཟླ་བ", "zla ba", ("dawa",)), ("བསོད་ནམས", "bsod nams", ("sonam", "sonam")),
+    ("དགེ་འདུན", "dge 'dun", ("gedhun", "gendun", "gedun")), ("ཆོས་ཀྱི", "chos kyi", ("choekyi", "chokyi")),
+    ("དོན་གྲུབ", "don grub", ("dhondup", "dondrub", "thondup")), ("དབང་ཆེན", "dbang chen", ("wangchen",)),
+    ("འཇིགས་མེད", "'jigs med", ("jigme",)), ("རྒྱ་མཚོ", "rgya mtsho", ("gyatso", "gyamtso")),
+    ("འོད་ཟེར", "'od zer", ("woeser", "oser", "woser")), ("དཔལ་ལྡན", "dpal ldan", ("palden",)),
+    ("ཕུན་ཚོགས", "phun tshogs", ("phuntsok", "phuntsog", "puntsok")), ("རིན་ཆེན", "rin chen", ("rinchen",)),
+    ("ཚུལ་ཁྲིམས", "tshul khrims", ("tsultrim", "tsultrim")), ("དཀོན་མཆོག", "dkon mchog", ("konchok", "konchog")),
+    ("ཡེ་ཤེས", "ye shes", ("yeshe", "yeshi")), ("བདེ་ལེགས", "bde legs", ("delek",)), ("པད་མ", "pad ma", ("pema", "padma")),
+    ("ལྷ་མོ", "lha mo", ("lhamo",)), ("དབྱངས་ཅན", "dbyangs can", ("yangchen", "yangkyi")),
+    ("སྐལ་བཟང", "skal bzang", ("kalsang", "kelsang", "kelsang")), ("ངག་དབང", "ngag dbang", ("ngawang",)),
+    ("ཐུབ་བསྟན", "thub bstan", ("thubten", "thupten")), ("དགྲ་འདུལ", "dgra 'dul", ("dradul",)),
+    ("ཤེས་རབ", "shes rab", ("sherab", "sherap")), ("ལྷུན་གྲུབ", "lhun grub", ("lhundup", "lhundrub")),
+    ("བྱམས་པ", "byams pa", ("jampa", "champa")), ("འཇམ་དབྱངས", "'jam dbyangs", ("jamyang",)),
+    ("གྲགས་པ", "grags pa", ("drakpa", "dhakpa")), ("ཀུན་དགའ", "kun dga'", ("kunga",)),
+    ("རབ་བརྟན", "rab brtan", ("rabten",)), ("སངས་རྒྱས", "sangs rgyas", ("sangye", "sangay")),
+    ("ཆོས་འཕེལ", "chos 'phel", ("choephel", "chophel")), ("ནོར་བུ", "nor bu", ("norbu",)),
+    ("ཚེ་བརྟན", "tshe brtan", ("tseten", "tsetan")), ("གཡང་ཅན", "g.yang can", ("yangchen",)),
+    ("མི་འགྱུར", "mi 'gyur", ("migyur",)), ("ཀརྨ", "karma", ("karma",)), ("ལོ་རྒྱུས", "lo rgyus", ("logyu",)),
+    ("ལྷ་རྒྱལ", "lha rgyal", ("lhagyal", "lhagyari")), ("ཡོན་ཏན", "yon tan", ("yonten",)),
+    ("ཚེ་དབང", "tshe dbang", ("tsewang",)), ("བཀྲ་ཤིས་དོན་གྲུབ", "bkra shis don grub", ("tashidhondup",)),
+    ("བསམ་གྲུབ", "bsam grub", ("samdrup", "samdup")), ("བུ་ཁྲི", "bu khri", ("butri",)),
+    ("མཁའ་འགྲོ", "mkha' 'gro", ("khando", "khandro")), ("སྒྲོལ་དཀར", "sgrol dkar", ("dolkar", "drolkar")),
+    ("རྒྱལ་མཚན", "rgyal mtshan", ("gyaltsen", "gyaltsan")), ("ཚེ་རིང་འོད་ཟེར", "tshe ring 'od zer", ("tseringwoeser",)),
+    ("ཆོས་གྲགས", "chos grags", ("choedrak", "chodrak")), ("ལོབ་ཟང", "lob zang", ("lobzang",)),
+    ("རིག་འཛིན", "rig 'dzin", ("rigzin", "rigdzin")), ("ཤེར་བསྟན", "sher bstan", ("sherten",)),
+)
+_TSHEG = "་"
+_BO_WORD = re.compile(r"[\u0f40-\u0fbc]+(?:་[\u0f40-\u0fbc]+)*")
+
+
+@cache
+def _latin_keys() -> dict[str, str]:
+    """Folded Latin spellings (with their romanisation alternations) -> 'uyghur' or 'tibetan'."""
+    keys: dict[str, str] = {}
+    for name in UYGHUR_LATIN:
+        for v in minority_variants(name):
+            keys.setdefault(v.lower(), "uyghur")
+    for _, _, phonetic in TIBETAN_PARTS:
+        for spelling in phonetic:
+            for v in minority_variants(spelling):
+                keys.setdefault(v.lower(), "tibetan")
+    return keys
+
+
+@cache
+def _tibetan_script() -> dict[str, int]:
+    """Tibetan-script name parts -> their number of syllables."""
+    return {script: script.count(_TSHEG) + 1 for script, _, _ in TIBETAN_PARTS}
+
+
+@cache
+def _wylie() -> re.Pattern:
+    parts = sorted((w for _, w, _ in TIBETAN_PARTS), key=len, reverse=True)
+    part = "(?:" + "|".join(re.escape(p) for p in parts) + ")"
+    return re.compile(rf"(?i)(?<![A-Za-z.']){part}(?:\s+{part})+(?![A-Za-z'])")
+
+
+_LATIN_WORD = re.compile(r"(?<![\w'’-])([A-Z][\w'’]*?[\w])(?:['’]s)?(?![\w'’])")
+
+
+def latin_minority_names(text: str) -> Iterator[NameFinding]:
+    """Uyghur and Tibetan names in Latin letters: two or more capitalised words in a row, at
+    least one of them a lexicon name, or one lexicon name after a relation cue."""
+    keys = _latin_keys()
+    words = list(_LATIN_WORD.finditer(text))
+    i = 0
+    while i < len(words):
+        j = i
+        while j + 1 < len(words) and text[words[j].end():words[j + 1].start()] in (" ", "-") and j - i < 3:
+            j += 1
+        run = words[i:j + 1]
+        known = [keys.get(w.group(1).lower()) for w in run]
+        if any(known):
+            first = next(k for k, origin in enumerate(known) if origin)
+            last = max(k for k, origin in enumerate(known) if origin)
+            # A lexicon name and the capitalised word after it: Uyghur names are "given father's".
+            end_at = min(len(run) - 1, last + 1) if len(run) > 1 else last
+            start_at = first
+            if start_at == end_at and first > 0:
+                start_at = first - 1  # a clan or place name before it: Golog Jigme
+            if start_at == end_at:
+                cue = en_relation_before(text, run[start_at].start())
+                if not cue:
+                    i = j + 1
+                    continue
+            origin = next(o for o in known if o)
+            start, end = run[start_at].start(), run[end_at].end(1)
+            cue = en_relation_before(text, start)
+            yield NameFinding(start, end, cue[1] if cue else "", f"name:{origin}",
+                              f"{origin} name {run[first].group(1)}" + (f"; {cue[0]!r} before" if cue else ""))
+        i = j + 1
+    for m in _wylie().finditer(text):
+        yield NameFinding(m.start(), m.end(), "", "name:tibetan", "Tibetan name parts in Wylie")
+
+
+def uyghur_script_names(text: str) -> Iterator[NameFinding]:
+    words = list(_UG_WORD.finditer(text))
+    i = 0
+    while i < len(words):
+        if words[i].group() in UYGHUR_ARABIC:
+            j = i
+            while j + 1 < len(words) and words[j + 1].group() in UYGHUR_ARABIC and text[words[j].end():words[j + 1].start()].isspace():
+                j += 1
+            cue = _ug_cue(words, i, j)
+            if j == i and i + 1 < len(words) and words[i + 1].group() not in UG_RELATIONS:
+                j = i + 1  # a given name and the father's name after it
+            if j > i or cue:
+                yield NameFinding(words[i].start(), words[j].end(), cue or "", "name:uyghur",
+                                  f"Uyghur name {words[i].group()}")
+            i = j + 1
+        else:
+            i += 1
+
+
+def _ug_cue(words: list[re.Match], i: int, j: int) -> str | None:
+    for k in (i - 1, j + 1):
+        if 0 <= k < len(words) and words[k].group() in UG_RELATIONS:
+            return UG_RELATIONS[words[k].group()] or None
+    return None
+
+
+def tibetan_script_names(text: str) -> Iterator[NameFinding]:
+    """Two or more Tibetan name parts in a row (བཀྲ་ཤིས་དབང་ཕྱུག), or one before a relation word."""
+    parts = _tibetan_script()
+    for m in _BO_WORD.finditer(text):
+        syllables = m.group().split(_TSHEG)
+        offsets = [m.start()]
+        for s in syllables:
+            offsets.append(offsets[-1] + len(s) + 1)
+        k = 0
+        while k < len(syllables):
+            run_start, count = k, 0
+            while k < len(syllables):
+                step = next((n for n in (4, 3, 2, 1) if k + n <= len(syllables) and _TSHEG.join(syllables[k:k + n]) in parts), 0)
+                if not step:
+                    break
+                k += step
+                count += 1
+            if count:
+                start, end = offsets[run_start], offsets[k] - 1
+                after = _TSHEG.join(syllables[k:k + 3])
+                cue = next((role for word, role in BO_RELATIONS.items() if after.startswith(word)), None)
+                if count >= 2 or cue is not None:
+                    yield NameFinding(start, end, cue or "", "name:tibetan", "Tibetan name parts")
+            else:
+                k += 1

@@ -1,0 +1,88 @@
+"""People, organisations and places written only in free text (people.py and its detectors)."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from intake.desk.redaction import Register, propose
+from intake.desk.redaction.han_names import han_names
+from intake.desk.redaction.latin_names import latin_names
+from intake.desk.redaction.minority_names import latin_minority_names, tibetan_script_names, uyghur_script_names
+
+CORPUS = Path(__file__).parent / "corpus"
+
+
+def spans(detector, text: str) -> list[str]:
+    return [text[f.start:f.end] for f in detector(text)]
+
+
+@pytest.mark.parametrize("name", ["names_tuning.jsonl", "names_held_out.jsonl"])
+def test_every_labelled_span_is_the_text_it_names(name):
+    rows = [json.loads(line) for line in (CORPUS / name).read_text(encoding="utf-8").splitlines()]
+    for row in rows:
+        assert row["lang"] in ("zh-Hans", "zh-Hant", "en", "ug", "bo") and row["source"]
+        for span in row["spans"]:
+            assert row["text"][span["start"]:span["end"]] == span["text"] and span["kind"] in ("person", "place")
+
+
+def test_the_corpus_has_the_mentions_the_benchmark_needs():
+    rows = [json.loads(line) for name in ("names_tuning.jsonl", "names_held_out.jsonl")
+            for line in (CORPUS / name).read_text(encoding="utf-8").splitlines()]
+    kinds = [s["kind"] for row in rows for s in row["spans"]]
+    assert kinds.count("person") >= 150 and kinds.count("place") >= 50
+    assert {row["lang"] for row in rows if row["spans"]} == {"zh-Hans", "zh-Hant", "en", "ug", "bo"}
+
+
+def test_chinese_names_with_cues_and_without():
+    text = "丈夫陈波被带走。江天勇律师、许志永和丁家喜被关押。王全璋的妻子李文足从北京步行前往天津。"
+    assert spans(han_names, text) == ["陈波", "江天勇", "许志永", "丁家喜", "王全璋", "李文足"]
+    assert [f.role for f in han_names("丈夫陈波被带走")] == ["husband"]
+    assert spans(han_names, "鄒幸彤和黃之鋒、黎智英被判刑。") == ["鄒幸彤", "黃之鋒", "黎智英"]
+    assert spans(han_names, "伊力哈木·土赫提在北京家中被带走。扎西文色接受采访。") == ["伊力哈木·土赫提", "扎西文色"]
+
+
+def test_words_that_look_like_chinese_names_are_not():
+    for text in ("我们很高兴，王国和李子都在。", "黄河和长江流经江西，温州人马上就到。", "于是常常有人说高考很重要，安全第一。",
+                 "一张纸，周围的马路上有黄金，向前方走。"):
+        assert spans(han_names, text) == [], text
+
+
+def test_pinyin_in_any_order_case_spacing_and_tone_and_other_romanisations():
+    text = "Wang Quanzhang, Quanzhang Wang, WANG Quanzhang, Wang Quan-zhang, Lǐ Míng and Wang Quan Zhang."
+    assert spans(latin_names, text) == ["Wang Quanzhang", "Quanzhang Wang", "WANG Quanzhang", "Wang Quan-zhang",
+                                        "Lǐ Míng", "Wang Quan Zhang"]
+    assert spans(latin_names, "Joshua Wong Chi-fung met Chow Hang-tung and Ch'en Kuang-ch'eng.") == [
+        "Joshua Wong Chi-fung", "Chow Hang-tung", "Ch'en Kuang-ch'eng"]
+    found = list(latin_names("Her husband Chen Bo and lawyer Sun Lei were taken."))
+    assert [(f.role, f.evidence.split(";")[0]) for f in found] == [("husband", "surname Chen, given name Bo"),
+                                                                  ("lawyer", "surname Sun, given name Lei")]
+
+
+def test_english_words_and_places_are_not_latin_names():
+    assert spans(latin_names, "The Long March passed Hong Kong. He Said so. A man can ban the song.") == []
+
+
+def test_uyghur_and_tibetan_names_in_script_and_latin_letters():
+    assert spans(latin_minority_names, "His daughter Jewher Ilham spoke; Gulshan Abbas and Tashi Wangchuk "
+                 "(bkra shis dbang phyug) too.") == ["Jewher Ilham", "Gulshan Abbas", "Tashi Wangchuk", "bkra shis dbang phyug"]
+    assert spans(uyghur_script_names, "ئىلھام توختى ۋە ئۇنىڭ قىزى جەۋھەر ئىلھام") == ["ئىلھام توختى", "جەۋھەر ئىلھام"]
+    assert spans(tibetan_script_names, "བཀྲ་ཤིས་དབང་ཕྱུག་ལ་ཁྲིམས་ཐག་བཅད།") == ["བཀྲ་ཤིས་དབང་ཕྱུག"]
+    assert spans(tibetan_script_names, "ཁྲིམས་ཐག་བཅད།") == []
+
+
+def test_a_name_found_once_is_proposed_everywhere_in_every_spelling_with_one_pseudonym():
+    report = {"incidents": [{"narrative": "警察跟踪王某某和她的丈夫陈波。"}],
+              "remedies": {"domestic": "Chen Bo wrote to the procuratorate; CHEN Bo was then detained."}}
+    proposals = propose(report, Register(), "un-sp")
+    people = [(p.original, p.replacement, p.detector) for p in proposals if p.kind == "person"]
+    assert ("陈波", "Person B (husband)", "name:zh") in people
+    assert {r for o, r, _ in people if o.lower() == "chen bo"} == {"Person B (husband)"}
+    assert all(p.evidence for p in proposals if p.kind == "person")
+
+
+def test_profiles_without_free_text_ask_nothing_about_names_found_in_it():
+    report = {"incidents": [{"narrative": "她的丈夫陈波被带走。"}], "un_cooperation": {"already_raised": "陈波的案子"}}
+    assert [p.path for p in propose(report, Register(), "stats") if p.kind == "person"] == []
+    assert [p.path for p in propose(report, Register(), "reprisals-report") if p.kind == "person"] == [
+        "un_cooperation.already_raised"]
