@@ -115,7 +115,8 @@ def test_detained_lawyer_denied_medical_care_after_upr_submission():
     assert result.mandate_reasons["SR-HRD"] == ["ARBITRARY_DETENTION: secondary", "victim is a human rights defender"]
     assert result.urgent
     assert ids(result.urgency_reasons) == ["U1", "U7"]
-    assert "U1: detained and denied medical care" in result.urgency_reasons
+    assert ("U1: detained and denied medical care (victim.status detained, incidents[0].violations DENIAL_OF_MEDICAL_CARE)"
+            in result.urgency_reasons)
     assert result.stale == []
 
 
@@ -329,7 +330,8 @@ def test_a_victims_own_detention_in_the_narrative_is_not_u8():
 
 def test_elderly_detainee_by_year_of_birth():
     r = report(incident(["ARBITRARY_DETENTION"], "2025-06", ongoing=True), victim={"status": "detained", "age": "born 1950"})
-    assert evaluate(r, NOW).urgency_reasons == ["U1: detained and elderly, a child, pregnant or disabled"]
+    assert evaluate(r, NOW).urgency_reasons == ["U1: detained and elderly, a child, pregnant or disabled "
+                                                 "(victim.status detained, victim.age 76 years)"]
 
 
 def test_recent_death_in_custody_is_u9_an_old_one_is_not():
@@ -517,7 +519,7 @@ def write_rules(tmp_path, **replace) -> str:
 def test_rules_from_another_directory_are_used(tmp_path):
     always = '[[urgency]]\nid = "U1"\ntext = "always"\nwhen = {path = "kind", in = ["report"]}\n'
     rules = load_rules(write_rules(tmp_path, urgency=always))
-    assert evaluate(report(), NOW, rules=rules).urgency_reasons == ["U1: always"]
+    assert evaluate(report(), NOW, rules=rules).urgency_reasons == ["U1: always (kind report)"]
 
 
 @pytest.mark.parametrize("name, snippet, error", [
