@@ -102,3 +102,44 @@ def test_the_reprisals_entry_and_stats_count_them(case):
     (row,) = csv.DictReader(io.StringIO(case["out"]["stats"]["stats.csv"]))
     assert (row["persons_affected"], row["family_members_affected"], row["minors_affected"]) == ("2", "2", "1")
     assert row["relations_affected"] == "child;spouse"
+
+
+# --- Consent is each person's own (review findings) -----------------------------------------
+
+def _redacted(report: dict, profile: str = "un-sp") -> dict:
+    from intake.desk.redaction import apply, propose, seed_register
+    proposals = propose(report, seed_register(report), profile, keep_names=True)
+    return apply(report, proposals, {p.id: "accept" for p in proposals})
+
+
+def _report(*people: dict, narrative: str) -> dict:
+    from fuzz_seeds import report, related_person
+    raw = report() | {"attachments": []}
+    raw["victim"].update(name="王力", name_other_spellings="Wang Li")
+    raw["consent"].update(share_with_un="yes")
+    raw["incidents"][0]["narrative"] = narrative
+    raw["related_persons"] = [related_person(0) | person for person in people]
+    return raw
+
+
+def test_a_relative_who_refused_is_withheld_even_when_spelled_like_the_consenting_victim():
+    # 王丽 and the victim 王力 are both "Wang Li" in pinyin: one register entry would have kept both.
+    raw = _report({"relation": "sibling", "name": "王丽", "name_other_spellings": "Wang Li", "consent_named": "no",
+                   "what_happened": "王丽 was questioned."}, narrative="Police took 王丽 and Wang Li to the station.")
+    text = json.dumps(_redacted(raw), ensure_ascii=False)
+    assert "王丽" not in text and "Wang Li" not in text  # the shared spelling is withheld for both
+
+
+def test_a_minor_is_never_named_whatever_the_consent_answer():
+    raw = _report({"relation": "child", "name": "陈小雨", "minor": "yes", "consent_named": "yes",
+                   "what_happened": "陈小雨 was refused school."}, narrative="陈小雨 was refused a place at school.")
+    redacted = _redacted(raw)
+    assert "陈小雨" not in json.dumps(redacted, ensure_ascii=False)
+    assert redacted["related_persons"][0]["name"] == "Person C (child, a minor)"
+
+
+def test_an_adult_relative_who_agreed_keeps_their_name():
+    raw = _report({"relation": "spouse", "name": "陈波", "consent_named": "yes", "what_happened": "陈波 was followed."},
+                  narrative="陈波 was followed to work.")
+    redacted = _redacted(raw)
+    assert redacted["related_persons"][0]["name"] == "陈波" and "陈波 was followed to work." in json.dumps(redacted, ensure_ascii=False)

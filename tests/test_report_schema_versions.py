@@ -125,3 +125,15 @@ def test_at_most_four_related_persons():
     report = seed_report(related=5) | {"attachments": []}
     with pytest.raises(SubmissionError, match="has 5 items"):
         validate_report(report)
+
+
+def test_a_case_cached_by_an_older_desk_is_given_the_new_shape():
+    """A vault written before schema 2 holds /1 reports checked by the old reader: reading the
+    case checks it again and stores the upgraded report, never the old shape."""
+    from intake.desk.state import case_from_json
+    old = seed_report(schema=1) | {"attachments": []}
+    record = {"id": "abcdefghijkl", "sha256": "0" * 64, "imported": "2026-11-30", "report": copy.deepcopy(old),
+              "checked": "intake.report/1 strict/1"}
+    case = case_from_json(record)
+    assert case.report["schema"] == "intake.report/1" and case.report["related_persons"] == []
+    assert case.report["imminent"]["kind"] == "" and case.report["un_cooperation"]["by"] == ""

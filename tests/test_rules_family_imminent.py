@@ -72,9 +72,15 @@ def test_an_undated_imminent_event_is_flagged_for_staff_to_ask():
                      "(imminent.kind deportation, imminent.date empty)"]
 
 
-def test_a_date_marked_unsure_is_read_as_given():
+def test_a_date_marked_unsure_is_widened_for_staff_to_ask():
     assert ids(reasons(report2(QUIET, imminent={"kind": "trial", "date": day(10), "date_unsure": True}))) == ["U4"]
-    assert reasons(report2(QUIET, imminent={"kind": "trial", "date": day(60), "date_unsure": True})) == []
+    # Not sure: 30 days back to 60 ahead is "near" (the trial may be sooner, or may have slipped).
+    for days in (55, -20):
+        found = reasons(report2(QUIET, imminent={"kind": "trial", "date": day(days), "date_unsure": True}))
+        assert found and "near a date the source is not sure of" in found[0] and "imminent.date_unsure true" in found[0]
+    for days in (90, -45):
+        assert reasons(report2(QUIET, imminent={"kind": "trial", "date": day(days), "date_unsure": True})) == []
+    assert reasons(report2(QUIET, imminent={"kind": "trial", "date": day(55)})) == []  # a date given as sure
 
 
 def test_an_imminent_release_is_not_urgent_by_itself():
@@ -131,9 +137,14 @@ def test_a_relative_detained_while_an_incident_is_current_is_u8():
                      "related_persons[0].violations ARBITRARY_DETENTION)"]
     words = {"relation": "sibling", "what_happened": "Questioned for a day about her brother's interviews."}
     assert "related_persons[0].what_happened “questioned”" in reasons(report2(current, related=[words]))[0]
-    assert reasons(report2(QUIET, related=[spouse])) == []  # nothing current in the report
+    # Nothing current in the report: a relative in custody is still flagged, for staff to date it.
+    assert reasons(report2(QUIET, related=[spouse])) == [
+        "U8: a relative reported detained or disappeared (date not given: staff check) "
+        "(related_persons[0].relation spouse, related_persons[0].violations ARBITRARY_DETENTION)"]
+    assert reasons(report2(QUIET, related=[{"relation": "spouse", "violations": ["THREATS"]}])) == []
     colleague = {"relation": "colleague", "violations": ["ARBITRARY_DETENTION"]}
     assert reasons(report2(current, related=[colleague])) == []  # not family
+    assert reasons(report2(QUIET, related=[colleague])) == []
 
 
 # --- Family pressure only for family (U8, same_sentence) ----------------------------------------
@@ -258,3 +269,12 @@ def test_a_reason_quotes_a_date_as_read_not_the_text_it_was_written_in():
                un_cooperation={"body": "hrc_session", "kind": "submission", "date": "session of 2026年3月30日, room XX"})
     (reason,) = reasons(r)
     assert "un_cooperation.date 2026-03-30" in reason and "room" not in reason
+
+
+@pytest.mark.parametrize("narrative", [
+    "His wife takes medicine for high blood pressure.",                     # not pressure on her
+    "His wife was campaigning for his release.",                           # not a camp
+    "His wife withheld nothing.",                                          # not held
+])
+def test_words_inside_other_words_are_not_family_pressure(narrative):
+    assert "U8" not in ids(reasons(report2(family_incident(narrative))))

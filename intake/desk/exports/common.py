@@ -6,7 +6,10 @@ The report is the output of redaction.apply (docs/report-schema.md shape, pseudo
 
 import re
 
+from ...receipt import PATTERN as RECEIPT_PATTERN
+
 from ..redaction import PROFILES, names_allowed, normalize
+from ..redaction.profiles import consented_names
 from ..redaction.generalise import age_band
 from ..redaction.provinces import Province, province_of
 from ..rules import MANDATES, load_rules
@@ -20,7 +23,7 @@ NAME_FIELDS = ("name", "name_other_spellings")
 # An export id is ours ("CASE-001"); never a vault case id (12 base32 characters) or a receipt code.
 EXPORT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 VAULT_ID = re.compile(r"[a-z2-7]{12}", re.IGNORECASE)
-RECEIPT = re.compile(r"[0-9A-Z]{5}(?:-[0-9A-Z]{5}){3}", re.IGNORECASE)
+RECEIPT = re.compile(RECEIPT_PATTERN, re.IGNORECASE)
 
 # Detention-type codes: the WGAD arrest/detention elements read these incidents first.
 DETENTION_CODES = ("ARBITRARY_DETENTION", "RSDL_INCOMMUNICADO", "ENFORCED_DISAPPEARANCE", "HOUSE_ARREST",
@@ -103,11 +106,12 @@ def check_names(report: dict, allowed: bool, purpose: str) -> list[str]:
     if names and not allowed:
         raise ValueError(f"the redacted report still carries the victim's name, and consent does not allow it "
                          f"in {purpose}: redact again without keep_names")
+    consented = consented_names(report)
     for n, person in enumerate(report.get("related_persons") or [], 1):
         if not isinstance(person, dict):
             continue
         named = [v for v in (text(person, k) for k in ("name", "name_other_spellings")) if not is_pseudonym(v)]
-        if named and not (allowed and person.get("consent_named") == "yes"):
+        if named and not (allowed and f"related_persons[{n - 1}].name" in consented):
             raise ValueError(f"the redacted report still carries the name of person affected {n}, and their consent "
                              f"does not allow it in {purpose}: redact again and accept the proposal for that name")
     return names

@@ -121,8 +121,16 @@ def named_entries(register: Register, report: dict, keep_names: bool) -> frozens
     if not keep_names:
         return frozenset()
     consented = consented_names(report)
-    return frozenset(e.id for e in register.entries
-                     if e.kind == "person" and (e.role == "victim" or consented & set(e.sources)))
+    people = [e for e in register.entries if e.kind == "person"]
+    # Kept: the victim's entry (the reporter's name folded into it is the victim's own, when
+    # they report for themselves), and each consenting related person's, when every source of
+    # the entry may be named. An entry sharing a spelling with anyone who may not be named is
+    # never kept: the same letters cannot be both a consenting name and a withheld one.
+    kept = [e for e in people
+            if (e.role == "victim" and set(e.sources) <= {"victim.name", "reporter.name", "staff"})
+            or (set(e.sources) & consented and set(e.sources) <= consented | {"staff"})]
+    withheld_keys = frozenset(k for e in people if e not in kept for k in e.keys)
+    return frozenset(e.id for e in kept if not e.keys & withheld_keys)
 
 
 def _entry_label(entry: Entry, profile: Profile, kept: frozenset[str], labeller: Labeller, matched: str) -> str | None:

@@ -77,7 +77,9 @@ def consented_names(report: dict) -> frozenset[str]:
     """The register sources of related persons who agreed to be named (each decides for
     themselves: the victim's consent never covers a relative's name)."""
     return frozenset(f"related_persons[{i}].name" for i, person in enumerate(report.get("related_persons") or [])
-                     if isinstance(person, dict) and person.get("consent_named") == "yes")
+                     if isinstance(person, dict) and person.get("consent_named") == "yes"
+                     # A child cannot give this consent: a minor is never named by the desk.
+                     and person.get("minor") != "yes")
 
 
 def check_keep_names(report: dict, profile: Profile, keep_names: bool) -> None:

@@ -56,15 +56,20 @@ class Register:
         except KeyError:
             raise RedactionError(f"no register entry {entry_id!r}", hint="one of: " + ", ".join(self._entries)) from None
 
-    def add(self, kind: str, label_role: str, *spellings: str, source: str = "staff") -> str:
-        """Add a person, place, organisation or "other" detail; returns its entry id."""
+    def add(self, kind: str, label_role: str, *spellings: str, source: str = "staff", merge: bool = True) -> str:
+        """Add a person, place, organisation or "other" detail; returns its entry id.
+
+        `merge=False`: an entry of its own even if a spelling is already known (a person the
+        report names in their own answer is never folded into someone else: their consent
+        to be named is their own, engine.named_entries).
+        """
         if kind not in KINDS:
             raise RedactionError(f"unknown kind {kind!r}", hint="one of: " + ", ".join(KINDS))
         given = tuple(dict.fromkeys(self._checked(s) for s in spellings))
         if not given:
             raise RedactionError("a register entry needs at least one spelling")
         new_keys = {match_key(s) for s in given}
-        for entry in self._entries.values():
+        for entry in self._entries.values() if merge else ():
             if entry.kind == kind and new_keys & entry.keys:
                 self._update(entry, given, source)
                 return entry.id

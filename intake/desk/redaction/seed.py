@@ -71,16 +71,16 @@ def seed_register(report: dict, register: Register | None = None) -> Register:
     """A register holding the people, places and organisations named in the structured answers."""
     register = register or Register()
 
-    def add(kind: str, role: str, spellings: list[str], source: str) -> None:
+    def add(kind: str, role: str, spellings: list[str], source: str, merge: bool = True) -> None:
         if spellings:
-            register.add(kind, role, *spellings, source=source)
+            register.add(kind, role, *spellings, source=source, merge=merge)
 
     victim = report.get("victim") or {}
     add("person", "victim", name_spellings(_text(victim, "name"), _text(victim, "name_other_spellings")), "victim.name")
     add("person", "reporter", name_spellings(_text(report, "reporter", "name")), "reporter.name")
     for i, person in enumerate(report.get("related_persons") or []):
         add("person", related_role(person), name_spellings(_text(person, "name"), _text(person, "name_other_spellings")),
-            f"related_persons[{i}].name")
+            f"related_persons[{i}].name", merge=False)
     add("organisation", "reporter's organisation", place_spellings(_text(report, "reporter", "organisation")),
         "reporter.organisation")
     add("place", "place of detention", place_spellings(_text(victim, "detention_place")), "victim.detention_place")
