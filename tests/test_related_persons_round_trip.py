@@ -20,7 +20,8 @@ CHILD = ("陈小雨", "Chen Xiaoyu")
 ANSWERS = {
     "victim_name": "王某某", "victim_name_other": "Wang Moumou",
     "consent_share_un": "yes", "consent_name_public": "yes", "consent_sg_report": "named",
-    "incidents-0-narrative": "国保每天跟踪陈波。Chen Bo was questioned twice; 陈小雨 was refused a place at school.",
+    "incidents-0-narrative": "国保每天跟踪陈波。Chen Bo was questioned twice; 陈小雨 was refused a place at school. "
+                             "小雨的老师也被约谈。",  # her given name alone, as family and teachers write it
     "related-0-relation": "spouse", "related-0-name": SPOUSE[0], "related-0-name_other": SPOUSE[1],
     "related-0-lives": "china", "related-0-violations": ["SURVEILLANCE", "THREATS"],
     "related-0-what_happened": "Followed to work every day and questioned twice.", "related-0-consent_named": "no",

@@ -13,6 +13,7 @@ from .match import usable_key
 from .normalize import is_cjk, match_key, normalize
 from .provinces import is_province_name
 from .register import Register
+from .surnames import surname_at
 
 _SEPARATORS = re.compile(r"[,，;；/|、()（）\[\]【】<>《》\r\n]+|\s+(?:or|aka|a\.k\.a\.|also known as|alias)\s+|又名|别名|別名|或")
 _ORG_END = re.compile(r"(?:局|所|队|隊|院|委|会|會|处|處|厅|廳|部|办|辦|站|庭|(?i:bureau|psb|police|department|"
@@ -45,6 +46,19 @@ def name_spellings(*texts: str) -> list[str]:
     return _usable([t.strip() for t in out if t.strip()])
 
 
+def given_names(spellings: list[str]) -> list[str]:
+    """The given name of each Hanzi full name (陈小雨 -> 小雨): relatives and friends write it
+    alone. Only two Hanzi or more after a known surname, so a bare 1-Hanzi name is never added."""
+    found = []
+    for spelling in spellings:
+        if 3 <= len(spelling) <= 5 and all(is_cjk(c) for c in spelling):
+            surname = surname_at(spelling, 0)
+            rest = spelling[len(surname.simplified):] if surname else ""
+            if len(rest) >= 2:
+                found.append(rest)
+    return _usable(found)
+
+
 def place_spellings(text: str) -> list[str]:
     spellings = [text] + _parts(text)
     return _usable([s for s in spellings if s and not is_province_name(normalize(s).text)])
@@ -75,11 +89,15 @@ def seed_register(report: dict, register: Register | None = None) -> Register:
         if spellings:
             register.add(kind, role, *spellings, source=source, merge=merge)
 
+    def person_spellings(*texts: str) -> list[str]:
+        spellings = name_spellings(*texts)
+        return spellings + [g for g in given_names(spellings) if g not in spellings]
+
     victim = report.get("victim") or {}
-    add("person", "victim", name_spellings(_text(victim, "name"), _text(victim, "name_other_spellings")), "victim.name")
+    add("person", "victim", person_spellings(_text(victim, "name"), _text(victim, "name_other_spellings")), "victim.name")
     add("person", "reporter", name_spellings(_text(report, "reporter", "name")), "reporter.name")
     for i, person in enumerate(report.get("related_persons") or []):
-        add("person", related_role(person), name_spellings(_text(person, "name"), _text(person, "name_other_spellings")),
+        add("person", related_role(person), person_spellings(_text(person, "name"), _text(person, "name_other_spellings")),
             f"related_persons[{i}].name", merge=False)
     add("organisation", "reporter's organisation", place_spellings(_text(report, "reporter", "organisation")),
         "reporter.organisation")
