@@ -66,8 +66,10 @@ def desk(tmp_path_factory):
     before = {p["id"]: p for p in redact(case["id"], env)}
     assert intake("export", case["id"], "--profile", "un-sp", "--out", root / "before", env=env).returncode == 0
 
-    second_receipt = client.follow_up(receipt, UPDATE, files=[("prison.jpg", jpeg_with_camera(), "image/jpeg")])
-    client.follow_up(second_receipt, QUOTING.format(receipt=receipt) + SECOND_UPDATE)
+    # A follow-up gives no code of its own: the reporter quotes the first report's code again.
+    client.follow_up(receipt, UPDATE, files=[("prison.jpg", jpeg_with_camera(), "image/jpeg")])
+    time.sleep(1.05)  # updates are ordered by their time of receipt, to the second
+    client.follow_up(receipt, QUOTING.format(receipt=receipt) + SECOND_UPDATE)
     assert intake("import", client.data_dir / "submissions", env=env).returncode == 0
     return root, env, case["id"], before, receipt
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from intake.receipt import PATTERN
 from intake import age
 from live_server import LiveServer, valid_answers
 from tooling import require
@@ -29,7 +30,7 @@ from tooling import require
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 JS_OFF_PREF = "profile.managed_default_content_settings.javascript"
-RECEIPT = re.compile(r"[0-9A-Z]{5}(-[0-9A-Z]{5}){3}")
+RECEIPT = re.compile(PATTERN)
 OUTPUT = Path(__file__).resolve().parent.parent / "test-output"
 PAGE_TIMEOUT = 30  # seconds for one page load; a hung browser fails the test instead of blocking
 CHROME_FLAGS = [
@@ -191,7 +192,17 @@ def follow(driver, element) -> None:
 
 
 def submit(driver) -> None:
+    """Press the page's main button: on the form, "Continue" (the answers are checked)."""
     follow(driver, _by(driver, "form button[type=submit]"))
+
+
+def send(driver, *files: Path) -> None:
+    """The second step: on the files page, choose the files and send the report."""
+    assert _by(driver, "input#attachments") and not driver.find_elements("css selector", "textarea"), \
+        "not on the files page: the answers were not accepted"
+    for path in files:
+        attach(driver, path)
+    submit(driver)
 
 
 def screenshot(driver, name: str) -> Path:
@@ -250,9 +261,12 @@ def test_person_without_javascript_fills_form_attaches_file_and_gets_receipt(bro
     # The optional parts start closed: a person has to open them to see their questions.
     assert not browser.find_element("name", "victim_name").is_displayed()
     fill_report(browser, answers)
-    attach(browser, evidence)
+    assert not browser.find_elements("css selector", "input[type=file]"), "files come on the second page"
     screenshot(browser, "report-form-filled.png")
     submit(browser)
+    assert "Nothing has been stored yet" in _by(browser, "main").text
+    screenshot(browser, "report-files-page.png")
+    send(browser, evidence)
 
     code = receipt_on_page(browser)
     assert "Thank you" in _by(browser, "h1").text
@@ -345,6 +359,7 @@ def test_anonymous_reporter_hides_identity_fields_and_nothing_typed_there_is_sto
 
     fill_report(browser, required_answers("anon"))
     submit(browser)
+    send(browser)
     code = receipt_on_page(browser)
 
     report = json.loads(new_submission(server, before).read("report.json"))
@@ -361,7 +376,7 @@ def test_anonymous_reporter_hides_identity_fields_and_nothing_typed_there_is_sto
     assert "Name Typed Before Ticking" not in json.dumps(report, ensure_ascii=False)
 
 
-def test_missing_required_answer_shows_form_again_and_stores_nothing(browser, server, tmp_path):
+def test_a_missing_answer_is_summarised_at_the_top_and_no_file_is_asked_for_twice(browser, server, tmp_path):
     evidence = tmp_path / "photo.jpg"
     evidence.write_bytes(os.urandom(80_000))
     before = set(server.submissions())
@@ -370,23 +385,51 @@ def test_missing_required_answer_shows_form_again_and_stores_nothing(browser, se
     answers = required_answers("missing")
     del answers["incidents-0-narrative"]  # required: "What happened?"
     fill_report(browser, answers)
-    attach(browser, evidence)
-    submit(browser)
+    submit(browser)  # the answers alone: no file has been chosen or sent yet
 
     assert RECEIPT.search(browser.page_source) is None
     summary = _by(browser, ".summary[role=alert]")
-    assert "Please check the marked questions." in summary.text
-    assert "Nothing has been stored yet." in summary.text
-    error = _by(browser, "#incidents-0-narrative-errors")
-    assert error.is_displayed() and "Please describe what happened." in error.text
-    # The chosen file is gone, and the page says so.
-    assert "files you chose were not kept" in _by(browser, ".notice").text
+    assert "Please check the marked questions." in summary.text and "Nothing has been stored yet." in summary.text
+    # First after the heading, and focused without any script (autofocus).
+    assert summary.find_element("xpath", "preceding-sibling::*[1]").tag_name == "h1"
+    assert browser.switch_to.active_element == summary, "the error summary does not have the focus"
+    (link,) = summary.find_elements("css selector", "ul.problems a")
+    assert "Please describe what happened." in link.text and link.get_dom_attribute("href") == "#incidents-0-narrative"
+    screenshot(browser, "report-form-errors.png")
+    link.click()  # a plain link to the question
+    field = browser.find_element("name", "incidents-0-narrative")
+    assert browser.switch_to.active_element == field, "the summary's link does not lead to its question"
+    assert _by(browser, "#incidents-0-narrative-errors").is_displayed()
     # Answers already given are kept in the form.
     assert browser.find_element("name", "incidents-0-province").get_property("value") == "Sichuan missing"
-    screenshot(browser, "report-form-errors.png")
+    assert set(server.submissions()) == before and server.pending() == []
 
-    assert set(server.submissions()) == before, "an invalid report was stored"
-    assert server.pending() == [], "the invalid report's attachment left ciphertext in tmp/"
+    field.send_keys("Taken from home at night.\nNobody was told where.")
+    submit(browser)
+    send(browser, evidence)  # chosen once, after the answers were accepted
+    receipt_on_page(browser)
+    archive = new_submission(server, before)
+    assert archive.read("attachments/01-photo.jpg") == evidence.read_bytes()
+    # Carried through the files page, the line break is still one (HTML reads CR LF as LF).
+    narrative = json.loads(archive.read("report.json"))["incidents"][0]["narrative"]
+    assert narrative.replace("\r\n", "\n") == "Taken from home at night.\nNobody was told where."
+
+
+def test_changing_an_answer_on_the_files_page_keeps_every_answer(browser, server):
+    before = set(server.submissions())
+    browser.get(server.url + "/")
+    fill_report(browser, required_answers("change"))
+    submit(browser)
+    follow(browser, _by(browser, "button.secondary"))  # "Change my answers"
+    field = browser.find_element("name", "incidents-0-province")
+    assert field.get_property("value") == "Sichuan change" and not browser.find_elements("css selector", ".summary")
+    field.clear()
+    field.send_keys("Sichuan, Chengdu")
+    submit(browser)
+    send(browser)
+    receipt_on_page(browser)
+    report = json.loads(new_submission(server, before).read("report.json"))
+    assert report["incidents"][0]["province"] == "Sichuan, Chengdu" and report["incidents"][0]["narrative"]
 
 
 # Other languages: chosen with the switch, right-to-left for Uyghur -------------------------------
@@ -460,10 +503,12 @@ def test_person_reads_and_sends_the_form_in_their_language(browser, server, tmp_
     screenshot(browser, f"report-form-errors-{code}.png")
 
     fill(browser, "incidents-0-narrative", narrative)
-    attach(browser, evidence)
     screenshot(browser, f"report-form-{code}.png")
     assert_fits_a_phone(browser, f"report-form-{code}-phone.png")
     submit(browser)
+    assert _by(browser, "html").get_dom_attribute("dir") == direction
+    screenshot(browser, f"report-files-{code}.png")
+    send(browser, evidence)
 
     code_shown = receipt_on_page(browser)
     assert _by(browser, "html").get_dom_attribute("dir") == direction
@@ -510,6 +555,7 @@ def test_person_fills_the_people_affected_and_what_is_about_to_happen(browser, s
     })
     screenshot(browser, f"report-form-people-affected-{code}.png")
     submit(browser)
+    send(browser)
     receipt_on_page(browser)
 
     report = json.loads(new_submission(server, before).read("report.json"))

@@ -13,6 +13,7 @@ searched too).
 """
 
 import hashlib
+import html
 import http.client
 import io
 import json
@@ -28,10 +29,11 @@ import pytest
 import requests
 from urllib3 import encode_multipart_formdata
 
+from intake.receipt import PATTERN
 from intake import age
 from live_server import CSRF, LiveServer
 
-RECEIPT = re.compile(r'<p class="receipt" id="receipt"><code>([0-9A-Z]{5}(?:-[0-9A-Z]{5}){3})</code>')
+RECEIPT = re.compile(rf'<p class="receipt" id="receipt"><code>({PATTERN})</code>')
 FIELD_TAG = re.compile(r"<(input|textarea)\b[^>]*>")
 ATTRIBUTE = re.compile(r'\b(name|type)="([^"]*)"')
 NOT_FREE_TEXT = re.compile(r"^incidents-\d+-(start_date|end_date)$|^follow_up_of$|^imminent_date$")  # validated formats
@@ -280,6 +282,22 @@ def test_no_plaintext_of_any_submission_reaches_the_disk(tmp_path):
         def part_size() -> int:
             return sum(p.stat().st_size for p in server.pending() if p.exists())
 
+        # As a browser does it: the answers alone first, once with a mistake (nothing may stay of
+        # them), then corrected; the files page carries them back with the files.
+        wrong = {k: v for k, v in answers.items() if k != "incidents-0-narrative"}
+        first_try = client.post("/", {**wrong, "step": "answers"}, [])
+        ensure(first_try.status_code == 400 and "incidents-0-narrative-errors" in first_try.text, "the mistake was not caught")
+        files_page = client.post("/", {**answers, "step": "answers"}, [])
+        ensure(files_page.status_code == 200 and 'id="attachments"' in files_page.text, "the answers were not accepted")
+        carried = files_page.text.split("<form", 2)[1]  # the sending form, not "change my answers"
+        answers = {}
+        for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', carried):
+            if name != "csrf_token":
+                value = html.unescape(value)
+                answers[name] = [*answers[name], value] if isinstance(answers.get(name), list) else (
+                    [answers[name], value] if name in answers else value)
+        ensure(sum(canary in str(v) for v in answers.values()) >= 40, "the files page did not carry the answers")
+        assert server.pending() == [] and server.submissions() == []
         status, page = client.post_paused("/", answers, [
             ("attachments", ("evidence.bin", big, "application/octet-stream")),
             ("attachments", (named, named_data, "image/jpeg")),
@@ -297,7 +315,7 @@ def test_no_plaintext_of_any_submission_reaches_the_disk(tmp_path):
             ("attachments", ("note.txt", f"more about {canary}".encode(), "text/plain")),
         ])
         ensure(response.status_code == 200, f"the follow-up was refused ({response.status_code})")
-        ensure(RECEIPT.search(response.text) is not None, "no receipt code on the page after the follow-up")
+        ensure("Keep the receipt code of your first report" in response.text, "the follow-up's page does not say which code to keep")
         assert len(server.submissions()) == 2 and server.pending() == []
 
         # 3. An invalid report (no consent to store): the same canary and attachments, all discarded.

@@ -19,6 +19,7 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
+from intake.receipt import PATTERN
 from intake import age
 from live_server import NO_FILE, LiveServer, new_session, raw_http, valid_answers, with_files
 
@@ -29,7 +30,7 @@ TRANSLATED = [code for code in CODES if code != "en"]
 HTML_LANG = {"en": "en", "zh_Hans": "zh-Hans", "zh_Hant": "zh-Hant", "ug": "ug", "bo": "bo"}
 NATIVE_NAMES = {"en": "English", "zh_Hans": "简体中文", "zh_Hant": "繁體中文", "ug": "ئۇيغۇرچە", "bo": "བོད་ཡིག"}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
-RECEIPT = re.compile(r"<code>([0-9A-Z]{5}(?:-[0-9A-Z]{5}){3})</code>")
+RECEIPT = re.compile(rf"<code>({PATTERN})</code>")
 ASCII_WORD = re.compile(r"[A-Za-z]{3,}")
 
 
@@ -302,7 +303,7 @@ def test_forms_and_their_errors_are_in_the_chosen_language(server, code):
                   "Please write the date like 2024-05 or 2024-05-17.", "Please describe what happened.",
                   "Please say at least the province or region (or the country, if abroad).",
                   "Please choose who did it ('Unknown' is fine).",
-                  "This does not look like a receipt code (20 letters and digits, like ABCDE-12345-…)."):
+                  "This does not look like a receipt code (21 letters and digits in three groups, like ABCDEFG-1234567-HJKMNPQ)."):
         assert strings[msgid] in page.text, f"{code}: {msgid!r} is not shown translated"
     assert strings["This answer is too long: please shorten it to at most %(max)d characters."] % {"max": 300} in page.text
 
@@ -314,7 +315,7 @@ def test_forms_and_their_errors_are_in_the_chosen_language(server, code):
                     files=[("attachments", ("a.txt", b"evidence", "text/plain"))])
     assert response.status_code == 400
     page = assert_page_in(code, response.text, "follow-up with errors")
-    for msgid in ("This does not look like a receipt code (20 letters and digits, like ABCDE-12345-…).",
+    for msgid in ("This does not look like a receipt code (21 letters and digits in three groups, like ABCDEFG-1234567-HJKMNPQ).",
                   "Please write what is new.", "We cannot accept the report without this consent.",
                   "For your safety, files you chose were not kept when the form had errors. Please choose them again."):
         assert strings[msgid] in page.text, f"{code}: {msgid!r} is not shown translated"

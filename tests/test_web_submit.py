@@ -10,12 +10,13 @@ import zipfile
 
 import pytest
 
+from intake.receipt import PATTERN
 from intake import age
 from intake.padding import padme
 from live_server import LiveServer, new_session, valid_answers, with_files
 from tooling import require, typage, typage_available
 
-RECEIPT = re.compile(r"<code>([0-9A-Z]{5}(?:-[0-9A-Z]{5}){3})</code>")
+RECEIPT = re.compile(rf"<code>({PATTERN})</code>")
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +114,28 @@ def test_follow_up_is_linked_by_receipt(server):
     report = json.loads(archive.read("report.json"))
     assert report["kind"] == "follow-up" and report["follow_up_of"] == first
     assert report["message"] == "He was moved to another prison."
-    assert RECEIPT.search(response.text).group(1) != first
+    # No second code to confuse with the first: the page says to keep the first one.
+    assert RECEIPT.search(response.text) is None and "Keep the receipt code of your first report" in response.text
+    assert report["receipt"] != first  # stored with a code of its own, never shown
+
+
+def test_a_receipt_with_one_typo_is_refused_and_an_old_code_is_accepted(server):
+    first = RECEIPT.search(submit(server, valid_answers()).text).group(1)
+    assert len(first) == 23 and first.count("-") == 2  # three groups of seven: 20 random symbols and a check
+    symbols = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+    wrong = symbols[(symbols.index(first[9]) + 1) % 32]
+    for typo in (first[:9] + wrong + first[10:], first[:3] + first[4] + first[3] + first[5:]):
+        if typo == first:
+            continue
+        response = submit(server, {"receipt": typo, "message": "news", "consent_store": "y"}, path="/follow-up")
+        assert response.status_code == 400 and "This receipt code has a mistake in it" in response.text
+    before = set(server.submissions())
+    old = "ABCDE-12345-FGHJK-MNPQ0"  # four groups of five, as codes were issued before the check symbol
+    assert submit(server, {"receipt": old.lower(), "message": "news", "consent_store": "y"}, path="/follow-up").status_code == 200
+    report = json.loads(open_submission(server, new_submission(server, before)).read("report.json"))
+    assert report["follow_up_of"] == old
+    response = submit(server, {"receipt": "not a code", "message": "news", "consent_store": "y"}, path="/follow-up")
+    assert response.status_code == 400 and "This does not look like a receipt code" in response.text
 
 
 def test_update_field_in_the_main_form_links_too(server):

@@ -15,7 +15,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..store import Store
-from . import errors, i18n, logs, security, views
+from . import errors, forms, i18n, logs, security, views
 from .config import ConfigError, load_config
 from .errors import NotSaved
 from .limits import FolderQuota, Limited, SharedTokenBucket, minutes_to_wait
@@ -112,6 +112,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.teardown_request(_settle)
     app.jinja_env.globals.pop("config", None)  # templates never see configuration (secrets)
     app.jinja_env.globals["demo_mode"] = bool(app.config.get("INTAKE_DEMO"))
+    app.jinja_env.globals["problems"] = forms.problems  # the error summary's list
+    app.jinja_env.globals["required_questions"] = forms.REQUIRED_QUESTIONS
     app.register_blueprint(views.bp)
     errors.init_app(app)
     return app

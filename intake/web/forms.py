@@ -22,7 +22,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError
 
 from . import choices
-from ..receipt import normalize_receipt
+from ..receipt import has_typo, normalize_receipt
 from ..submission.dates import normalize_date
 
 SHORT = 300
@@ -81,6 +81,14 @@ class MultiCheckboxField(SelectMultipleField):
         super().__init__(label, invalid_choice_message=NOT_AN_OPTION, **kwargs)
 
 
+def check_receipt(text: str) -> None:
+    """A typed receipt code: a typo (the check symbol disagrees) is told apart from a non-code."""
+    if has_typo(text):
+        raise ValidationError(_l("This receipt code has a mistake in it: please check each letter and digit against the code you kept."))
+    if normalize_receipt(text) is None:
+        raise ValidationError(_l("This does not look like a receipt code (21 letters and digits in three groups, like ABCDEFG-1234567-HJKMNPQ)."))
+
+
 class IncidentForm(Form):
     """One incident (one act). The first is required; the others only if used."""
 
@@ -135,6 +143,26 @@ class IncidentForm(Form):
                 field.errors = list(field.errors) + [message]
                 ok = False
         return ok
+
+
+# The report form's required questions, as the page marks them "(required)": the intro says how
+# many (tests/test_web_forms.py counts the marks on the page).
+REQUIRED_QUESTIONS = 15
+
+
+def problems(form) -> list[tuple[str, str, str]]:
+    """(anchor id, question, message) of every error of `form`, in the order of the form, for the
+    error summary at the top of the page: each links to the input it is about (the first option
+    of a list of choices)."""
+    found = []
+    for field in form:
+        if field.type == "FieldList":
+            for entry in field.entries:
+                found += problems(entry.form)
+        elif field.errors and field.type != "CSRFTokenField":
+            anchor = f"{field.id}-0" if field.type in ("RadioField", "MultiCheckboxField") else field.id
+            found += [(anchor, str(field.label.text), str(message)) for message in field.errors]
+    return found
 
 
 class RelatedPersonForm(Form):
@@ -231,8 +259,8 @@ class ReportForm(FlaskForm):
     follow_up_of = short(_l("Receipt code of an earlier report"), description=_l("If this adds to a report you sent before."))
 
     def validate_follow_up_of(self, field) -> None:
-        if field.data and normalize_receipt(field.data) is None:
-            raise ValidationError(_l("This does not look like a receipt code (20 letters and digits, like ABCDE-12345-…)."))
+        if typed(field):
+            check_receipt(typed(field))
 
     def validate_imminent_date(self, field) -> None:
         if typed(field):
@@ -266,5 +294,4 @@ class FollowUpForm(FlaskForm):
     consent_store = BooleanField(_l("I agree that the organisation stores and reads this report"), [InputRequired(message=_l("We cannot accept the report without this consent."))])
 
     def validate_receipt(self, field) -> None:
-        if normalize_receipt(field.data or "") is None:
-            raise ValidationError(_l("This does not look like a receipt code (20 letters and digits, like ABCDE-12345-…)."))
+        check_receipt(typed(field))

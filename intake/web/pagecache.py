@@ -111,7 +111,11 @@ def render_blank_form(template: str, form_class) -> str:
 
 
 def thanks_page(receipt: str, follow_up: bool) -> str:
-    """The thank-you page after a stored submission: the cached page, with this receipt."""
+    """The thank-you page after a stored submission: the cached page, with this receipt. A
+    follow-up's page shows no code: it is rendered each time (a small page, and only after a
+    stored submission, which the flood limits count)."""
+    if follow_up:
+        return render_thanks("", True)
     render = partial(render_thanks, receipt, follow_up)
     return _cached((request.endpoint, "thanks.html", follow_up), render, lambda: receipt)
 

@@ -3,7 +3,7 @@
 import time
 
 from flask import Blueprint, abort, current_app, g, render_template, request, session
-from flask_wtf.csrf import CSRFError
+from flask_wtf.csrf import CSRFError, generate_csrf
 
 from ..receipt import new_receipt
 from ..submission.report import Answers
@@ -46,12 +46,39 @@ def _uploads_lost() -> bool:
     return any(f.filename for f in request.files.getlist(FILE_FIELD))
 
 
+# The form's two steps (no JavaScript): the answers alone, checked; then the files, sent with
+# the checked answers carried in the page, so that no file is sent before the answers are
+# valid and none is lost to a mistake in them. Nothing is stored or held on the server between
+# the steps: the second page holds the answers, in the reporter's browser only.
+STEP = "step"
+ANSWERS_STEP, EDIT_STEP = "answers", "edit"
+
+
+def _carried_answers() -> list[tuple[str, str]]:
+    """The answers of this POST, as the browser sent them, for the hidden fields of the files page."""
+    return [(k, v) for k, v in request.form.items(multi=True) if k not in ("csrf_token", STEP)]
+
+
+def _two_steps(form, template: str):
+    """The first step's POST: the form again (with its errors, or as it was to change an
+    answer), or the files page with the checked answers; nothing is stored either way."""
+    if request.form.get(STEP) == EDIT_STEP:
+        return render_template(template, form=form, uploads_lost=False)
+    if form.validate_on_submit():
+        return render_template("files.html", answers=_carried_answers(), action=request.endpoint.split(".")[-1],
+                               csrf_token=generate_csrf())
+    return render_template(template, form=form, uploads_lost=False), 400
+
+
 @bp.route("/", methods=["GET", "POST"])
 def report():
     """The report form; on a valid POST, the encrypted submission and the receipt."""
     if request.method != "POST":  # GET, HEAD: the blank form, cached (pagecache.py)
         return blank_form_page("report.html", ReportForm)
     form = ReportForm()
+    if request.form.get(STEP) in (ANSWERS_STEP, EDIT_STEP):
+        return _two_steps(form, "report.html")
+    # The second step (or one POST with everything, as scripts and older pages send it).
     if form.validate_on_submit():
         receipt = new_receipt()
         _store_submission(build_report(form, receipt=receipt, language=i18n.current().code))
@@ -65,10 +92,13 @@ def follow_up():
     if request.method != "POST":
         return blank_form_page("follow_up.html", FollowUpForm)
     form = FollowUpForm()
+    if request.form.get(STEP) in (ANSWERS_STEP, EDIT_STEP):
+        return _two_steps(form, "follow_up.html")
     if form.validate_on_submit():
-        receipt = new_receipt()
-        _store_submission(build_follow_up(form, receipt=receipt, language=i18n.current().code))
-        return thanks_page(receipt, follow_up=True)
+        # Stored with a code of its own, as every submission is, but never shown: the reporter
+        # keeps the first report's code (docs/report-schema.md, Receipt codes).
+        _store_submission(build_follow_up(form, receipt=new_receipt(), language=i18n.current().code))
+        return thanks_page("", follow_up=True)
     return render_template("follow_up.html", form=form, uploads_lost=_uploads_lost()), 400
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from stdnum import iban, imei, luhn
 from stdnum.cn import ric
 
-from ...receipt import normalize_receipt
+from ...receipt import has_typo, normalize_receipt
 from .finding import AFTER, BEFORE, Finding, context_before
 
 _DATE = r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
@@ -37,7 +37,9 @@ IMEI = re.compile(BEFORE + r"[0-9]{2}[ -]?[0-9]{6}[ -]?[0-9]{6}[ -]?[0-9]" + AFT
 IMEI_WORDS = ("imei", "meid", "串号", "串號", "设备号", "設備號")
 # Our receipt codes (intake/receipt.py), as the thanks page shows them or typed back without
 # separators: a reporter may quote one in a follow-up, and it must not leave with the export.
-RECEIPT = re.compile(BEFORE + r"[0-9A-Za-z]{5}(?:[ \t\-–—]?[0-9A-Za-z]{5}){3}" + AFTER)
+# Three groups of seven (with the check symbol) or, issued before it, four groups of five.
+RECEIPT = re.compile(BEFORE + r"(?:[0-9A-Za-z]{7}(?:[ \t\-–—]?[0-9A-Za-z]{7}){2}|[0-9A-Za-z]{5}(?:[ \t\-–—]?[0-9A-Za-z]{5}){3})" + AFTER)
+_DASHED = re.compile(r"[0-9A-Za-z]{7}(?:[-–—][0-9A-Za-z]{7}){2}|[0-9A-Za-z]{5}(?:[-–—][0-9A-Za-z]{5}){3}")
 # Catch-all: licence, prisoner, account numbers, IDs with a wrong check digit (A123456788).
 LONG_NUMBER = re.compile(BEFORE + r"[A-Z]{0,2}[0-9]{7,}" + AFTER)
 
@@ -108,11 +110,13 @@ def devices(text: str) -> Iterator[Finding]:
 
 def receipts(text: str) -> Iterator[Finding]:
     for m in RECEIPT.finditer(text):
-        code = normalize_receipt(re.sub(r"[–—]", "-", m.group()))
+        typed = re.sub(r"[–—]", "-", m.group())
+        # A current code with a typo in its check symbol is still withheld: it is nearly the code.
+        code = normalize_receipt(typed) or (typed.upper() if has_typo(typed) else None)
         # Grouped with dashes, as the thanks page shows it, it is a code. Otherwise a digit is
         # required: four five-letter words ("there after three weeks") are not a code, and a code
         # without a digit comes up once in about 1,800.
-        dashed = re.fullmatch(r"[0-9A-Za-z]{5}(?:[-–—][0-9A-Za-z]{5}){3}", m.group())
+        dashed = _DASHED.fullmatch(m.group())
         if code and (dashed or any(c.isdigit() for c in m.group())):
             yield Finding(m.start(), m.end(), "receipt", code, "receipt_code", "[receipt code withheld]")
 

@@ -54,7 +54,7 @@ def given_names(spellings: list[str]) -> list[str]:
         if 3 <= len(spelling) <= 5 and all(is_cjk(c) for c in spelling):
             surname = surname_at(spelling, 0)
             rest = spelling[len(surname.simplified):] if surname else ""
-            if len(rest) >= 2:
+            if len(rest) >= 2 and rest.strip("某XＸ×*＊"):  # 王某某 is "Wang so-and-so": no given name
                 found.append(rest)
     return _usable(found)
 
