@@ -54,6 +54,37 @@ def _delete(path: Path) -> None:
     fsync_dir(path.parent)
 
 
+def _file_system(path: Path) -> int:
+    return path.stat().st_dev
+
+
+def destination_to_create(store: Store, dest: Path) -> bool:
+    """Whether `dest` is missing and may be created (only its last folder; mode 0700).
+
+    A missing destination is made only where a typo or an unmounted stick cannot hide: its
+    parent folder must exist, and must not be on the server's own disk (the file system of the
+    data folder). A stick that is not mounted leaves /media/usb an empty folder of the server's
+    disk: "moving" the ciphertext there would keep it on the server under another name. Raises
+    UserError (nothing done) where it may not be created; False if `dest` exists."""
+    if dest.exists() or dest.is_symlink():
+        return False
+    parent = dest.absolute().parent
+    if not parent.is_dir():
+        raise UserError(f"destination {dest} does not exist, nor does {parent} (is the USB stick mounted?)",
+                        hint="check the path; collect creates only the last folder of DEST")
+    if _file_system(parent) == _file_system(store.root):
+        raise UserError(f"destination {dest} does not exist and would be on the server's own disk "
+                        "(is the USB stick mounted?)",
+                        hint=f"mount the stick, or if {dest} is meant to be there, create it first (mkdir -m 700)")
+    return True
+
+
+def create_destination(dest: Path) -> None:
+    dest.mkdir(mode=0o700)
+    dest.chmod(0o700)  # whatever the umask
+    fsync_dir(dest.absolute().parent)
+
+
 def collect_to_directory(store: Store, dest: Path, *, keep: bool = False) -> CollectResult:
     """Move every complete submission to `dest`; raise UserError (nothing more deleted) on failure."""
     if not dest.is_dir():

@@ -108,7 +108,7 @@ def test_we_decrypt_pyrage_passphrase_files(pyrage):
 
 def test_pyrage_unlocks_identity_file_protected_by_intake_keygen(pyrage, tmp_path):
     (tmp_path / "pass").write_text("correct horse\n")
-    printed = run([*INTAKE, "keygen", "--classic", "--passphrase-file", "pass", "-o", "key.age"], cwd=tmp_path)
+    printed = run([*INTAKE, "keygen", "--classic", "--weak-passphrase", "--passphrase-file", "pass", "-o", "key.age"], cwd=tmp_path)
     plain = pyrage.passphrase.decrypt((tmp_path / "key.age").read_bytes(), "correct horse").decode()
     secret = [line for line in plain.splitlines() if line.startswith("AGE-SECRET-KEY-")]
     assert len(secret) == 1
@@ -185,7 +185,7 @@ def run_with_terminal(args, answer: bytes, cwd: Path) -> bytes:
 
 def test_age_unlocks_identity_file_protected_by_intake_keygen(age_cli, tmp_path):
     (tmp_path / "pass").write_text("correct horse\n")
-    printed = run([*INTAKE, "keygen", "--classic", "--passphrase-file", "pass", "-o", "key.age"], cwd=tmp_path)
+    printed = run([*INTAKE, "keygen", "--classic", "--weak-passphrase", "--passphrase-file", "pass", "-o", "key.age"], cwd=tmp_path)
     data = os.urandom(70_000)
     (tmp_path / "ct").write_bytes(our_encrypt([age.parse_recipient(printed.decode())], data))
     run_with_terminal(["age", "-d", "-i", "key.age", "-o", "out", "ct"], b"correct horse", tmp_path)

@@ -94,7 +94,9 @@ def test_destination_problems_delete_nothing(tmp_path, server):
     client, _ = server
     before = client.submissions()
     missing = intake("collect", tmp_path / "not-mounted", "--data-dir", client.data_dir)
-    assert missing.returncode == 1 and "is not a folder (is the USB stick mounted?)" in missing.stderr.decode()
+    # Missing, and its parent on the server's own disk (an unmounted stick's folder): refused.
+    assert missing.returncode == 1 and "(is the USB stick mounted?)" in missing.stderr.decode()
+    assert not (tmp_path / "not-mounted").exists()
     assert client.submissions() == before
 
 

@@ -17,11 +17,14 @@ from ..errors import UserError
 def collect(dest, data_dir, keep, manifest):
     """Move every complete submission to DEST (a folder, e.g. a USB stick), or '-' for a tar on stdout.
 
+    A missing DEST is created (mode 0700, said on stderr) when its parent folder exists and is
+    not on the server's own disk (a mounted stick); otherwise collect refuses and says why.
+
     Each file is copied, fsynced and verified (size and SHA-256) at DEST before it is deleted on
     the server. A tar stream cannot be verified at its far end, so '-' deletes nothing: after the
     import on the staff side, run `intake collect --delete-listed MANIFEST.sha256`.
     """
-    from ..collect import collect_to_directory, collect_to_tar, delete_listed
+    from ..collect import collect_to_directory, collect_to_tar, create_destination, delete_listed, destination_to_create
     from ..store import Store
 
     store = Store(data_dir or os.environ.get("INTAKE_DATA_DIR", "data"))
@@ -42,6 +45,9 @@ def collect(dest, data_dir, keep, manifest):
         sys.stdout.flush()
         click.echo(f"intake: streamed {result.kept} submission(s); nothing deleted on the server", err=True)
         return
+    if destination_to_create(store, Path(dest)):
+        click.echo(f"intake: {dest} does not exist; creating it (mode 0700)", err=True)
+        create_destination(Path(dest))
     result = collect_to_directory(store, Path(dest), keep=keep)
     verb = "copied" if keep else "moved"
     click.echo(f"intake: {verb} {result.moved} submission(s) to {dest}"

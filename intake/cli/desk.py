@@ -5,6 +5,7 @@ Common options: --vault DIR (or INTAKE_VAULT), -i IDENTITY_FILE (or INTAKE_IDENT
 Data for scripts goes to stdout (--format json); progress and warnings go to stderr.
 """
 
+import contextlib
 import functools
 import json
 import os
@@ -71,16 +72,38 @@ def import_(session, recipients_file, output_format, sources):
     from ..desk.sources import gather
 
     identities = session.identities
-    if not session.vault.exists():
-        _create_vault(session.vault, identities, recipients_file)
-    with gather(sources, session.vault.root) as candidates:
-        outcomes = import_files(session.vault, identities, candidates)
+    vault = session.vault
+    # A first import makes the vault; one that imports nothing (no files, or every file refused:
+    # often the wrong key) takes it away again, so no vault is left encrypted to the wrong key.
+    created = not vault.exists()
+    folder_before = _create_vault(vault, identities, recipients_file) if created else None
+    with gather(sources, vault.root) as candidates:
+        outcomes = import_files(vault, identities, candidates)
+    imported = sum(o.result == "imported" for o in outcomes)
+    kept = not created or imported or not _discard_new_vault(vault, identities, folder_before)
+    if not kept:
+        for o in outcomes:  # the quarantine went with the vault: the files stay where they are
+            if o.result == "quarantined":
+                o.result, o.case = "refused", None
     if output_format == "json":
         click.echo(json.dumps([o.__dict__ for o in outcomes], indent=1))
     else:
         for o in outcomes:
             click.echo(one_line(f"{o.result:<11} {o.case or '-':<12}  {o.source}" + (f": {o.reason}" if o.reason else "")))
-    counts = {kind: sum(o.result == kind for o in outcomes) for kind in ("imported", "duplicate", "quarantined", "unreadable")}
+    if created and kept:
+        click.echo(f"intake: created a new vault at {vault.root}", err=True)
+    counts = {kind: sum(o.result == kind for o in outcomes) for kind in ("imported", "duplicate", "quarantined", "refused", "unreadable")}
+    if not kept:
+        click.echo(f"intake: nothing imported, {counts['refused']} refused"
+                   + (f", {counts['unreadable']} unreadable" if counts["unreadable"] else "")
+                   + f"; no vault was created at {vault.root}", err=True)
+        if counts["refused"] or counts["unreadable"]:
+            raise DeskError(f"{counts['refused'] + counts['unreadable']} file(s) were not imported",
+                            hint="see the reasons above; the files are still where they were (check -i: is it the key they were encrypted to?)")
+        if not candidates:
+            raise DeskError(f"no submission files (*.age) found in {', '.join(sources)}",
+                            hint="check the path (is the USB stick mounted?)")
+        return
     click.echo(f"intake: {counts['imported']} imported, {counts['duplicate']} already in the vault, "
                f"{counts['quarantined']} quarantined" + (f", {counts['unreadable']} unreadable" if counts["unreadable"] else ""),
                err=True)
@@ -89,7 +112,8 @@ def import_(session, recipients_file, output_format, sources):
                         hint="see the lines marked 'quarantined' and 'intake quarantine list'")
 
 
-def _create_vault(vault, identities, recipients_file) -> None:
+def _create_vault(vault, identities, recipients_file) -> set[str] | None:
+    """Create the vault; returns what its folder held before (None: there was no folder)."""
     from .. import age
     from .sources import load_recipients
 
@@ -97,18 +121,40 @@ def _create_vault(vault, identities, recipients_file) -> None:
         recipients = load_recipients((), (recipients_file,))
     else:
         recipients = [i.recipient() for i in identities if hasattr(i, "recipient")]
+    before = set(os.listdir(vault.root)) if vault.root.is_dir() else None
     try:
         vault.create(recipients)
     except age.RecipientMixError as exc:
         raise DeskError(str(exc)) from None
-    click.echo(f"intake: created a new vault at {vault.root}", err=True)
+    return before
+
+
+def _discard_new_vault(vault, identities, before: set[str] | None) -> bool:
+    """Take away the vault this import created, now that nothing went into it: only what the
+    vault added to its folder (and the folder, if the import made it). False if another
+    import put cases into it meanwhile."""
+    import shutil
+
+    with vault.locked(exclusive=True):
+        if vault.open_store(identities).case_ids():
+            return False
+        for name in sorted(set(os.listdir(vault.root)) - (before or set())):
+            path = vault.root / name
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+    if before is None:
+        with contextlib.suppress(OSError):
+            vault.root.rmdir()
+    return True
 
 
 @click.command("list")
 @vault_options
 @click.option("--status", type=click.Choice(STATUSES))
 @click.option("--urgent", is_flag=True, help="Only cases flagged urgent (by the rules or by staff).")
-@click.option("--mandate", metavar="CODE", help="Only cases suggested or confirmed for this mandate (e.g. WGAD).")
+@click.option("--mandate", metavar="CODE", help="Only cases suggested or confirmed for this mandate (e.g. WGAD; the codes: 'intake mandates').")
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def list_(session, status, urgent, mandate, output_format):
     """One row per case: urgent first, then oldest first."""
@@ -196,7 +242,7 @@ def attachment(session, output, case_id, name):
 @click.command()
 @vault_options
 @click.option("--status", type=click.Choice(STATUSES))
-@click.option("--mandate", "mandate_changes", multiple=True, metavar="+CODE|-CODE", help="Confirm (+) or remove (-) a mandate (repeatable).")
+@click.option("--mandate", "mandate_changes", multiple=True, metavar="+CODE|-CODE", help="Confirm (+) or remove (-) a mandate (repeatable; the codes: 'intake mandates').")
 @click.option("--urgent", type=click.Choice(["yes", "no", "auto"]), help="Staff decision on urgency (auto: follow the rules).")
 @click.option("--note", metavar="TEXT", help="Add a note to the case.")
 @click.option("--link", metavar="OTHER_CASE", help="Link another case to this one.")
@@ -216,4 +262,18 @@ def triage(session, status, mandate_changes, urgent, note, link, reason, case_id
         click.echo(f"{resolved}: {field}: {json.dumps(old, ensure_ascii=False)} -> {json.dumps(new, ensure_ascii=False)}")
 
 
-COMMANDS = (import_, list_, show, attachment, triage)
+@click.command()
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def mandates(output_format):
+    """The UN mandate codes the rules suggest and `triage --mandate` takes, with their names."""
+    from ..desk.rules import MANDATES
+
+    if output_format == "json":
+        click.echo(json.dumps([{"code": code, "name": name} for code, name in MANDATES.items()], indent=1))
+        return
+    width = max(map(len, MANDATES))
+    for code, name in MANDATES.items():
+        click.echo(f"{code:<{width}}  {name}")
+
+
+COMMANDS = (import_, list_, show, attachment, triage, mandates)

@@ -7,7 +7,7 @@ import click
 from .. import age
 from ..atomic import write_new_file
 from .errors import CLIError
-from .passphrase import get_passphrase
+from .passphrase import get_passphrase, weak_passphrase_reason
 from .sources import load_identity_file
 
 
@@ -16,7 +16,8 @@ from .sources import load_identity_file
 @click.option("--classic", is_flag=True, help="An X25519 key instead of the post-quantum hybrid default.")
 @click.option("--passphrase-file", metavar="FILE", help="Read the protecting passphrase from the first line of FILE.")
 @click.option("--unprotected", is_flag=True, help="Store the key without a passphrase (for a server-side demo, or a hardware-encrypted disk).")
-def keygen(output, classic, passphrase_file, unprotected):
+@click.option("--weak-passphrase", is_flag=True, help="Accept a passphrase the strength check refuses (for tests; never for a real key).")
+def keygen(output, classic, passphrase_file, unprotected, weak_passphrase):
     """Create a new identity (secret key) and print its public recipient.
 
     The identity file is passphrase-protected by default, as an age file that any age tool
@@ -24,6 +25,8 @@ def keygen(output, classic, passphrase_file, unprotected):
     """
     if unprotected and passphrase_file:
         raise click.UsageError("--unprotected and --passphrase-file exclude each other")
+    if unprotected and weak_passphrase:
+        raise click.UsageError("--unprotected and --weak-passphrase exclude each other")
     if output is None and sys.stdout.isatty():
         raise CLIError("refusing to print a secret key to the terminal", hint="use -o FILE")
     identity = age.generate_identity(post_quantum=not classic)
@@ -32,6 +35,11 @@ def keygen(output, classic, passphrase_file, unprotected):
         data = text.encode()
     else:
         passphrase = get_passphrase(passphrase_file, "Passphrase to protect the new key: ", confirm=True)
+        reason = None if weak_passphrase else weak_passphrase_reason(passphrase)
+        if reason is not None:
+            # Checked before anything is written; the passphrase itself is never shown.
+            raise CLIError(f"this passphrase is too easy to guess: {reason}; nothing was written",
+                           hint="use about 6 random words (docs/keys.md), or --weak-passphrase for a throwaway key")
         data = age.protect(text, passphrase)
     recipient = str(identity.recipient())
     if output is None:

@@ -1,7 +1,9 @@
 """`intake serve` and `intake demo`: run the web intake under gunicorn."""
 
+import errno
 import os
 import secrets
+import socket
 import sys
 from pathlib import Path
 
@@ -26,6 +28,39 @@ def _check_configuration(env: dict) -> None:
     Store(config["INTAKE_DATA_DIR"]).check_owner()  # UnsafeFolder is a CLIError; the server makes modes 0700
 
 
+PORTS_TRIED = 100  # how far past a busy port to look for a free one to suggest
+
+
+def _port_free(host: str, port: int) -> bool:
+    """Whether we could listen on host:port now (as gunicorn does: SO_REUSEADDR, so a port in
+    TIME_WAIT after a server stopped counts as free). OSError for a host we cannot listen on."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return False
+            raise
+    return True
+
+
+def check_port(host: str, port: int) -> None:
+    """Refuse at once, with the next free port to try, when something already listens on the
+    port: otherwise gunicorn retries for seconds and prints a screen of errors."""
+    try:
+        if _port_free(host, port):
+            return
+        free = next((p for p in range(port + 1, min(port + PORTS_TRIED, 65535) + 1) if _port_free(host, p)), None)
+    except OSError as exc:
+        raise CLIError(f"cannot listen on {host} port {port}: {exc.strerror}",
+                       hint="check --host (an address of this machine) and --port") from None
+    if free is None:
+        raise CLIError(f"port {port} is in use", hint="stop the program that listens there, or choose another --port")
+    raise CLIError(f"port {port} is in use; try --port {free}")
+
+
 def _run_gunicorn(env: dict, host: str, port: int) -> None:
     _check_configuration(env)
     os.environ.update(env)
@@ -48,6 +83,7 @@ def serve(host, port, data_dir, recipients):
         env["INTAKE_DATA_DIR"] = data_dir
     if recipients:
         env["INTAKE_RECIPIENTS"] = recipients
+    check_port(host, port)
     _run_gunicorn(env, host, port)
 
 
@@ -57,6 +93,7 @@ def serve(host, port, data_dir, recipients):
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 def demo(directory, host, port):
     """Run the intake with a throwaway key, for trying it out. Never for real reports."""
+    check_port(host, port)  # before the banner that says where to open it
     root = Path(directory)
     root.mkdir(mode=0o700, parents=True, exist_ok=True)
     identity_path = root / "DEMO-identity-NOT-FOR-REAL-REPORTS.txt"
@@ -73,6 +110,9 @@ def demo(directory, host, port):
         f"{bar}\nDEMO MODE: a throwaway, unprotected key is in {identity_path}\n"
         f"Never use this for real reports. Submissions go to {root / 'data' / 'submissions'}\n"
         f"Read one:  intake decrypt -i {identity_path} -o report.zip {root / 'data' / 'submissions'}/ID.age\n"
+        f"Try the desk on them (docs/staff.md, the five-minute tour; a demo vault, never a real one):\n"
+        f"  export INTAKE_VAULT={root.resolve() / 'vault'} INTAKE_IDENTITY={identity_path.resolve()}\n"
+        f"  intake import {root / 'data' / 'submissions'} && intake list\n"
         f"Open http://{host}:{port}/ in a browser.\n{bar}",
         err=True,
     )

@@ -55,6 +55,9 @@ def list_columns(case_id: str, case, result) -> dict:
         "ready_for": result.ready_for,
         "missing": result.readiness,
         "follow_up_of": case.follow_up_of,
+        # A follow-up whose receipt matches no case in the vault (not imported yet, a mistyped
+        # code, or its report removed): it cannot be exported until it is linked.
+        "not_linked": case.report.get("kind") == "follow-up" and not case.follow_up_of,
         "follow_ups": case.follow_ups,
         "language": case.report.get("form_language", ""),
         "summary": summary(case.report),
@@ -66,12 +69,13 @@ def damaged_columns(case_id: str, reason: str) -> dict:
     """A case that cannot be used: only its id and why; every other column empty."""
     return {"id": case_id, "received": "", "status": "damaged", "urgent": False, "urgency_reasons": [],
             "urgent_decided_by_staff": False, "stale": [], "suggested_mandates": [], "mandates": [], "ready_for": [],
-            "missing": {}, "follow_up_of": None, "follow_ups": [], "language": "", "summary": reason,
+            "missing": {}, "follow_up_of": None, "not_linked": False, "follow_ups": [], "language": "", "summary": reason,
             "damaged": reason}
 
 
 def table_cells(columns: dict) -> list[str]:
-    urgent = ("YES " + ",".join(x.split(":")[0] for x in columns["urgency_reasons"])).strip() if columns["urgent"] else ""
+    codes = dict.fromkeys(x.split(":")[0] for x in columns["urgency_reasons"])  # one rule can match twice: "U1,U8"
+    urgent = ("YES " + ",".join(codes)).strip() if columns["urgent"] else ""
     return [columns["id"], columns["received"][:10], columns["status"], urgent, ",".join(columns["suggested_mandates"]),
             ",".join(columns["mandates"]), ",".join(columns["ready_for"]), columns["summary"]]
 
@@ -85,11 +89,19 @@ def _rendered(columns: dict) -> dict:
             "cells": [visible(cell) for cell in table_cells(columns)]}
 
 
-ROW_FORMAT = "2"  # a change to the columns or their escaping: every row is made again
+ROW_FORMAT = "3"  # a change to the columns or their escaping: every row is made again
 
 
 def _made_by() -> str:
     return f"{ROW_FORMAT}:{rules_digest()}"
+
+
+def read_follow_ups(case) -> list[str]:
+    """The follow-ups staff recorded as read on this case (`intake redact CASE --read ID`, for any
+    profile): what `list` needs to say "unread" on the case's row."""
+    read = case.redaction.get("updates_read", {})
+    return sorted({i for ids in read.values() if isinstance(ids, list) for i in ids if isinstance(i, str)}) \
+        if isinstance(read, dict) else []
 
 
 def row_for(case, now: datetime.datetime) -> dict:
@@ -99,7 +111,7 @@ def row_for(case, now: datetime.datetime) -> dict:
     return {
         "received": case.received, "status": case.status, "urgent": columns["urgent"], "mandates": case.mandates,
         "suggested": result.suggested_mandates, "follow_up_of": case.follow_up_of, "follow_ups": case.follow_ups,
-        "links": case.links, "kind": case.report.get("kind", "report"),
+        "links": case.links, "kind": case.report.get("kind", "report"), "read": read_follow_ups(case),
         "receipt": receipt_digest(case.receipt), "wants": receipt_digest(case.report.get("follow_up_of") or ""),
         "rules": _made_by(), "until": result.valid_until, "checked": case.checked, "damaged": None,
     } | _rendered(columns)
@@ -107,7 +119,7 @@ def row_for(case, now: datetime.datetime) -> dict:
 
 def damaged_row(reason: str, case_id: str = "") -> dict:
     return {"received": "", "status": "damaged", "urgent": False, "mandates": [], "suggested": [], "follow_up_of": None,
-            "follow_ups": [], "links": [], "kind": "", "receipt": "", "wants": "", "rules": "", "until": None,
+            "follow_ups": [], "links": [], "kind": "", "read": [], "receipt": "", "wants": "", "rules": "", "until": None,
             "checked": READER_VERSION, "damaged": reason} | _rendered(damaged_columns(case_id, reason))
 
 

@@ -45,18 +45,57 @@ def list_rows(vault, identities, output: str, now) -> dict:
                 for case_id in stale[start:start + REFRESH_PER_COMMIT]:
                     rows.pop(case_id, None)  # gone since the first read, or made again just now
                 rows.update(_slim(fresh.items(), output, now)[0])
+    fold_follow_ups(rows, drop=output == "cells")
     return rows
+
+
+def fold_follow_ups(rows: dict, *, drop: bool) -> None:
+    """Count each report's follow-ups on its row ("follow_up_count", and "unread_follow_ups":
+    those not recorded as read with `intake redact CASE --read ID`), through follow-ups of
+    follow-ups. drop=True (the table) takes the rows of the follow-ups counted out of `rows`:
+    a follow-up is read, reviewed and exported with its report, so it is listed on its row.
+    A follow-up that reaches no usable report keeps its own row (marked "not linked" when
+    its receipt matches no case)."""
+    for row in rows.values():
+        row["follow_up_count"], row["unread_follow_ups"] = 0, ()
+    folded: dict[str, list[str]] = {}
+    for case_id, row in rows.items():
+        root = _first_report(rows, case_id, row)
+        if root is not None:
+            folded.setdefault(root, []).append(case_id)
+    for root, follow_ups in folded.items():
+        read = set(rows[root]["read"])
+        rows[root]["follow_up_count"] = len(follow_ups)
+        rows[root]["unread_follow_ups"] = tuple(sorted(i for i in follow_ups if i not in read))
+        if drop:
+            for case_id in follow_ups:
+                del rows[case_id]
+
+
+def _first_report(rows: dict, case_id: str, row: dict) -> str | None:
+    """The usable report a follow-up adds to, or None (not a follow-up, or not linked to one)."""
+    current, seen = case_id, {case_id}
+    while row["kind"] == "follow-up":
+        parent = row["follow_up_of"]
+        if parent is None or parent in seen or parent not in rows or rows[parent]["damaged"] is not None:
+            return None
+        current, row = parent, rows[parent]
+        seen.add(parent)
+    return None if current == case_id else current
 
 
 def _slim(index_rows, output: str, now) -> tuple[dict, list]:
     """What list keeps of each index row, and the ids of the rows to make again."""
     rows, stale, expired = {}, [], needs_refresh(now)
-    shared: dict[str | tuple[str, ...], str | tuple[str, ...]] = {}  # one copy of each status and mandate list
+    shared: dict[str | tuple[str, ...], str | tuple[str, ...]] = {}  # one copy of each status, kind and list
     for case_id, row in index_rows:
         if expired(row):
             stale.append(case_id)
-        mandates, suggested = tuple(row["mandates"]), tuple(row["suggested"])
+        mandates, suggested, read = tuple(row["mandates"]), tuple(row["suggested"]), tuple(row.get("read", ()))
+        kind = row.get("kind", "")
         rows[case_id] = {"received": row["received"], "status": shared.setdefault(row["status"], row["status"]),
                          "urgent": row["urgent"], "mandates": shared.setdefault(mandates, mandates),
-                         "suggested": shared.setdefault(suggested, suggested), "damaged": row["damaged"], output: row[output]}
+                         "suggested": shared.setdefault(suggested, suggested), "damaged": row["damaged"], output: row[output],
+                         "kind": shared.setdefault(kind, kind), "follow_up_of": row.get("follow_up_of"),
+                         "read": shared.setdefault(read, read)}
     return rows, stale

@@ -25,7 +25,7 @@ def apply_triage(state: VaultState, case_id: str, *, known_mandates, status=None
     for change in mandate_changes:
         sign, code = change[:1], change[1:].upper()
         if sign not in "+-" or not sign or code not in known_mandates:
-            raise DeskError(f"invalid mandate change {change!r}", hint="use +CODE or -CODE with a code from 'intake list --help'")
+            raise DeskError(f"invalid mandate change {change!r}", hint="use +CODE or -CODE with a code from 'intake mandates'")
         if sign == "+" and code not in mandates:
             mandates.append(code)
         elif sign == "-" and code in mandates:

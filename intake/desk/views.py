@@ -32,33 +32,58 @@ def select_rows(rows: dict, *, status=None, urgent=False, mandate=None) -> list[
     return [row for _, row in selected]
 
 
+def _json_line(row: dict) -> bytes:
+    out = row["out"] if isinstance(row["out"], bytes) else row["out"].encode()
+    if "follow_up_count" not in row:
+        return out
+    # What listing.fold_follow_ups counted, added to the line made with the row (it ends in "}").
+    extra = json.dumps({"follow_up_count": row["follow_up_count"], "unread_follow_ups": list(row["unread_follow_ups"])},
+                       separators=(", ", ": "))
+    return out[:-1] + b", " + extra[1:].encode()
+
+
 def json_lines(rows: list[dict], per_chunk: int = 1000):
     """The list as a JSON array, one case per line, as UTF-8 chunks of `per_chunk` rows (each
     row's line was made with the row; no copy of all of them is made at once)."""
     yield b"[\n"
     for start in range(0, len(rows), per_chunk):
-        chunk = b",\n".join(row["out"] if isinstance(row["out"], bytes) else row["out"].encode()
-                            for row in rows[start:start + per_chunk])
+        chunk = b",\n".join(_json_line(row) for row in rows[start:start + per_chunk])
         yield chunk + (b",\n" if start + per_chunk < len(rows) else b"\n")
     yield b"]\n"
 
 
-TABLE_HEADER = ["ID", "RECEIVED", "STATUS", "URGENT", "SUGGESTED", "CONFIRMED", "READY FOR", "SUMMARY"]
+TABLE_HEADER = ["ID", "RECEIVED", "STATUS", "URGENT", "SUGGESTED", "CONFIRMED", "READY FOR", "FOLLOW-UPS", "SUMMARY"]
+
+
+def follow_ups_cell(row: dict) -> str:
+    """"2 (1 unread)" on a report's row (listing.fold_follow_ups); "not linked" on a follow-up
+    whose receipt matches no case."""
+    count = row.get("follow_up_count", 0)
+    if count:
+        unread = len(row.get("unread_follow_ups", ()))
+        return f"{count} ({unread} unread)" if unread else str(count)
+    if row.get("kind") == "follow-up" and row.get("follow_up_of") is None:
+        return "not linked"
+    return ""
 
 
 def table_lines(rows: list[dict], per_chunk: int = 1000):
     """The list as a table: columns as wide as their widest cell (the summary last, unpadded),
-    as chunks of `per_chunk` lines, each ending in a newline."""
+    as chunks of `per_chunk` lines, each ending in a newline. The row's stored cells, with its
+    follow-ups (counted when listed) before the summary."""
+    def cells_of(row) -> list[str]:
+        return [*row["cells"][:-1], follow_ups_cell(row), row["cells"][-1]]
+
     widths = [len(title) for title in TABLE_HEADER[:-1]]
     for row in rows:
-        widths = [max(width, len(cell)) for width, cell in zip(widths, row["cells"])]
+        widths = [max(width, len(cell)) for width, cell in zip(widths, cells_of(row))]
 
     def line(cells) -> str:
         return "  ".join(c.ljust(w) for c, w in zip(cells, widths)) + "  " + cells[-1] + "\n"
 
     yield line(TABLE_HEADER)
     for start in range(0, len(rows), per_chunk):
-        yield "".join(line(row["cells"]) for row in rows[start:start + per_chunk])
+        yield "".join(line(cells_of(row)) for row in rows[start:start + per_chunk])
 
 
 
@@ -70,12 +95,29 @@ def case_document(case: Case, state: VaultState, attachments: list[dict], now) -
             "urgent_decision": case.urgent,
             # New full reports that quote this one's receipt: linked, but their own cases.
             "quoted_by_reports": [i for i in case.follow_ups if i in state.cases and state.cases[i].report.get("kind") != "follow-up"],
+            "unread_follow_ups": _unread_follow_ups(case, state),
         },
         "suggestions": {k: v for k, v in result.to_json().items() if k != "valid_until"},
         "report": case.report,
         "attachments": attachments,
         "history": state.history(case.id),
     }
+
+
+def _unread_follow_ups(case: Case, state: VaultState) -> list[str]:
+    """The follow-ups adding to `case` (through follow-ups of follow-ups) that nobody has
+    recorded as read (`intake redact CASE --read ID`)."""
+    if case.report.get("kind") == "follow-up":
+        return []  # read on the report they add to
+    read, found, waiting = set(index.read_follow_ups(case)), [], list(case.follow_ups)
+    while waiting:
+        case_id = waiting.pop(0)
+        other = state.cases.get(case_id)
+        if other is None or case_id in found or case_id == case.id or other.report.get("kind") != "follow-up":
+            continue
+        found.append(case_id)
+        waiting += other.follow_ups
+    return sorted(i for i in found if i not in read)
 
 
 def format_case(doc: dict) -> str:
@@ -99,9 +141,15 @@ def format_case(doc: dict) -> str:
         # A full report that quotes a receipt is its own case (own consents, own export).
         relation = "follow-up of" if report.get("kind") == "follow-up" else "a new report quoting the receipt of"
         out.append(f"  {relation}: {case['follow_up_of']}")
+    elif case["not_linked"]:
+        out.append("  follow-up of: not linked (no case in the vault has the receipt it quotes; it is linked"
+                   " when that report is imported)")
     follow_ups = [i for i in case["follow_ups"] if i not in case["quoted_by_reports"]]
     if follow_ups:
-        out.append(f"  follow-ups: {', '.join(follow_ups)}")
+        out.append(f"  follow-ups: {', '.join(i + (' (unread)' if i in case['unread_follow_ups'] else '') for i in follow_ups)}")
+    nested_unread = [i for i in case["unread_follow_ups"] if i not in follow_ups]
+    if nested_unread:
+        out.append(f"  unread follow-ups of its follow-ups: {', '.join(nested_unread)}")
     if case["quoted_by_reports"]:
         out.append(f"  new reports quoting its receipt: {', '.join(case['quoted_by_reports'])}")
     if case["links"]:
