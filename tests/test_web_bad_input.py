@@ -133,6 +133,7 @@ def test_a_file_name_with_a_line_break_is_refused_not_dropped(server, nothing_st
 def test_oversized_body_is_refused_before_reading(server, nothing_stored):
     response = post(server, valid_answers(), files=[("attachments", ("big.bin", b"\0" * 3_500_000, "application/octet-stream"))])
     assert response.status_code == 413 and h1(response) == "The files are too large"
+    assert "Your answers are still on the previous page" in response.text
 
 
 def test_oversized_chunked_body_is_cut_off(server, nothing_stored):
@@ -150,6 +151,7 @@ def test_too_many_files(server, nothing_stored):
     files = [("attachments", (f"f{i}.txt", b"x", "text/plain")) for i in range(6)]
     response = post(server, valid_answers(), files=files)
     assert response.status_code == 413 and h1(response) == "Too many files"
+    assert "Your answers are still on the previous page" in response.text  # the files page keeps them
 
 
 def test_too_many_form_parts(server, nothing_stored):
