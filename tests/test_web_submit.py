@@ -222,3 +222,10 @@ def test_the_largest_report_the_page_allows_is_accepted(server):
     report = json.loads(open_submission(server, new_submission(server, before)).read("report.json"))
     assert len(report["related_persons"]) == 4 and all(p["violations"] == codes for p in report["related_persons"])
     assert len(report["attachments"]) == 20 and all(i["violations"] == codes for i in report["incidents"])
+
+
+def test_a_form_shown_again_with_errors_says_so_in_its_title(server):
+    answers = {k: v for k, v in valid_answers().items() if k != "status"}
+    response = submit(server, {**answers, "step": "answers"})
+    assert response.status_code == 400 and "<title>Error: Report a reprisal</title>" in response.text
+    assert "<title>Report a reprisal</title>" in new_session(server, "/")[0].get(server.url + "/", timeout=30).text
