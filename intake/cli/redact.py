@@ -66,8 +66,9 @@ def redact(session, profile, accept_ids, reject_ids, accept_all, read_ids, terms
         updates = [{"path": f"updates[{n}]", "case": f.id, "received": f.received[:7], "read": f.id not in unread,
                     "message": f.report.get("message", ""), "attachments": len(f.report.get("attachments") or [])}
                    for n, f in enumerate(updates_for(state, case, profile))]
-    rows = [{"id": p.id, "decision": decisions.get(p.id, "unreviewed"), "path": p.path, "kind": p.kind,
-             "original": p.original, "replacement": p.replacement, "context": p.context, "detector": p.detector}
+    rows = [{"id": p.id, "decision": decisions.get(p.id, "unreviewed"), "path": p.path, "start": p.start, "end": p.end,
+             "kind": p.kind, "original": p.original, "replacement": p.replacement, "context": p.context,
+             "detector": p.detector, "evidence": p.evidence}
             for p in proposals]
     if output_format == "json":
         entries = [{"id": e.id, "kind": e.kind, "role": e.role, "spellings": list(e.spellings)} for e in register_for(case).entries]
