@@ -36,13 +36,36 @@ IPV4 = re.compile(r"(?<![0-9.])(?:[0-9]{1,3}\.){3}[0-9]{1,3}(?![0-9.])")
 IPV6 = re.compile(r"(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![0-9A-Fa-f:])")
 
 
+# Where a phone number may be: a run of digits and the punctuation written between them, with at
+# least 5 digits. libphonenumber is slow on text with many short numbers (dates, counts), so it
+# reads only these runs, each with enough of the text around it to judge its edges and extension.
+_DIGIT_RUN = re.compile(r"[+(\[]?[0-9](?:[0-9\s().\[\]/~\-\u2010-\u2015\u2212\u30fc]*[0-9])?")
+_AROUND = 24
+
+
+def _phone_windows(text: str) -> list[tuple[int, int]]:
+    windows: list[tuple[int, int]] = []
+    for m in _DIGIT_RUN.finditer(text):
+        if sum(c.isdigit() for c in m.group()) < 5:
+            continue
+        start, end = max(0, m.start() - _AROUND), min(len(text), m.end() + _AROUND)
+        if windows and start <= windows[-1][1]:  # close together: one window, each number read once
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return windows
+
+
 def phones(text: str, regions: tuple[str, ...] = PHONE_REGIONS) -> Iterator[Finding]:
+    windows = _phone_windows(text)
     for region in regions:
-        for found in PhoneNumberMatcher(text, region, leniency=Leniency.VALID):
-            international = found.raw_string.lstrip("( ").startswith(("+", "00"))
-            if region == regions[0] or international or context_before(text, found.start, PHONE_WORDS, 12):
-                e164 = phonenumbers.format_number(found.number, PhoneNumberFormat.E164)
-                yield Finding(found.start, found.end, "phone", e164, f"phonenumbers:{region}")
+        for start, end in windows:
+            for found in PhoneNumberMatcher(text[start:end], region, leniency=Leniency.VALID):
+                at = start + found.start
+                international = found.raw_string.lstrip("( ").startswith(("+", "00"))
+                if region == regions[0] or international or context_before(text, at, PHONE_WORDS, 12):
+                    e164 = phonenumbers.format_number(found.number, PhoneNumberFormat.E164)
+                    yield Finding(at, start + found.end, "phone", e164, f"phonenumbers:{region}")
     for m in CN_MOBILE.finditer(text):
         digits = re.sub("[^0-9]", "", m.group())
         yield Finding(m.start(), m.end(), "phone", "+86" + digits[-11:], "cn_mobile")
