@@ -18,6 +18,10 @@ def _split(text: str, usage: str) -> list[str]:
     pieces = [p.strip() for p in text.split(":", parts - 1)]
     if len(pieces) != parts or not all(pieces):
         raise DeskError(f"expected {usage}")  # never echo it: it may be a name
+    # Bytes that are not UTF-8 reach argv as lone surrogates: the encrypted state could not store them.
+    if any(0xD800 <= ord(c) <= 0xDFFF or ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for piece in pieces for c in piece):
+        raise DeskError(f"{usage} has bytes that are not UTF-8 text, or control characters",
+                        hint="check the terminal's encoding (UTF-8), and type the spelling again")
     return pieces
 
 
