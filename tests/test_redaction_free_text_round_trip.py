@@ -72,7 +72,7 @@ def case(tmp_path_factory):
         ok(intake("redact", row["id"], "--profile", profile, "--accept-all", env=env))
         ok(intake("export", row["id"], "--profile", profile, "--out", root / profile, env=env))
         out[profile] = {name: data.decode() for name, data in files_in(root / profile).items()}
-    return {"id": row["id"], "out": out, "review": review}
+    return {"id": row["id"], "out": out, "review": review, "env": env}
 
 
 def test_the_names_are_found_in_the_free_text_only(case):
@@ -114,3 +114,51 @@ def test_every_spelling_of_the_lawyer_gets_one_pseudonym(case):
     rows = [r for r in case["review"]["un-sp"]["proposals"] if folded(r["original"]) == "sunlei"]
     assert len(rows) >= 4 and len({r["replacement"] for r in rows}) == 1
     assert all(r["evidence"] or r["detector"].startswith("register:") for r in rows)
+
+
+# The review view: what staff read before they accept anything.
+
+def test_the_review_shows_each_free_text_answer_in_full_with_its_proposals_in_place(case):
+    review = case["review"]["un-sp"]
+    (narrative,) = [a for a in review["answers"] if a["path"] == "incidents[0].narrative"]
+    assert narrative["text"] == ANSWERS["incidents-0-narrative"].replace("\r\n", "\n")
+    for row in narrative["proposals"]:
+        assert narrative["text"][row["start"]:row["end"]] == row["original"]
+        assert row["kind"] and row["detector"] and (row["evidence"] or not row["detector"].startswith("name:"))
+    by_id = {row["id"]: row for row in narrative["proposals"]}
+    husband = next(row for row in narrative["proposals"] if row["original"] == "刘建国")
+    assert f"⟦刘建国 → {husband['replacement']} · {husband['id'][:8]}⟧" in narrative["marked"]
+    assert "不许再和记者联系" in narrative["marked"]  # the words around the names are all there
+    assert set(narrative["marked_ids"]) <= set(by_id)
+    codes = {a["path"] for a in review["answers"]} & {"status", "victim.status", "un_cooperation.kind"}
+    assert codes == set()  # codes are not prose
+
+
+def test_the_text_view_prints_the_answers_with_the_marks(case, tmp_path):
+    env, case_id = case["env"], case["id"]
+    shown = ok(intake("redact", case_id, "--profile", "un-sp", env=env)).decode()
+    block = shown[shown.index("== incidents[0].narrative"):]
+    assert "   | 国保每天跟踪王某某的丈夫⟦刘建国 → Person" in block
+    assert "her lawyer ⟦Sun Lei → Person" in block
+
+
+def test_a_missed_name_is_added_with_one_command_and_then_marked(case):
+    env, case_id = case["env"], case["id"]
+    # 记者 is left: pretend staff read the view and saw a name the detectors did not propose.
+    before = json.loads(ok(intake("redact", case_id, "--profile", "un-sp", "--format", "json", env=env)))
+    assert not any(r["original"] == "记者" for r in before["proposals"])
+    ok(intake("redact", case_id, "--profile", "un-sp", "--add", "other:journalist:记者", env=env))
+    after = json.loads(ok(intake("redact", case_id, "--profile", "un-sp", "--format", "json", env=env)))
+    (narrative,) = [a for a in after["answers"] if a["path"] == "incidents[0].narrative"]
+    assert "⟦记者 → " in narrative["marked"]
+
+
+def test_profiles_without_free_text_ask_no_free_text_decisions(case):
+    env, case_id = case["env"], case["id"]
+    stats = json.loads(ok(intake("redact", case_id, "--profile", "stats", "--format", "json", env=env)))
+    assert stats["answers"] == []
+    assert not [r for r in stats["proposals"] if r["detector"].startswith("name:")]
+    reprisals = case["review"]["reprisals-report"]
+    assert {a["path"] for a in reprisals["answers"]} <= {"un_cooperation.date", "un_cooperation.already_raised"}
+    assert {r["path"] for r in reprisals["proposals"] if r["detector"].startswith("name:")} <= {
+        "un_cooperation.date", "un_cooperation.already_raised"}
