@@ -1,6 +1,7 @@
 """Recall and precision of redaction on the labelled corpus of free text (tests/corpus/).
 
     .venv/bin/python bench/bench_names.py [--corpus FILE ...]
+    .venv/bin/python bench/bench_names.py --speed [--megabytes N]
 
 Runs the whole engine (`propose`, with an empty register: nothing is known about the people in
 advance) over every line of each corpus file and compares its proposals with the labelled spans:
@@ -12,10 +13,19 @@ A labelled span counts as found when the proposals of its kind cover every chara
 name cut in half still leaks); a proposal counts as correct when it overlaps a labelled span of
 its kind. JSON on stdout, per corpus file, per script (the line's language) and per kind;
 progress on stderr.
+
+--speed times the engine instead: for each script, the corpus lines of that language written
+one after another into one narrative of N MB (UTF-8, default 1), given to `propose` once under
+un-sp in a fresh process (so the segmenter's dictionary load is counted, as a staff command pays
+it), CPU seconds per MB. In the same process and on the same text it times two baselines: one
+regular-expression scan of every word (`re.findall` of word characters) and `normalize`, the first step of
+the engine, so a slower machine shows as slower baselines, not as a slower engine.
 """
 
 import argparse
 import json
+import re
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -62,10 +72,61 @@ def evaluate(rows: list[dict]) -> dict:
     return out
 
 
+def narrative(lang: str, megabytes: float) -> str:
+    """The corpus lines of `lang`, repeated into one text of `megabytes` MB of UTF-8."""
+    lines = [json.loads(line)["text"] for path in CORPORA for line in path.read_text(encoding="utf-8").splitlines()
+             if line.strip() and json.loads(line)["lang"] == lang]
+    size = int(megabytes * 1_000_000)
+    parts, length = [], 0
+    while length < size:
+        for line in lines:
+            parts.append(line + "\n")
+            length += len(parts[-1].encode("utf-8"))
+    return "".join(parts).encode("utf-8")[:size].decode("utf-8", "ignore")
+
+
+def _cpu(fn) -> float:
+    started = time.process_time()
+    fn()
+    return time.process_time() - started
+
+
+def speed_child(lang: str, megabytes: float) -> dict:
+    from intake.desk.redaction import normalize
+
+    text = narrative(lang, megabytes)
+    mb = len(text.encode("utf-8")) / 1_000_000
+    scan = _cpu(lambda: re.findall(r"\w+", text))
+    norm = _cpu(lambda: normalize(text))
+    engine = _cpu(lambda: propose({"narrative": text}, Register(), "un-sp"))
+    return {"mb": round(mb, 3), "engine_s_per_mb": round(engine / mb, 2), "regex_scan_s_per_mb": round(scan / mb, 3),
+            "normalize_s_per_mb": round(norm / mb, 3), "engine_over_normalize": round(engine / norm, 1)}
+
+
+def speed(megabytes: float) -> dict:
+    out = {}
+    for lang in ("zh-Hans", "zh-Hant", "en", "ug", "bo"):
+        print(f"  {lang}: {megabytes} MB", file=sys.stderr)
+        child = subprocess.run([sys.executable, __file__, "--speed-child", lang, "--megabytes", str(megabytes)],
+                               capture_output=True, text=True, check=True)
+        out[lang] = json.loads(child.stdout)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, action="append", help="a corpus file (JSON lines); default: both")
+    parser.add_argument("--speed", action="store_true", help="CPU seconds per MB of narrative, per script, against baselines")
+    parser.add_argument("--megabytes", type=float, default=1.0, help="narrative size for --speed (default 1)")
+    parser.add_argument("--speed-child", metavar="LANG", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.speed_child:
+        json.dump(speed_child(args.speed_child, args.megabytes), sys.stdout)
+        return
+    if args.speed:
+        json.dump(speed(args.megabytes), sys.stdout, indent=1)
+        sys.stdout.write("\n")
+        return
     results = {}
     for path in args.corpus or CORPORA:
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -83,6 +83,11 @@ def _document(state: VaultState, case: Case, profile: str, leave_out: frozenset)
     return {**case.report, "updates": updates}, keys
 
 
+def document_for(state: VaultState, case: Case, profile: str) -> dict:
+    """The case document `profile` reviews and exports (before redaction)."""
+    return _document(state, case, profile, frozenset())[0]
+
+
 def register_for(case: Case) -> Register:
     register = seed_register(case.report)
     for term in case.redaction.get("terms", []):

@@ -116,9 +116,15 @@ def zh_title_after(text: str, end: int) -> tuple[str, str] | None:
     return None
 
 
+_ZH_REPORTING_BY_FIRST: dict[str, tuple[str, ...]] = {}
+for _word in ZH_REPORTING:  # by first character: this is asked at every candidate name
+    _ZH_REPORTING_BY_FIRST[_word[0]] = _ZH_REPORTING_BY_FIRST.get(_word[0], ()) + (_word,)
+
+
 def zh_reporting_after(text: str, end: int) -> str | None:
     following = text[end:end + 4]
-    return next((w for w in ZH_REPORTING if following.startswith(w)), None)
+    words = _ZH_REPORTING_BY_FIRST.get(following[:1], ())
+    return next((w for w in words if following.startswith(w)), None)
 
 
 def en_relation_before(text: str, start: int) -> tuple[str, str] | None:

@@ -16,6 +16,7 @@ from .generalise import dates
 from .normalize import is_cjk, match_key
 from .profiles import Profile
 from .provinces import find_places, is_province_name
+from .spans import take_disjoint
 
 PLATE = re.compile(r"([京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼])([A-Z])[·・•‧ ]?([A-Z0-9]{5,6})" + AFTER)
 # (2023)川32刑初12号, (2023)京0105刑初123号; and decisions such as 京公海行罚决字〔2019〕1234号.
@@ -142,8 +143,6 @@ def detect(text: str, profile: Profile, phone_regions: tuple[str, ...] = contact
         found.append(place_names(text))
     found.append(ids.long_numbers(text))
     ranked = [(rank, f) for rank, group in enumerate(found) for f in group]
-    taken: list[Finding] = []
-    for _, f in sorted(ranked, key=lambda rf: (-(rf[1].end - rf[1].start), rf[0], rf[1].start)):
-        if all(f.end <= t.start or f.start >= t.end for t in taken):
-            taken.append(f)
+    ordered = [f for _, f in sorted(ranked, key=lambda rf: (-(rf[1].end - rf[1].start), rf[0], rf[1].start))]
+    taken = take_disjoint(ordered, lambda f: (f.start, f.end))
     return sorted(taken, key=lambda f: (f.start, f.end))

@@ -31,6 +31,7 @@ from .profiles import HIDDEN_ROLES, Profile, carries_free_text, check_keep_names
 from .provinces import province_of
 from .pseudonyms import Labeller
 from .register import Entry, Register
+from .spans import take_disjoint
 
 CONTEXT = 30  # characters on each side of a span, for the review screen
 DECISIONS = ("accept", "reject")
@@ -198,11 +199,7 @@ def apply(report: dict, proposals: Sequence[Proposal], decisions: Mapping[str, s
 
 def _resolve(spans: list[tuple[int, int, int, str, str]]) -> list[tuple[int, int, int, str, str]]:
     """Non-overlapping spans: the longest first, then staff's own, then the earliest, then by id."""
-    taken: list[tuple[int, int, int, str, str]] = []
-    for span in sorted(spans, key=lambda s: (-(s[1] - s[0]), s[2], s[0], s[3])):
-        if all(span[1] <= t[0] or span[0] >= t[1] for t in taken):
-            taken.append(span)
-    return taken
+    return take_disjoint(sorted(spans, key=lambda s: (-(s[1] - s[0]), s[2], s[0], s[3])), lambda s: (s[0], s[1]))
 
 
 def _manual_spans(report: dict, item: Mapping[str, str]) -> list[tuple[str, int, int]]:

@@ -20,7 +20,7 @@ from .cues import zh_relation_before, zh_reporting_after, zh_title_after
 from .finding import NameFinding
 from .names import TIBETAN_PARTS
 from .normalize import MIDDLE_DOTS
-from .surnames import surname_at, weight
+from .surnames import SURNAMES, surname_at, weight
 
 THRESHOLD = 3.0
 HANZI_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -40,7 +40,9 @@ _GIVEN_AFTER_CUE = frozenset("和与與")
 # Words that follow a person who starts a clause: 曹顺利在…, 黄琦于…, 江天勇的妻子…
 _AFTER_NAME = frozenset("在于於曾已也则則被因向对對说說的和与與、，,")
 _CLAUSE_END = frozenset("，,。.；;：:！!？?、（(）)“”\"「」『』 \n\t")
-_DOTTED = re.compile(rf"[\u4e00-\u9fff]+(?:[{MIDDLE_DOTS}.][\u4e00-\u9fff]+)+")
+# Anchored at the start of a run of Hanzi and possessive: tried from every character of a long run
+# without a dot, the plain form backtracks over the rest of the run each time (quadratic).
+_DOTTED = re.compile(rf"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]++(?:[{MIDDLE_DOTS}.][\u4e00-\u9fff]++)+")
 
 
 def _dictionary_word(word: str) -> tuple[int, str | None]:
@@ -84,7 +86,7 @@ def _score(text: str, start: int, end: int, surname_len: int, run_end: int, toke
         score += 1
     else:
         score -= 1.5
-    inner = [t for at, t in tokens.items() if start + surname_len <= at < end]
+    inner = [tokens[at] for at in range(start + surname_len, end) if at in tokens]
     for t in inner:
         word_freq, word_tag = _dictionary_word(t.word)
         if word_tag in _FUNCTION_TAGS and word_freq > 0:
@@ -144,6 +146,11 @@ def _role(text: str, start: int, end: int) -> str:
     return title[1] if title else ""
 
 
+# The characters a name can start with: a surname's first, or a Tibetan name part's.
+_CANDIDATE = re.compile("[" + "".join(sorted({re.escape(form[0]) for s in SURNAMES for form in (s.simplified, s.traditional)}
+                                             | {re.escape(part[0]) for part in TIBETAN_PARTS})) + "]")
+
+
 def han_names(text: str) -> Iterator[NameFinding]:
     """Han names in a normalised text, left to right, not overlapping."""
     taken_until = 0
@@ -170,6 +177,10 @@ def han_names(text: str) -> Iterator[NameFinding]:
         bounds = set(tokens) | {run.end()}
         i = run.start()
         while i < run.end():
+            nearest = _CANDIDATE.search(text, i, run.end())  # skip, in C, what no name can start with
+            if nearest is None:
+                break
+            i = nearest.start()
             found = _tibetan_at(text, i, run.end()) or _han_at(text, i, run.end(), tokens, bounds)
             if found and text[i] in _STOP and _han_at(text, i + 1, run.end(), tokens, bounds):
                 found = None  # 和丁家喜: the conjunction, then the name

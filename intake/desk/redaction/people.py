@@ -6,6 +6,7 @@ detectors claim overlapping spans, the longer span wins, then the earlier detect
 """
 
 from .finding import NameFinding
+from .spans import take_disjoint
 from .han_names import HANZI_RUN, han_names
 from .latin_names import latin_names
 from .minority_names import latin_minority_names, tibetan_script_names, uyghur_script_names
@@ -15,8 +16,6 @@ def find_people(text: str) -> list[NameFinding]:
     groups = [han_names(text) if HANZI_RUN.search(text) else iter(()), latin_minority_names(text), latin_names(text),
               uyghur_script_names(text), tibetan_script_names(text)]
     ranked = [(rank, f) for rank, group in enumerate(groups) for f in group]
-    taken: list[NameFinding] = []
-    for _, f in sorted(ranked, key=lambda rf: (-(rf[1].end - rf[1].start), rf[0], rf[1].start)):
-        if all(f.end <= t.start or f.start >= t.end for t in taken):
-            taken.append(f)
+    ordered = [f for _, f in sorted(ranked, key=lambda rf: (-(rf[1].end - rf[1].start), rf[0], rf[1].start))]
+    taken = take_disjoint(ordered, lambda f: (f.start, f.end))
     return sorted(taken, key=lambda f: f.start)
