@@ -144,3 +144,18 @@ def test_an_adult_relative_who_agreed_keeps_their_name():
                   narrative="陈波 was followed to work.")
     redacted = _redacted(raw)
     assert redacted["related_persons"][0]["name"] == "陈波" and "陈波 was followed to work." in json.dumps(redacted, ensure_ascii=False)
+
+
+def test_a_name_too_short_for_the_register_is_still_withheld_where_the_text_repeats_it():
+    # 波 / "Bo": one Hanzi, two letters; the register refuses them (they would match everywhere).
+    raw = _report({"relation": "child", "name": "波", "name_other_spellings": "Bo", "consent_named": "no",
+                   "what_happened": "波 was taken to the police station."},
+                  narrative="他的儿子波被国保带走审问。Bo was questioned. They left by boat.")
+    redacted = _redacted(raw)
+    assert redacted["incidents"][0]["narrative"] == \
+        "他的儿子[name withheld]被国保带走审问。[name withheld] was questioned. They left by boat."
+    assert redacted["related_persons"][0]["what_happened"] == "[name withheld] was taken to the police station."
+    assert redacted["related_persons"][0]["name"] == "[name withheld]"
+    # With their consent (and the report's), the short name stays like any other.
+    kept = _redacted(_report({"relation": "spouse", "name": "波", "consent_named": "yes"}, narrative="波 was followed."))
+    assert kept["incidents"][0]["narrative"] == "波 was followed."

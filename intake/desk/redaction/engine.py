@@ -25,6 +25,9 @@ from .errors import RedactionError, UnreviewedProposals
 from .fields import structured
 from .finding import Finding
 from .match import TermMatcher, usable_key
+from .short_names import REPLACEMENT as SHORT_NAME
+from .short_names import find as short_name_spans
+from .short_names import short_names
 from .normalize import match_key, normalize
 from .paths import get_path, pattern, set_path, walk_strings
 from .profiles import HIDDEN_ROLES, Profile, carries_free_text, check_keep_names, consented_names, get_profile
@@ -78,6 +81,7 @@ def propose(report: dict, register: Register, profile: str | Profile = "reprisal
     labeller = Labeller(session, prof)
     matcher = session.matcher()
     kept = named_entries(session, report, keep_names)
+    too_short = short_names(report, keep_names)
     proposals: list[Proposal] = []
     for path, text, norm in texts:
         # (start, end) -> (replacement, kind, detector, evidence); on the same span the earlier source wins.
@@ -96,6 +100,9 @@ def propose(report: dict, register: Register, profile: str | Profile = "reprisal
             if label:
                 detector, evidence = (why.detector, why.evidence) if why else (f"register:{entry.id}", "")
                 found.setdefault(span, (label, entry.kind, detector, evidence))
+        if not whole:
+            for span in short_name_spans(text, too_short):
+                found.setdefault(span, (SHORT_NAME, "person", "short_name", "a name field too short for the register"))
         for f in detect(norm.text, prof, phone_regions):
             span = norm.span(f.start, f.end)
             matched = text[span[0]:span[1]]
