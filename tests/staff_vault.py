@@ -1,5 +1,6 @@
 """A staff key and case vault for desk tests, and the `intake` command run as staff run it."""
 
+import json
 from pathlib import Path
 
 from cli_runner import clean_env
@@ -23,3 +24,22 @@ def intake(*args, env):
 def files_in(folder: Path) -> dict[str, bytes]:
     """Every file under `folder`, by its relative path."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def ok(result) -> bytes:
+    """The stdout of an `intake` run that must succeed (its stderr in the failure message)."""
+    assert result.returncode == 0, result.stderr.decode()
+    return result.stdout
+
+
+def case_from_form(root: Path, answers: dict) -> tuple[str, dict]:
+    """A report made through the real form (intake_client), imported into a new vault at root:
+    its case id and the environment of that vault."""
+    from intake_client import IntakeClient
+
+    identity, env = new_vault(root)
+    client = IntakeClient(root / "server", [identity.recipient()])
+    client.report(answers)
+    ok(intake("import", client.data_dir / "submissions", env=env))
+    (row,) = json.loads(ok(intake("list", "--format", "json", env=env)))
+    return row["id"], env

@@ -26,7 +26,7 @@ from intake.desk.rules import MANDATES
 from intake.receipt import new_receipt
 from intake.web.forms import ReportForm
 from intake_client import IntakeClient
-from staff_vault import files_in, intake, new_vault
+from staff_vault import files_in, intake, new_vault, ok
 
 WORDS = iter("""
     apricot walnut juniper saffron thimble cedar pelican lavender teapot violin hazelnut dolphin orchard tulip
@@ -173,10 +173,6 @@ def leaves(value, path: str = ""):
 def pattern(path: str) -> str:
     return re.sub(r"\[\d+\]", "[]", path)
 
-
-def ok(result) -> bytes:
-    assert result.returncode == 0, result.stderr.decode()
-    return result.stdout
 
 
 def export(case: str, profile: str, out, env) -> dict[str, bytes]:

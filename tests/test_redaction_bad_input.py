@@ -17,7 +17,7 @@ from hostile_submissions import archive
 from intake import age
 from intake.desk.redaction import Register, apply, propose
 from intake_client import IntakeClient
-from staff_vault import files_in, intake, new_vault
+from staff_vault import files_in, intake, new_vault, ok
 
 NASTY = [
     "王某某的丈夫刘建国😀👨‍👩‍👧‍👦和女儿\u200d刘晓雯", "her lawyer Sun\u00a0Lei\u202e and Lǐ Míng\u0301\u0301",
@@ -124,10 +124,6 @@ def test_a_crafted_submission_with_surrogates_and_controls_is_quarantined_not_a_
     listed = ok(intake("quarantine", "list", env=env)).decode()
     assert "control characters" in listed or "surrogate" in listed
 
-
-def ok(result) -> bytes:
-    assert result.returncode == 0, result.stderr.decode()
-    return result.stdout
 
 
 @pytest.mark.parametrize("profile", PROFILES)

@@ -13,8 +13,7 @@ import unicodedata
 
 import pytest
 
-from intake_client import IntakeClient
-from staff_vault import files_in, intake, new_vault
+from staff_vault import case_from_form, files_in, intake, ok
 
 # (characters, traditional, surname pinyin, given-name syllables): realistic names, in no answer's name field.
 HUSBAND = ("刘建国", "劉建國", "liu", ("jian", "guo"))
@@ -34,10 +33,6 @@ ANSWERS = {
 }
 PROFILES = ("un-sp", "reprisals-report")
 
-
-def ok(result) -> bytes:
-    assert result.returncode == 0, result.stderr.decode()
-    return result.stdout
 
 
 def folded(text: str) -> str:
@@ -61,18 +56,14 @@ def variants(person: tuple) -> tuple[list[str], list[str]]:
 @pytest.fixture(scope="module")
 def case(tmp_path_factory):
     root = tmp_path_factory.mktemp("free-text-names")
-    identity, env = new_vault(root)
-    client = IntakeClient(root / "server", [identity.recipient()])
-    client.report(ANSWERS)
-    ok(intake("import", client.data_dir / "submissions", env=env))
-    (row,) = json.loads(ok(intake("list", "--format", "json", env=env)))
+    case_id, env = case_from_form(root, ANSWERS)
     out, review = {}, {}
     for profile in PROFILES:
-        review[profile] = json.loads(ok(intake("redact", row["id"], "--profile", profile, "--format", "json", env=env)))
-        ok(intake("redact", row["id"], "--profile", profile, "--accept-all", env=env))
-        ok(intake("export", row["id"], "--profile", profile, "--out", root / profile, env=env))
+        review[profile] = json.loads(ok(intake("redact", case_id, "--profile", profile, "--format", "json", env=env)))
+        ok(intake("redact", case_id, "--profile", profile, "--accept-all", env=env))
+        ok(intake("export", case_id, "--profile", profile, "--out", root / profile, env=env))
         out[profile] = {name: data.decode() for name, data in files_in(root / profile).items()}
-    return {"id": row["id"], "out": out, "review": review, "env": env}
+    return {"id": case_id, "out": out, "review": review, "env": env}
 
 
 def test_the_names_are_found_in_the_free_text_only(case):

@@ -12,8 +12,7 @@ import json
 
 import pytest
 
-from intake_client import IntakeClient
-from staff_vault import files_in, intake, new_vault
+from staff_vault import case_from_form, files_in, intake, ok
 
 SPOUSE = ("陈波", "Chen Bo")
 CHILD = ("陈小雨", "Chen Xiaoyu")
@@ -31,27 +30,19 @@ ANSWERS = {
 }
 
 
-def ok(result) -> bytes:
-    assert result.returncode == 0, result.stderr.decode()
-    return result.stdout
-
 
 @pytest.fixture(scope="module")
 def case(tmp_path_factory):
     root = tmp_path_factory.mktemp("related-persons")
-    identity, env = new_vault(root)
-    client = IntakeClient(root / "server", [identity.recipient()])
-    client.report(ANSWERS)
-    ok(intake("import", client.data_dir / "submissions", env=env))
-    (row,) = json.loads(ok(intake("list", "--format", "json", env=env)))
+    case_id, env = case_from_form(root, ANSWERS)
     out = {}
     for profile in ("un-sp", "reprisals-report", "stats"):
-        ok(intake("redact", row["id"], "--profile", profile, "--accept-all", env=env))
-        ok(intake("export", row["id"], "--profile", profile, "--out", root / profile, env=env))
+        ok(intake("redact", case_id, "--profile", profile, "--accept-all", env=env))
+        ok(intake("export", case_id, "--profile", profile, "--out", root / profile, env=env))
         out[profile] = {name: data.decode() for name, data in files_in(root / profile).items()}
-    return {"id": row["id"], "env": env, "out": out,
-            "show": ok(intake("show", row["id"], env=env)).decode(),
-            "json": json.loads(ok(intake("show", row["id"], "--format", "json", env=env)))}
+    return {"id": case_id, "env": env, "out": out,
+            "show": ok(intake("show", case_id, env=env)).decode(),
+            "json": json.loads(ok(intake("show", case_id, "--format", "json", env=env)))}
 
 
 def test_show_lists_the_people_affected(case):

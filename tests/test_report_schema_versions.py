@@ -16,14 +16,10 @@ from fuzz_seeds import report as seed_report
 from intake import age
 from intake.submission import SubmissionError
 from intake.submission.schema import validate_report
-from staff_vault import files_in, intake, new_vault
+from staff_vault import files_in, intake, new_vault, ok
 
 FIXTURE = Path(__file__).parent / "fixtures" / "submission-report-1.zip"
 
-
-def ok(result) -> bytes:
-    assert result.returncode == 0, result.stderr.decode()
-    return result.stdout
 
 
 def test_the_fixture_is_a_schema_1_archive_with_its_photo():

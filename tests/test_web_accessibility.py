@@ -17,7 +17,6 @@ in the order a reporter meets them (the form, its errors, the files page, the re
 """
 
 import json
-import os
 import re
 import sys
 import time
@@ -27,18 +26,7 @@ import pytest
 
 from intake.receipt import new_receipt
 from live_server import LiveServer, valid_answers
-from test_web_browser import (
-    CHROME_FLAGS,
-    CHROMEDRIVER,
-    CHROMIUM,
-    JS_OFF_PREF,
-    OUTPUT,
-    PAGE_TIMEOUT,
-    REQUIRED_FIELDS,
-    _assert_javascript_is_off,
-    _selenium,
-    page_replaced,
-)
+from test_web_browser import OUTPUT, PAGE_TIMEOUT, REQUIRED_FIELDS, no_javascript_chromium, page_replaced
 from tooling import INTEROP, require
 
 AXE = INTEROP / "node_modules" / "axe-core" / "axe.min.js"
@@ -69,27 +57,10 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def driver(tmp_path_factory):
-    """One headless chromium for the module, JavaScript off by preference (as in test_web_browser)."""
-    require(os.access(CHROMIUM, os.X_OK), f"chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-    require(os.access(CHROMEDRIVER, os.X_OK), f"chromedriver is not installed at {CHROMEDRIVER} (apt-get install chromium-driver)")
+    """One headless chromium for the module, JavaScript off, as in test_web_browser."""
     require(AXE.is_file(), f"axe-core is not installed at {AXE} (./tests/setup, or npm ci --prefix tests/interop)")
-    webdriver = _selenium()
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in CHROME_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('a11y-chromium') / 'profile'}")
-    options.add_experimental_option("prefs", {JS_OFF_PREF: 2})
-    browser = webdriver.Chrome(service=Service(CHROMEDRIVER, log_output=os.devnull), options=options)
-    try:
-        browser.set_page_load_timeout(PAGE_TIMEOUT)
-        browser.set_script_timeout(PAGE_TIMEOUT)
-        _assert_javascript_is_off(browser)
+    with no_javascript_chromium(tmp_path_factory.mktemp("a11y-chromium") / "profile") as browser:
         yield browser
-    finally:
-        browser.quit()
 
 
 @pytest.fixture(scope="module")

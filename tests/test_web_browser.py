@@ -10,6 +10,7 @@ Screenshots for human review go to test-output/ (git-ignored).
 """
 
 import base64
+import contextlib
 import hashlib
 import io
 import json
@@ -68,9 +69,9 @@ def server(tmp_path_factory):
         yield live
 
 
-@pytest.fixture
-def browser(tmp_path):
-    """A fresh headless chromium with JavaScript disabled by preference, quit after the test."""
+@contextlib.contextmanager
+def no_javascript_chromium(profile: Path):
+    """A headless chromium with JavaScript disabled by preference (checked), quit on exit."""
     require(os.access(CHROMIUM, os.X_OK), f"chromium is not installed at {CHROMIUM} (apt-get install chromium)")
     require(os.access(CHROMEDRIVER, os.X_OK), f"chromedriver is not installed at {CHROMEDRIVER} (apt-get install chromium-driver)")
     webdriver = _selenium()
@@ -80,7 +81,7 @@ def browser(tmp_path):
     options.binary_location = CHROMIUM
     for flag in CHROME_FLAGS:
         options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path / 'chromium-profile'}")
+    options.add_argument(f"--user-data-dir={profile}")
     options.add_experimental_option("prefs", {JS_OFF_PREF: 2})
     # The preference really goes to chromedriver (not only into our options object).
     assert options.to_capabilities()["goog:chromeOptions"]["prefs"] == {JS_OFF_PREF: 2}
@@ -93,6 +94,13 @@ def browser(tmp_path):
         yield driver
     finally:
         driver.quit()
+
+
+@pytest.fixture
+def browser(tmp_path):
+    """A fresh headless chromium for each test."""
+    with no_javascript_chromium(tmp_path / "chromium-profile") as driver:
+        yield driver
 
 
 def _assert_javascript_is_off(driver) -> None:

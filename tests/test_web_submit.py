@@ -229,3 +229,11 @@ def test_a_form_shown_again_with_errors_says_so_in_its_title(server):
     response = submit(server, {**answers, "step": "answers"})
     assert response.status_code == 400 and "<title>Error: Report a reprisal</title>" in response.text
     assert "<title>Report a reprisal</title>" in new_session(server, "/")[0].get(server.url + "/", timeout=30).text
+
+
+def test_the_files_page_carries_the_forms_answers_and_nothing_else(server):
+    answers = {**valid_answers(), "step": "answers", "not_a_question": "x" * 50}
+    page = submit(server, answers).text
+    carried = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page.split("<form", 2)[1]))
+    assert "not_a_question" not in carried and "step" not in carried
+    assert carried["incidents-0-province"] == answers["incidents-0-province"] and "csrf_token" in carried

@@ -150,6 +150,18 @@ class IncidentForm(Form):
 REQUIRED_QUESTIONS = 15
 
 
+def field_names(form) -> set[str]:
+    """The names of every input of `form` (the slots' included), as the browser sends them."""
+    names = set()
+    for field in form:
+        if field.type == "FieldList":
+            for entry in field.entries:
+                names |= field_names(entry.form)
+        else:
+            names.add(field.name)
+    return names
+
+
 def problems(form) -> list[tuple[str, str, str]]:
     """(anchor id, question, message) of every error of `form`, in the order of the form, for the
     error summary at the top of the page: each links to the input it is about (the first option

@@ -8,7 +8,7 @@ from flask_wtf.csrf import CSRFError, generate_csrf
 from ..receipt import new_receipt
 from ..submission.report import Answers
 from . import i18n
-from .forms import FollowUpForm, ReportForm
+from .forms import FollowUpForm, ReportForm, field_names
 from .pagecache import blank_form_page, thanks_page
 from .report import build_follow_up, build_report
 from .uploads import FILE_FIELD, pending_envelope
@@ -54,9 +54,11 @@ STEP = "step"
 ANSWERS_STEP, EDIT_STEP = "answers", "edit"
 
 
-def _carried_answers() -> list[tuple[str, str]]:
-    """The answers of this POST, as the browser sent them, for the hidden fields of the files page."""
-    return [(k, v) for k, v in request.form.items(multi=True) if k not in ("csrf_token", STEP)]
+def _carried_answers(form) -> list[tuple[str, str]]:
+    """The answers of this POST to the form's own questions, as the browser sent them, for the
+    hidden fields of the files page (anything else posted is not carried)."""
+    names = field_names(form) - {"csrf_token"}
+    return [(k, v) for k, v in request.form.items(multi=True) if k in names]
 
 
 def _two_steps(form, template: str):
@@ -65,7 +67,7 @@ def _two_steps(form, template: str):
     if request.form.get(STEP) == EDIT_STEP:
         return render_template(template, form=form, uploads_lost=False)
     if form.validate_on_submit():
-        return render_template("files.html", answers=_carried_answers(), action=request.endpoint.split(".")[-1],
+        return render_template("files.html", answers=_carried_answers(form), action=request.endpoint.split(".")[-1],
                                csrf_token=generate_csrf())
     return render_template(template, form=form, uploads_lost=False), 400
 
