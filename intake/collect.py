@@ -6,6 +6,9 @@ decrypted: the files are copied byte for byte.
 
 A second run after an interruption finishes the job: a file already at the destination with the
 same size and hash is not copied again, just deleted on the server.
+
+Beside the submissions goes the listing of the reply mailboxes still on the server
+(replies/listing.py): the desk learns from it which replies their sources have read.
 """
 
 import hashlib
@@ -17,6 +20,8 @@ from pathlib import Path
 
 from .atomic import AtomicFile, fsync_dir
 from .errors import UserError
+from .replies import listing
+from .replies.store import DEFAULT_DAYS, present
 from .store import Store
 
 MANIFEST = "MANIFEST.sha256"
@@ -85,7 +90,11 @@ def create_destination(dest: Path) -> None:
     fsync_dir(dest.absolute().parent)
 
 
-def collect_to_directory(store: Store, dest: Path, *, keep: bool = False) -> CollectResult:
+def _listing(store: Store, reply_retention_days: int) -> bytes:
+    return listing.listing_bytes(present(store), reply_retention_days)
+
+
+def collect_to_directory(store: Store, dest: Path, *, keep: bool = False, reply_retention_days: int = DEFAULT_DAYS) -> CollectResult:
     """Move every complete submission to `dest`; raise UserError (nothing more deleted) on failure."""
     if not dest.is_dir():
         raise UserError(f"destination {dest} is not a folder (is the USB stick mounted?)")
@@ -116,10 +125,15 @@ def collect_to_directory(store: Store, dest: Path, *, keep: bool = False) -> Col
             result.kept += 1
         else:
             _delete(source)
+    try:
+        with AtomicFile(dest / listing.NAME, overwrite=True) as out:
+            out.write(_listing(store, reply_retention_days))
+    except OSError as exc:
+        raise UserError(f"could not write {listing.NAME} to {dest} ({exc.strerror}); the submissions were collected") from None
     return result
 
 
-def collect_to_tar(store: Store, stream) -> CollectResult:
+def collect_to_tar(store: Store, stream, *, reply_retention_days: int = DEFAULT_DAYS) -> CollectResult:
     """Write every complete submission, then a manifest of SHA-256 sums, as a tar stream.
 
     Nothing is deleted: a stream cannot be verified at its far end. Once the tar has arrived
@@ -136,10 +150,10 @@ def collect_to_tar(store: Store, stream) -> CollectResult:
                 tar.addfile(info, f)
             lines.append(f"{digest}  {source.name}\n")
             result.kept += 1
-        manifest = "".join(lines).encode()
-        info = tarfile.TarInfo(MANIFEST)
-        info.size, info.mode = len(manifest), 0o600
-        tar.addfile(info, io.BytesIO(manifest))
+        for name, data in ((MANIFEST, "".join(lines).encode()), (listing.NAME, _listing(store, reply_retention_days))):
+            info = tarfile.TarInfo(name)
+            info.size, info.mode = len(data), 0o600
+            tar.addfile(info, io.BytesIO(data))
     return result
 
 

@@ -3,6 +3,7 @@
     DATA_DIR/tmp/NODE/      envelopes being written by this host (ciphertext, unfinished);
                             emptied when this host's server starts (NODE: INTAKE_NODE or the host name)
     DATA_DIR/submissions/   <id>.age, complete submissions only, mode 0600
+    DATA_DIR/replies/       <mailbox id>.age, the organisation's replies (intake/replies/store.py)
 
 A submission appears in submissions/ by an atomic rename of a fsynced file from tmp/ (same
 filesystem), so a crash or a full disk never leaves a partial file there.
@@ -33,7 +34,7 @@ def new_submission_id() -> str:
     return base64.b32encode(secrets.token_bytes(16)).decode().rstrip("=").lower()
 
 
-def _day_start(now: datetime.datetime | None = None) -> float:
+def day_start(now: datetime.datetime | None = None) -> float:
     now = now or datetime.datetime.now(datetime.timezone.utc)
     return datetime.datetime(now.year, now.month, now.day, tzinfo=datetime.timezone.utc).timestamp()
 
@@ -79,9 +80,10 @@ class Store:
         self.root = Path(data_dir)
         self.tmp = self.root / "tmp" / (node or node_name())
         self.submissions = self.root / "submissions"
+        self.replies = self.root / "replies"
 
     def folders(self) -> tuple[Path, ...]:
-        return (self.root, self.tmp.parent, self.tmp, self.submissions)
+        return (self.root, self.tmp.parent, self.tmp, self.submissions, self.replies)
 
     def check_owner(self) -> None:
         """UnsafeFolder if an existing folder belongs to another user (changes nothing)."""
@@ -112,7 +114,7 @@ class Store:
         """Move a sealed, fsynced envelope into submissions/ under a fresh random id."""
         os.chmod(temp_path, 0o600)
         # File times say no more than the day (the exact time is inside the ciphertext).
-        day = _day_start()
+        day = day_start()
         os.utime(temp_path, (day, day))
         while True:
             submission_id = new_submission_id()

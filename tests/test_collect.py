@@ -48,7 +48,7 @@ def test_collect_to_a_folder_then_import(tmp_path, server):
     assert result.returncode == 0, result.stderr
     assert result.stderr.decode().strip() == f"intake: moved 5 submission(s) to {stick}"
     assert client.submissions() == []
-    assert {p.name: p.read_bytes() for p in stick.iterdir()} == originals
+    assert {p.name: p.read_bytes() for p in stick.glob("*.age")} == originals
     assert intake("import", "--vault", tmp_path / "vault", "-i", key, stick).returncode == 0
     cases = listed(tmp_path / "vault", key)
     assert len(cases) == 5 and sum(1 for c in cases if c["follow_up_of"]) == 1
@@ -85,7 +85,7 @@ def test_a_full_stick_midway_loses_nothing_and_a_rerun_finishes(tmp_path, server
     result = collect_to_directory(Store(client.data_dir), stick)
     assert (result.moved, result.already_there) == (2, 1)
     assert client.submissions() == []
-    assert {p.name: p.read_bytes() for p in stick.iterdir()} == originals
+    assert {p.name: p.read_bytes() for p in stick.glob("*.age")} == originals
     assert intake("import", "--vault", tmp_path / "vault", "-i", key, stick).returncode == 0
     assert len(listed(tmp_path / "vault", key)) == 5
 
@@ -115,7 +115,7 @@ def test_keep_copies_without_deleting(tmp_path, server):
     stick = tmp_path / "usb"
     stick.mkdir()
     assert intake("collect", stick, "--keep", "--data-dir", client.data_dir).returncode == 0
-    assert len(client.submissions()) == 5 and len(list(stick.iterdir())) == 5
+    assert len(client.submissions()) == 5 and len(list(stick.glob("*.age"))) == 5
     again = intake("collect", stick, "--keep", "--data-dir", client.data_dir)
     assert "(5 were already there)" in again.stderr.decode()
 

@@ -52,7 +52,7 @@ _LAZY = {
     "AgeReader": ".reader",
     "RandomAccessReader": ".reader",
     "X25519Identity": ".identities",
-    "HybridIdentity": ".identities",
+    "HybridIdentity": ".hybrid",
     "ScryptIdentity": ".identities",
     "generate_identity": ".identities",
     "parse_identity": ".identities",

@@ -4,44 +4,29 @@ unwrap() returns the file key, or None when no stanza is for this identity; it r
 HeaderError when a stanza of its own type is malformed (a malformed stanza is an attack or a
 bug, never a reason to try the next one quietly).
 
-The web intake never imports this module.
+This module parses identity strings (AGE-SECRET-KEY-…): the web intake can never import it
+(intake/web/wsgi.py). The post-quantum identity itself lives in hybrid.py, which the web's
+messages page uses with a key derived in memory from a receipt code (intake/replies).
 """
 
-import hashlib
 import os
 import re
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hpke
-from cryptography.hazmat.primitives.asymmetric.mlkem import MLKEM768PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
 from . import bech32
 from .errors import HeaderError, KeyFormatError
 from .format import Stanza, b64decode
-from .primitives import FILE_KEY_SIZE, aead_unwrap, hkdf
-from .recipients import (
-    HYBRID_ENC_SIZE,
-    HYBRID_LABEL,
-    HYBRID_SUITE,
-    X25519_LABEL,
-    HybridRecipient,
-    X25519Recipient,
-    parse_key_lines,
-    scrypt_key,
-)
+from .primitives import aead_unwrap, hkdf
+from .hybrid import WRAPPED_SIZE, HybridIdentity, single_arg
+from .recipients import X25519_LABEL, X25519Recipient, parse_key_lines, scrypt_key
 
-_WRAPPED_SIZE = FILE_KEY_SIZE + 16
+__all__ = ["HybridIdentity", "Identity", "ScryptIdentity", "X25519Identity", "generate_identity", "parse_identity",
+           "parse_identities_file"]
+
 DEFAULT_MAX_SCRYPT_WORK_FACTOR = 22  # 4 GiB of memory; refuse more (a file could demand any)
 _WORK_FACTOR = re.compile(r"[1-9][0-9]{0,2}")
-
-
-def _single_arg(stanza: Stanza, what: str) -> bytes:
-    if len(stanza.args) != 1:
-        raise HeaderError(f"invalid {what} stanza (wrong number of arguments)")
-    if len(stanza.body) != _WRAPPED_SIZE:
-        raise HeaderError(f"invalid {what} stanza (wrong body length)")
-    return b64decode(stanza.args[0].encode())
 
 
 class X25519Identity:
@@ -72,7 +57,7 @@ class X25519Identity:
         for stanza in stanzas:
             if stanza.type != "X25519":
                 continue
-            share = _single_arg(stanza, "X25519")
+            share = single_arg(stanza, "X25519")
             if len(share) != 32:
                 raise HeaderError("invalid X25519 stanza (wrong share length)")
             try:
@@ -82,57 +67,6 @@ class X25519Identity:
             key = hkdf(shared, share + self._public, X25519_LABEL)
             try:
                 return aead_unwrap(key, stanza.body)
-            except InvalidTag:
-                continue
-        return None
-
-
-class HybridIdentity:
-    """A post-quantum `AGE-SECRET-KEY-PQ-1…` identity: a 32-byte seed.
-
-    The seed expands with SHAKE-256 into the ML-KEM-768 seed (64 bytes) and the X25519 key
-    (32 bytes), as X-Wing specifies; HPKE's own DeriveKeyPair must not be applied on top.
-    """
-
-    def __init__(self, seed: bytes):
-        if len(seed) != 32:
-            raise KeyFormatError("invalid post-quantum identity length")
-        self._seed = bytes(seed)
-        expanded = hashlib.shake_256(self._seed).digest(96)
-        mlkem = MLKEM768PrivateKey.from_seed_bytes(expanded[:64])
-        self._x25519 = X25519PrivateKey.from_private_bytes(expanded[64:])
-        self._key = hpke.MLKEM768X25519PrivateKey(mlkem, self._x25519)
-        self._public = mlkem.public_key().public_bytes_raw() + self._x25519.public_key().public_bytes_raw()
-
-    @classmethod
-    def generate(cls) -> "HybridIdentity":
-        return cls(os.urandom(32))
-
-    def to_secret_string(self) -> str:
-        """The identity as age writes it. This is the secret: never log or print it."""
-        return bech32.encode("age-secret-key-pq-", self._seed).upper()
-
-    def recipient(self) -> HybridRecipient:
-        return HybridRecipient(self._public)
-
-    def __repr__(self) -> str:  # never the secret
-        return f"<HybridIdentity for {str(self.recipient())[:20]}…>"
-
-    def unwrap(self, stanzas: list[Stanza]) -> bytes | None:
-        for stanza in stanzas:
-            if stanza.type != "mlkem768x25519":
-                continue
-            enc = _single_arg(stanza, "mlkem768x25519")
-            if len(enc) != HYBRID_ENC_SIZE:
-                raise HeaderError("invalid mlkem768x25519 stanza (wrong encapsulation length)")
-            # HPKE reports every failure as InvalidTag; a low-order X25519 share is a malformed
-            # header, not "someone else's file", so it is checked separately first.
-            try:
-                self._x25519.exchange(X25519PublicKey.from_public_bytes(enc[-32:]))
-            except ValueError:
-                raise HeaderError("invalid mlkem768x25519 stanza (low-order share)") from None
-            try:
-                return HYBRID_SUITE.decrypt(enc + stanza.body, self._key, info=HYBRID_LABEL)
             except InvalidTag:
                 continue
         return None
@@ -154,7 +88,7 @@ class ScryptIdentity:
                 continue
             if len(stanza.args) != 2:
                 raise HeaderError("invalid scrypt stanza (wrong number of arguments)")
-            if len(stanza.body) != _WRAPPED_SIZE:
+            if len(stanza.body) != WRAPPED_SIZE:
                 raise HeaderError("invalid scrypt stanza (wrong body length)")
             salt = b64decode(stanza.args[0].encode())
             if len(salt) != 16:

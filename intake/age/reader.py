@@ -3,14 +3,21 @@
 import io
 import os
 from collections.abc import Iterable
+from typing import Protocol
 
 from .armor import ArmoredReader
 from .errors import HeaderError, HMACError, NoIdentityMatchError
-from .format import Header, parse_header
-from .identities import Identity
+from .format import Header, Stanza, parse_header
 from .iotypes import AgeSource, BufferLike, LineReadable, SeekableSource, Writable
 from .primitives import header_mac, mac_matches
 from .stream import CHUNK_SIZE, NONCE_SIZE, PayloadReader, RandomAccessPayload
+
+
+class Identity(Protocol):
+    """What decryption needs of an identity (identities.py, hybrid.py): this module imports
+    neither, so that opening a file never means being able to parse an identity string."""
+
+    def unwrap(self, stanzas: list[Stanza]) -> bytes | None: ...
 
 
 def _file_key(identities: list[Identity], header: Header) -> bytes:

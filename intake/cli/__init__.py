@@ -22,6 +22,7 @@ from .desk import COMMANDS as DESK_COMMANDS
 from .export import export
 from .quarantine import COMMANDS as QUARANTINE_COMMANDS
 from .redact import redact
+from .replies import COMMANDS as REPLY_COMMANDS
 from .vault import COMMANDS as VAULT_COMMANDS
 
 _AGE_ERROR_TEXT = {
@@ -41,7 +42,8 @@ def cli():
     """Secure intake of reprisal reports: age encryption, the web form and the staff desk."""
 
 
-for command in (keygen, recipient, encrypt, decrypt, serve, demo, collect, *DESK_COMMANDS, redact, export, *QUARANTINE_COMMANDS, *VAULT_COMMANDS):
+for command in (keygen, recipient, encrypt, decrypt, serve, demo, collect, *DESK_COMMANDS, redact, export, *QUARANTINE_COMMANDS, *VAULT_COMMANDS,
+                *REPLY_COMMANDS):
     cli.add_command(command)
 
 

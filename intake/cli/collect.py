@@ -25,7 +25,13 @@ def collect(dest, data_dir, keep, manifest):
     import on the staff side, run `intake collect --delete-listed MANIFEST.sha256`.
     """
     from ..collect import collect_to_directory, collect_to_tar, create_destination, delete_listed, destination_to_create
+    from ..replies.store import reply_retention_days
     from ..store import Store
+
+    try:
+        reply_days = reply_retention_days()
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
 
     store = Store(data_dir or os.environ.get("INTAKE_DATA_DIR", "data"))
     if not store.submissions.is_dir():
@@ -41,14 +47,14 @@ def collect(dest, data_dir, keep, manifest):
     if dest == "-":
         if sys.stdout.isatty():
             raise UserError("refusing to write a tar stream to the terminal", hint="pipe it: intake collect - | ssh … or > batch.tar")
-        result = collect_to_tar(store, sys.stdout.buffer)
+        result = collect_to_tar(store, sys.stdout.buffer, reply_retention_days=reply_days)
         sys.stdout.flush()
         click.echo(f"intake: streamed {result.kept} submission(s); nothing deleted on the server", err=True)
         return
     if destination_to_create(store, Path(dest)):
         click.echo(f"intake: {dest} does not exist; creating it (mode 0700)", err=True)
         create_destination(Path(dest))
-    result = collect_to_directory(store, Path(dest), keep=keep)
+    result = collect_to_directory(store, Path(dest), keep=keep, reply_retention_days=reply_days)
     verb = "copied" if keep else "moved"
     click.echo(f"intake: {verb} {result.moved} submission(s) to {dest}"
                + (f" ({result.already_there} were already there)" if result.already_there else ""), err=True)

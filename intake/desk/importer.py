@@ -25,6 +25,7 @@ from .errors import DeskError
 from .progress import Progress
 from .sources import Candidate
 from ..submission import SubmissionError
+from .replies import record_answer
 from .state import Case, VaultState, case_from_json, timestamp
 from .submission import Submission, Discard
 
@@ -210,6 +211,7 @@ def link_follow_ups(state: VaultState) -> None:
                 continue
             case.follow_up_of = other_id
             other.follow_ups.append(case_id)
+            record_answer(other, case.received)  # the source answering staff's replies, if any
             state.record(case_id, "link", {"follow_up_of": [None, other_id]}, "receipt match")
             linked += 1
             if linked % LINKS_PER_COMMIT == 0:  # thousands of links after a big batch: memory stays flat

@@ -18,6 +18,7 @@ import json
 
 from ..submission.schema import READER_VERSION
 from .casestore import StoreDamaged
+from .replies import summary as reply_summary
 from .rules import evaluate, rules_digest
 from .state import Case, load_case
 from .terminal import visible
@@ -61,6 +62,7 @@ def list_columns(case_id: str, case, result) -> dict:
         "follow_ups": case.follow_ups,
         "language": case.report.get("form_language", ""),
         "summary": summary(case.report),
+        "replies": reply_summary(case),
         "damaged": None,
     }
 
@@ -70,7 +72,7 @@ def damaged_columns(case_id: str, reason: str) -> dict:
     return {"id": case_id, "received": "", "status": "damaged", "urgent": False, "urgency_reasons": [],
             "urgent_decided_by_staff": False, "stale": [], "suggested_mandates": [], "mandates": [], "ready_for": [],
             "missing": {}, "follow_up_of": None, "not_linked": False, "follow_ups": [], "language": "", "summary": reason,
-            "damaged": reason}
+            "replies": None, "damaged": reason}
 
 
 def table_cells(columns: dict) -> list[str]:
@@ -89,7 +91,7 @@ def _rendered(columns: dict) -> dict:
             "cells": [visible(cell) for cell in table_cells(columns)]}
 
 
-ROW_FORMAT = "3"  # a change to the columns or their escaping: every row is made again
+ROW_FORMAT = "4"  # a change to the columns or their escaping: every row is made again
 
 
 def _made_by() -> str:
@@ -113,14 +115,15 @@ def row_for(case, now: datetime.datetime) -> dict:
         "suggested": result.suggested_mandates, "follow_up_of": case.follow_up_of, "follow_ups": case.follow_ups,
         "links": case.links, "kind": case.report.get("kind", "report"), "read": read_follow_ups(case),
         "receipt": receipt_digest(case.receipt), "wants": receipt_digest(case.report.get("follow_up_of") or ""),
-        "rules": _made_by(), "until": result.valid_until, "checked": case.checked, "damaged": None,
+        "rules": _made_by(), "until": result.valid_until, "checked": case.checked, "replies": columns["replies"],
+        "damaged": None,
     } | _rendered(columns)
 
 
 def damaged_row(reason: str, case_id: str = "") -> dict:
     return {"received": "", "status": "damaged", "urgent": False, "mandates": [], "suggested": [], "follow_up_of": None,
             "follow_ups": [], "links": [], "kind": "", "read": [], "receipt": "", "wants": "", "rules": "", "until": None,
-            "checked": READER_VERSION, "damaged": reason} | _rendered(damaged_columns(case_id, reason))
+            "checked": READER_VERSION, "replies": None, "damaged": reason} | _rendered(damaged_columns(case_id, reason))
 
 
 def needs_refresh(now: datetime.datetime):

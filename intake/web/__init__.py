@@ -1,10 +1,13 @@
 """The web intake: a Flask app that encrypts every submission on arrival.
 
-This package may encrypt, never decrypt: it holds public recipients only, and a test checks
-that serving requests never loads the identity or decryption modules.
+This package encrypts with public recipients only: it never holds, parses or loads an identity
+of the organisation, and a test checks that serving the forms never loads decryption. The one
+exception is the messages page, which opens a source's replies with the key their receipt code
+derives, in memory, for that request (intake/replies/reading.py).
 """
 
 import os
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,12 +21,13 @@ from ..store import Store
 from . import errors, forms, i18n, logs, security, views
 from .config import ConfigError, load_config
 from .errors import NotSaved
-from .limits import FolderQuota, Limited, SharedTokenBucket, minutes_to_wait
+from .limits import FolderQuota, Limited, LookupsLimited, SharedTokenBucket, minutes_to_wait
 from .pagecache import PageCache
 from .recipients import load_server_recipients
 from .sessions import OpaqueSessionInterface, SessionRecords, records_capacity
 from .uploads import StreamingRequest, check_file_parts, discard_pending
 
+MESSAGES_MAX_BODY = 16 * 1024  # bytes of a messages-page POST
 CSRF_TIME_LIMIT = 24 * 3600  # a long form over a slow Tor circuit must not expire
 
 csrf = CSRFProtect()
@@ -38,6 +42,9 @@ class IntakeState:
     sessions: SessionRecords  # the same
     quota: FolderQuota | None
     pages: PageCache  # per worker process: each fills its own after the fork
+    lookups: SharedTokenBucket  # message lookups, for the whole server (limits.py)
+    # One key derivation at a time per worker process: 64 MiB and a core each (intake/replies).
+    derivation: threading.Semaphore
 
 
 class IntakeFlask(Flask):
@@ -98,7 +105,9 @@ def create_app(config: dict | None = None) -> Flask:
     quota = FolderQuota(store.root, app.config["INTAKE_DATA_QUOTA"]) if app.config["INTAKE_DATA_QUOTA"] else None
     bucket = SharedTokenBucket(app.config["INTAKE_RATE"], app.config["INTAKE_BURST"])
     sessions = SessionRecords(records_capacity(app.config["INTAKE_RATE"], app.config["INTAKE_BURST"], CSRF_TIME_LIMIT), CSRF_TIME_LIMIT)
-    app.extensions["intake"] = IntakeState(recipients, store, bucket, sessions, quota, PageCache())
+    lookups = SharedTokenBucket(app.config["INTAKE_LOOKUP_RATE"], app.config["INTAKE_LOOKUP_BURST"])
+    app.extensions["intake"] = IntakeState(recipients, store, bucket, sessions, quota, PageCache(), lookups,
+                                           threading.Semaphore(1))
     app.session_interface = OpaqueSessionInterface(sessions)  # the cookie is a random id only
 
     # Registered before CSRFProtect: its check parses the body, which starts storing uploads.
@@ -136,6 +145,14 @@ def _check_post() -> None:
         abort(400)
 
     state = current_app.extensions["intake"]
+    if request.endpoint == "intake.messages":
+        # A code and a button: never more than a few KiB, never stored; its own limit.
+        if request.content_length is None or request.content_length > MESSAGES_MAX_BODY:
+            raise RequestEntityTooLarge()
+        wait = state.lookups.take()
+        if wait:
+            raise LookupsLimited(minutes_to_wait(wait))
+        return
     needed = (request.content_length or current_app.config["MAX_CONTENT_LENGTH"] or 0) + current_app.config["INTAKE_MIN_FREE"]
     try:
         free = state.store.free_bytes()

@@ -62,6 +62,10 @@ def load_config(env=os.environ, *, demo: bool = False) -> dict:
         "INTAKE_RATE": _count(env.get("INTAKE_RATE", "30"), "INTAKE_RATE"),
         "INTAKE_BURST": _count(env.get("INTAKE_BURST", "60"), "INTAKE_BURST"),
         "INTAKE_SESSION_LIMIT": _count(env.get("INTAKE_SESSION_LIMIT", "10"), "INTAKE_SESSION_LIMIT"),
+        # Message lookups, each a memory-hard key derivation (limits.py, intake/replies).
+        "INTAKE_LOOKUP_RATE": _count(env.get("INTAKE_LOOKUP_RATE", "30"), "INTAKE_LOOKUP_RATE"),
+        "INTAKE_LOOKUP_BURST": _count(env.get("INTAKE_LOOKUP_BURST", "10"), "INTAKE_LOOKUP_BURST"),
+        "INTAKE_REPLY_RETENTION_DAYS": _count(env.get("INTAKE_REPLY_RETENTION_DAYS", "30"), "INTAKE_REPLY_RETENTION_DAYS"),
         "INTAKE_DATA_QUOTA": parse_size(env["INTAKE_DATA_QUOTA"]) if env.get("INTAKE_DATA_QUOTA") else None,
         "INTAKE_DEMO": demo,
         "SESSION_COOKIE_SECURE": https,

@@ -5,7 +5,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ..envelope import TooManyAttachments
-from .limits import Limited
+from .limits import Limited, LookupsLimited
 from .logs import describe_exception
 from .uploads import BadFileName
 
@@ -36,7 +36,7 @@ def init_app(app) -> None:
 
     @app.errorhandler(Limited)
     def limited(exc):
-        body, status = _page(429, "limited", minutes=exc.minutes)
+        body, status = _page(429, "lookups_limited" if isinstance(exc, LookupsLimited) else "limited", minutes=exc.minutes)
         return body, status, {"Retry-After": str(exc.minutes * 60)}
 
     @app.errorhandler(OSError)

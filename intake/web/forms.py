@@ -307,3 +307,12 @@ class FollowUpForm(FlaskForm):
 
     def validate_receipt(self, field) -> None:
         check_receipt(typed(field))
+
+
+class MessagesForm(FlaskForm):
+    """The messages page: the receipt code of the first report (a follow-up has none of its own)."""
+
+    receipt = short(_l("Receipt code of your report"), InputRequired(message=_l("Please enter the receipt code.")))
+
+    def validate_receipt(self, field) -> None:
+        check_receipt(typed(field))

@@ -89,7 +89,8 @@ def child_exit(server, worker) -> None:
 
 # The app settings the startup line reports: limits only, never secrets, paths or addresses.
 REPORTED_APP_SETTINGS = ("MAX_CONTENT_LENGTH", "MAX_FORM_MEMORY_SIZE", "MAX_FORM_PARTS", "INTAKE_MAX_ATTACHMENTS",
-                         "INTAKE_MIN_FREE", "INTAKE_DATA_QUOTA", "INTAKE_RATE", "INTAKE_BURST", "INTAKE_SESSION_LIMIT")
+                         "INTAKE_MIN_FREE", "INTAKE_DATA_QUOTA", "INTAKE_RATE", "INTAKE_BURST", "INTAKE_SESSION_LIMIT",
+                         "INTAKE_LOOKUP_RATE", "INTAKE_LOOKUP_BURST", "INTAKE_REPLY_RETENTION_DAYS")
 
 
 def effective_settings(server) -> str:
@@ -107,28 +108,30 @@ RETENTION_INTERVAL = 3600  # seconds between retention runs
 
 
 def when_ready(server) -> None:
-    """In the master: say what the server runs with; apply INTAKE_RETENTION_DAYS now and every
-    hour (if it is set)."""
+    """In the master: say what the server runs with; apply INTAKE_RETENTION_DAYS (if set) and
+    INTAKE_REPLY_RETENTION_DAYS (30 days unless set) now and every hour."""
     import threading
     import time
 
+    from ..replies.store import expire as expire_replies, reply_retention_days
     from ..retention import expire, retention_days
     from .logs import describe_exception
 
     server.log.info("effective settings: %s", effective_settings(server))
-    days = retention_days()
-    if days is None:
-        return
+    days, reply_days = retention_days(), reply_retention_days()
 
     def run() -> None:
         while True:
             try:
-                deleted = expire(_store(), days)
+                deleted = expire(_store(), days) if days is not None else 0
+                replies = expire_replies(_store(), reply_days)
             except Exception as exc:  # keep running; log without the message (it names files)
                 server.log.error("retention failed: %s", describe_exception(exc))
             else:
                 if deleted:
                     server.log.info("retention: deleted %d uncollected submission(s) older than %d days", deleted, days)
+                if replies:
+                    server.log.info("retention: deleted %d reply mailbox(es) older than %d days", replies, reply_days)
             time.sleep(RETENTION_INTERVAL)
 
     threading.Thread(target=run, name="retention", daemon=True).start()

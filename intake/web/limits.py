@@ -10,6 +10,11 @@ store none anyway). Three limits instead, each checked before a byte of the body
   session's random cookie id (sessions.py): a browser that keeps its cookie cannot send more
   than that many reports an hour, and the cookie itself says nothing about them;
 - a quota on the data folder (INTAKE_DATA_QUOTA bytes), on top of the free-space check.
+
+Looking up messages (the messages page) costs a memory-hard key derivation (intake/replies),
+so lookups have a global bucket of their own (INTAKE_LOOKUP_RATE, INTAKE_LOOKUP_BURST), and
+each worker process derives one key at a time: a flood of lookups, right or wrong codes, is
+turned away before it costs more than that, and never takes the reports' tokens.
 """
 
 import mmap
@@ -94,3 +99,6 @@ class Limited(Exception):
         super().__init__(f"limited for {minutes} minutes")
         self.minutes = minutes
 
+
+class LookupsLimited(Limited):
+    """Too many message lookups at once (the lookups' bucket, or this worker's derivation slot)."""

@@ -30,7 +30,7 @@ from markupsafe import escape
 
 from . import i18n
 
-# (2 forms + 2 thank-you pages) x 5 languages under one script root: the rest is room, never
+# (3 forms + 2 thank-you pages) x 5 languages under one script root: the rest is room, never
 # growth without bound.
 MAX_PAGES = 48
 

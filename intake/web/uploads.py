@@ -11,7 +11,7 @@ A name encoded as `filename*=` arrives decoded, line breaks included: refused th
 so both spellings get the same clear page.
 """
 
-from flask import Request, current_app, g, request
+from flask import Request, abort, current_app, g, request
 
 from ..envelope import Envelope
 
@@ -53,4 +53,6 @@ class StreamingRequest(Request):
     def _get_file_stream(self, total_content_length, content_type, filename=None, content_length=None):
         if filename and ("\r" in filename or "\n" in filename):
             raise BadFileName()  # not a ValueError: Werkzeug's parser would silently swallow that
+        if self.endpoint == "intake.messages":
+            abort(400)  # the messages page takes no file: nothing of one is encrypted or kept
         return pending_envelope().attachment_sink(filename or "", content_type or "")

@@ -1,14 +1,15 @@
-"""The reporter-facing pages: the report form, the follow-up form and the receipt."""
+"""The reporter-facing pages: the report form, the follow-up form, the receipt, the messages."""
 
 import time
 
 from flask import Blueprint, abort, current_app, g, render_template, request, session
 from flask_wtf.csrf import CSRFError, generate_csrf
 
-from ..receipt import new_receipt
+from ..receipt import new_receipt, normalize_receipt
 from ..submission.report import Answers
 from . import i18n
-from .forms import FollowUpForm, ReportForm, field_names
+from .forms import FollowUpForm, MessagesForm, ReportForm, field_names
+from .limits import LookupsLimited
 from .pagecache import blank_form_page, thanks_page
 from .report import build_follow_up, build_report
 from .uploads import FILE_FIELD, pending_envelope
@@ -102,6 +103,34 @@ def follow_up():
         _store_submission(build_follow_up(form, receipt=new_receipt(), language=i18n.current().code))
         return thanks_page("", follow_up=True)
     return render_template("follow_up.html", form=form, uploads_lost=_uploads_lost()), 400
+
+
+@bp.route("/messages", methods=["GET", "POST"])
+def messages():
+    """The organisation's replies and the report's status, read with the receipt code.
+
+    Nothing is logged or kept about a lookup. The code derives the mailbox and its key in
+    memory (intake/replies); a wrong code and a code without messages give the same page."""
+    if request.method != "POST":
+        return blank_form_page("messages.html", MessagesForm)
+    form = MessagesForm()
+    if not form.validate_on_submit():
+        return render_template("messages.html", form=form), 400
+    state = current_app.extensions["intake"]
+    if not state.derivation.acquire(blocking=False):
+        raise LookupsLimited(1)  # this worker is deriving a key for another lookup
+    try:
+        from ..replies.reading import delete_mailbox, read_mailbox  # first lookup: loads the reader
+
+        code = form.receipt.data.strip()
+        if request.form.get("action") == "delete":
+            deleted = delete_mailbox(state.store, code)
+            return render_template("messages.html", form=None, deleted=deleted, content=None)
+        content = read_mailbox(state.store, code)
+    finally:
+        state.derivation.release()
+    return render_template("messages.html", form=None, deleted=False, content=content,
+                           receipt=normalize_receipt(code), csrf_token=generate_csrf())
 
 
 @bp.route("/safety")

@@ -1,0 +1,456 @@
+"""Replies to anonymous sources: the mailbox a receipt code derives, the delivery batch, the
+server's replies folder and the desk commands (the web page: test_web_messages.py)."""
+
+import hashlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import tarfile
+import time
+from pathlib import Path
+
+import pytest
+
+from cli_runner import clean_env
+from cli_runner import intake as run_intake
+from intake import age
+from intake.receipt import new_receipt
+from intake.replies import batch as batch_module
+from intake.replies import content, store as replies_store
+from intake.replies.listing import NAME as LISTING
+from intake.replies.mailbox import derive, is_mailbox_id
+from intake.replies.reading import delete_mailbox, read_mailbox
+from intake.store import Store
+from intake_client import IntakeClient
+from staff_vault import intake, new_vault, ok
+from tooling import INTEROP, require, typage_available
+
+# --- the mailbox a code derives -----------------------------------------------------------------
+
+
+def test_a_code_typed_in_any_way_derives_the_same_mailbox():
+    code = new_receipt()
+    mailbox = derive(code)
+    assert is_mailbox_id(mailbox.id)
+    for typed in (code.lower(), code.replace("-", ""), " ".join(code.split("-")), f"  {code.lower().replace('-', ' ')}\t"):
+        again = derive(typed)
+        assert again.id == mailbox.id and str(again.recipient) == str(mailbox.recipient)
+    assert derive(new_receipt()).id != mailbox.id
+    # A code with a typo (its check symbol disagrees) or not a code at all derives nothing.
+    typo = code[:-1] + ("0" if code[-1] != "0" else "1")
+    assert derive(typo) is None and derive("not a code") is None and derive("") is None
+    assert "identity" not in repr(mailbox) and mailbox.identity.to_secret_string() not in repr(mailbox)
+
+
+def test_codes_issued_before_the_check_symbol_still_have_a_mailbox():
+    old = "ABCDE-FGHJK-MNPQR-STVWX"
+    assert derive(old).id == derive(old.lower().replace("-", "")).id
+
+
+def test_the_mailbox_id_and_the_key_are_separate_derivations():
+    """The id is what the server sees: it must not be (part of) the key or the recipient."""
+    mailbox = derive(new_receipt())
+    seed = mailbox.identity._seed
+    assert mailbox.id.encode() not in str(mailbox.recipient).encode()
+    import base64
+    raw_id = base64.b32decode(mailbox.id.upper() + "======")
+    assert raw_id not in seed and seed[:16] != raw_id
+
+
+# --- the content of a mailbox file ----------------------------------------------------------------
+
+
+def test_mailbox_content_round_trips_and_is_padded():
+    mailbox = content.MailboxContent("needs-info", (content.Message("2026-12-01", "请告诉我们拘留的日期。\nThank you."),))
+    data = content.encode(mailbox)
+    from intake.padding import padme
+    assert len(data) == padme(len(data)) and content.decode(data) == mailbox
+
+
+@pytest.mark.parametrize("doc", [
+    {"schema": "intake.mailbox/1", "status": None, "messages": [], "case": "x"},
+    {"schema": "intake.mailbox/2", "status": None, "messages": []},
+    {"schema": "intake.mailbox/1", "status": "forwarded", "messages": []},
+    {"schema": "intake.mailbox/1", "status": None, "messages": [{"date": "2026-13-01", "text": "x"}]},
+    {"schema": "intake.mailbox/1", "status": None, "messages": [{"date": "2026-12-01", "text": "a\x1b[2Jb"}]},
+    {"schema": "intake.mailbox/1", "status": None, "messages": [{"date": "2026-12-01", "text": "x" * 10_001}]},
+    {"schema": "intake.mailbox/1", "status": None, "messages": [{"date": "2026-12-01", "text": "x"}] * 21},
+    [1, 2, 3],
+])
+def test_a_mailbox_that_is_not_what_the_desk_writes_is_refused(doc):
+    with pytest.raises(content.MailboxFormatError):
+        content.decode(json.dumps(doc).encode())
+    for junk in (b"\xff\xfe", b"[" * 100_000, b"", b"{"):
+        with pytest.raises(content.MailboxFormatError):
+            content.decode(junk)
+
+
+# --- the delivery batch and the server's folder -----------------------------------------------------
+
+
+def _entry(code: str, status="received", text="Thank you for your report.") -> batch_module.Entry:
+    mailbox = derive(code)
+    data = content.encode(content.MailboxContent(status, (content.Message("2026-12-07", text),)))
+    return batch_module.Entry(mailbox.id, age.encrypt_bytes([mailbox.recipient], data))
+
+
+@pytest.fixture
+def server_store(tmp_path):
+    store = Store(tmp_path / "data")
+    store.prepare()
+    return store
+
+
+def _write(tmp_path, entries, name="batch") -> Path:
+    folder = tmp_path / name
+    batch_module.write_batch_dir(folder, entries)
+    return folder
+
+
+def test_a_batch_is_delivered_and_read_with_the_code_only(tmp_path, server_store):
+    codes = [new_receipt() for _ in range(3)]
+    folder = _write(tmp_path, [_entry(c, text=f"message {n}") for n, c in enumerate(codes)])
+    assert replies_store.deliver(server_store, batch_module.read_batch_dir(folder)) == 3
+    for n, code in enumerate(codes):
+        found = read_mailbox(server_store, code.lower())
+        assert found.status == "received" and found.messages[0].text == f"message {n}"
+    assert read_mailbox(server_store, new_receipt()) is None  # a valid code without messages
+    for path in server_store.replies.iterdir():
+        assert path.stat().st_mode & 0o777 == 0o600
+        assert path.stat().st_mtime % 86400 == 0  # the day, not the time, of the delivery
+    assert server_store.replies.stat().st_mode & 0o777 == 0o700
+
+
+def test_a_delivery_replaces_the_mailbox_and_the_source_can_delete_it(tmp_path, server_store):
+    code = new_receipt()
+    replies_store.deliver(server_store, batch_module.read_batch_dir(_write(tmp_path, [_entry(code, text="first")])))
+    replies_store.deliver(server_store, batch_module.read_batch_dir(_write(tmp_path, [_entry(code, "needs-info", "second")], "b2")))
+    assert read_mailbox(server_store, code).messages[0].text == "second"
+    assert not delete_mailbox(server_store, new_receipt())  # another code deletes nothing
+    assert delete_mailbox(server_store, code) and read_mailbox(server_store, code) is None
+    assert list(server_store.replies.iterdir()) == []
+
+
+def _refused(tmp_path, folder: Path, server_store, message: str) -> None:
+    before = sorted(p.name for p in server_store.replies.iterdir())
+    with pytest.raises(batch_module.BadBatch) as refused:
+        replies_store.deliver(server_store, batch_module.read_batch_dir(folder))
+    assert message in str(refused.value) and "\n" not in str(refused.value)
+    assert sorted(p.name for p in server_store.replies.iterdir()) == before  # nothing delivered
+
+
+def _manifest(folder: Path) -> dict:
+    return json.loads((folder / "manifest.json").read_text())
+
+
+def _rewrite_manifest(folder: Path, doc: dict) -> None:
+    (folder / "manifest.json").write_text(json.dumps(doc))
+
+
+@pytest.mark.parametrize("damage, message", [
+    ("no manifest", "has no manifest.json"),
+    ("extra file", "is in the batch but not in its manifest"),
+    ("missing file", "is listed in the manifest but missing"),
+    ("changed byte", "does not match the manifest"),
+    ("listed twice", "is listed twice"),
+    ("traversal", "does not name a mailbox"),
+    ("traversal file", "unexpected entry"),
+    ("oversized", "larger than"),
+    ("not age", "is not an age file"),
+    ("classic recipient", "not sealed to one post-quantum mailbox recipient"),
+    ("symlink", "not a regular file"),
+    ("bad json", "not JSON"),
+    ("negative size", "size is not between"),
+])
+def test_a_damaged_batch_is_refused_whole_with_one_line(tmp_path, server_store, damage, message):
+    good = [_entry(new_receipt()) for _ in range(3)]
+    replies_store.deliver(server_store, batch_module.read_batch_dir(_write(tmp_path, good[:1], "earlier")))
+    folder = _write(tmp_path, good)
+    first = folder / good[0].name
+    doc = _manifest(folder)
+    if damage == "no manifest":
+        (folder / "manifest.json").unlink()
+    elif damage == "extra file":
+        (folder / (derive(new_receipt()).id + ".age")).write_bytes(first.read_bytes())
+    elif damage == "missing file":
+        (folder / good[1].name).unlink()
+    elif damage == "changed byte":
+        data = bytearray(first.read_bytes())
+        data[-1] ^= 1
+        first.write_bytes(bytes(data))
+    elif damage == "listed twice":
+        doc["mailboxes"].append(doc["mailboxes"][0])
+        _rewrite_manifest(folder, doc)
+    elif damage == "traversal":
+        doc["mailboxes"][0]["id"] = "../../submissions/x"
+        _rewrite_manifest(folder, doc)
+    elif damage == "traversal file":
+        (folder / "..age").write_bytes(b"x")
+    elif damage == "oversized":
+        big = folder / good[2].name
+        big.write_bytes(os.urandom(batch_module.MAX_FILE + 1))
+    elif damage in ("not age", "classic recipient"):
+        data = b"not an age file" if damage == "not age" else \
+            age.encrypt_bytes([age.X25519Identity.generate().recipient()], b"{}")
+        first.write_bytes(data)
+        doc["mailboxes"][0].update(size=len(data), sha256=hashlib.sha256(data).hexdigest())
+        _rewrite_manifest(folder, doc)
+    elif damage == "symlink":
+        first.unlink()
+        first.symlink_to("/etc/passwd")
+    elif damage == "bad json":
+        (folder / "manifest.json").write_bytes(b"{\"schema\": ")
+    elif damage == "negative size":
+        doc["mailboxes"][0]["size"] = -1
+        _rewrite_manifest(folder, doc)
+    _refused(tmp_path, folder, server_store, message)
+
+
+def _tar(members) -> io.BytesIO:
+    stream = io.BytesIO()
+    with tarfile.open(fileobj=stream, mode="w") as tar:
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    stream.seek(0)
+    return stream
+
+
+def test_a_tar_batch_is_checked_like_a_folder(server_store):
+    entries = [_entry(new_receipt()) for _ in range(2)]
+    stream = io.BytesIO()
+    batch_module.write_batch_tar(stream, entries)
+    stream.seek(0)
+    assert replies_store.deliver(server_store, batch_module.read_batch_tar(stream)) == 2
+    manifest = batch_module.manifest_bytes(entries)
+    for members, message in [
+        ([(f"../{entries[0].name}", entries[0].data), ("manifest.json", manifest)], "unexpected entry"),
+        ([(entries[0].name, entries[0].data), (entries[0].name, entries[0].data), ("manifest.json", manifest)], "twice"),
+        ([(entries[0].name, entries[0].data)], "has no manifest.json"),
+    ]:
+        with pytest.raises(batch_module.BadBatch, match=message):
+            batch_module.read_batch_tar(_tar(members))
+    with pytest.raises(batch_module.BadBatch, match="not a readable tar"):
+        batch_module.read_batch_tar(io.BytesIO(b"\x00" * 100 + b"garbage" * 100))
+
+
+def test_a_delivery_interrupted_after_its_commit_is_finished_by_the_next(tmp_path, server_store, monkeypatch):
+    code = new_receipt()
+    entries = batch_module.read_batch_dir(_write(tmp_path, [_entry(code)]))
+    real_replace = os.replace
+
+    def crash(*args):
+        raise OSError(5, "I/O error (simulated crash)")
+    monkeypatch.setattr(replies_store.os, "replace", crash)
+    with pytest.raises(OSError):
+        replies_store.deliver(server_store, entries)
+    assert read_mailbox(server_store, code) is None  # not yet in place...
+    monkeypatch.setattr(replies_store.os, "replace", real_replace)
+    other = new_receipt()
+    replies_store.deliver(server_store, batch_module.read_batch_dir(_write(tmp_path, [_entry(other)], "next")))
+    assert read_mailbox(server_store, code) is not None and read_mailbox(server_store, other) is not None
+    assert [p.name for p in server_store.replies.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_delivery_interrupted_before_its_commit_delivers_nothing(tmp_path, server_store, monkeypatch):
+    entries = batch_module.read_batch_dir(_write(tmp_path, [_entry(new_receipt()) for _ in range(3)]))
+    calls = []
+    real = replies_store.AtomicFile
+
+    class FailingThird(real):
+        def __init__(self, *args, **kwargs):
+            calls.append(1)
+            if len(calls) == 3:
+                raise OSError(28, "No space left on device")
+            super().__init__(*args, **kwargs)
+    monkeypatch.setattr(replies_store, "AtomicFile", FailingThird)
+    with pytest.raises(OSError):
+        replies_store.deliver(server_store, entries)
+    assert list(server_store.replies.iterdir()) == []
+
+
+def test_reply_retention_deletes_old_mailboxes_only(tmp_path, server_store):
+    old, new = new_receipt(), new_receipt()
+    replies_store.deliver(server_store, batch_module.read_batch_dir(_write(tmp_path, [_entry(old), _entry(new)])))
+    path = replies_store.mailbox_path(server_store, derive(old).id)
+    stamp = time.time() - 31 * 86400
+    os.utime(path, (stamp, stamp))
+    assert replies_store.expire(server_store, 30) == 1
+    assert read_mailbox(server_store, old) is None and read_mailbox(server_store, new) is not None
+
+
+# --- the desk and the server, end to end through the commands --------------------------------------------
+
+
+def _deliver(batch: Path, data_dir: Path) -> dict:
+    return json.loads(ok(intake("deliver", batch, "--data-dir", data_dir, env=clean_env())))
+
+
+def _desk(tmp_path):
+    identity, env = new_vault(tmp_path)
+    client = IntakeClient(tmp_path / "server", [identity.recipient()])
+    return identity, env, client
+
+
+def _import(client, env, tmp_path, name) -> None:
+    stick = tmp_path / name
+    stick.mkdir()
+    ok(intake("collect", stick, "--data-dir", client.data_dir, env=clean_env()))
+    ok(intake("import", stick, env=env))
+    return stick
+
+
+def _case_ids(env) -> list[str]:
+    return [row["id"] for row in json.loads(ok(intake("list", "--format", "json", env=env)))]
+
+
+def test_reply_and_status_reach_the_source_and_its_answer_links_to_the_case(tmp_path):
+    identity, env, client = _desk(tmp_path)
+    receipt = client.report()
+    _import(client, env, tmp_path, "usb1")
+    (case_id,) = _case_ids(env)
+    reply = json.loads(ok(intake("reply", case_id, "--text", "When was he taken? 请告诉我们日期。", env=env)))
+    assert reply == {"case": case_id, "reply": "R1"}
+    ok(intake("status", case_id, "--public", "needs-info", env=env))
+    shown = json.loads(ok(intake("show", case_id, "--format", "json", env=env)))
+    assert [e["action"] for e in shown["history"]][-2:] == ["reply", "public status"]
+    listed = json.loads(ok(intake("replies", "list", "--format", "json", env=env)))
+    assert listed == [{"case": case_id, "public_status": "needs-info", "replies": 1, "not_delivered": 1, "delivered_unread": 0,
+                       "read": 0, "expired": 0, "awaiting_answer": True}]
+
+    summary = json.loads(ok(intake("replies", "export", "--out", tmp_path / "batch", env=env)))
+    assert summary == {"mailboxes": 1, "replies": 1, "cases": [case_id]}
+    assert _deliver(tmp_path / "batch", client.data_dir) == {"delivered": 1}
+    store = Store(client.data_dir)
+    found = read_mailbox(store, receipt)
+    assert found.status == "needs-info" and found.messages[0].text == "When was he taken? 请告诉我们日期。"
+
+    # The source answers with a follow-up quoting the code: it links to the case and answers the question.
+    client.follow_up(receipt, "He was taken on 5 March.")
+    _import(client, env, tmp_path, "usb2")
+    rows = {row["id"]: row for row in json.loads(ok(intake("list", "--format", "json", env=env)))}
+    assert rows[case_id]["follow_ups"] and rows[case_id]["replies"]["awaiting_answer"] is False
+    (follow_up,) = rows[case_id]["follow_ups"]
+    assert rows[follow_up]["follow_up_of"] == case_id
+
+    # A reply written on the follow-up goes to the same source, on the case it adds to.
+    assert json.loads(ok(intake("reply", follow_up, "--text", "Thank you.", env=env)))["case"] == case_id
+
+
+def test_the_source_deleting_the_mailbox_is_seen_by_the_desk_as_read(tmp_path):
+    identity, env, client = _desk(tmp_path)
+    receipts = [client.report(), client.report()]
+    _import(client, env, tmp_path, "usb1")
+    cases = _case_ids(env)
+    for case_id in cases:
+        ok(intake("reply", case_id, "--text", "A question.", env=env))
+    ok(intake("replies", "export", "--out", tmp_path / "batch", env=env))
+    _deliver(tmp_path / "batch", client.data_dir)
+    store = Store(client.data_dir)
+    assert delete_mailbox(store, receipts[0])
+    stick = _import(client, env, tmp_path, "usb2")
+    listing = json.loads((stick / LISTING).read_text())
+    assert [row["id"] for row in listing["mailboxes"]] == [derive(receipts[1]).id]
+    assert json.loads(ok(intake("replies", "seen", stick, env=env))) == {"read": 1, "expired": 0}
+    state = {r["case"]: r for r in json.loads(ok(intake("replies", "list", "--format", "json", env=env)))}
+    read_case = next(c for c in cases if state[c]["read"])
+    assert state[read_case]["read"] == 1 and sum(s["read"] for s in state.values()) == 1
+    # The next batch holds only what is unread: the read mailbox is not sent again.
+    summary = json.loads(ok(intake("replies", "export", "--out", tmp_path / "batch2", env=env)))
+    assert summary["mailboxes"] == 1 and summary["cases"] != [read_case]
+    # A listing that is not collect's is refused with one line, nothing changed.
+    (tmp_path / "bad.json").write_text('{"schema": "x"}')
+    result = intake("replies", "seen", tmp_path / "bad.json", env=env)
+    assert result.returncode == 1 and result.stderr.decode().count("\n") <= 2 and "listing" in result.stderr.decode()
+
+
+def test_replies_export_to_a_tar_stream_is_delivered_from_stdin(tmp_path):
+    identity, env, client = _desk(tmp_path)
+    receipt = client.report()
+    _import(client, env, tmp_path, "usb1")
+    (case_id,) = _case_ids(env)
+    ok(intake("status", case_id, "--public", "under-review", env=env))
+    tar_bytes = ok(intake("replies", "export", "--out", "-", env=env))
+    result = run_intake("deliver", "-", "--data-dir", client.data_dir, input=tar_bytes, env=clean_env())
+    assert json.loads(ok(result)) == {"delivered": 1}
+    assert read_mailbox(Store(client.data_dir), receipt) == content.MailboxContent("under-review", ())
+
+
+def test_bad_replies_are_refused_with_one_line(tmp_path):
+    identity, env, client = _desk(tmp_path)
+    client.report()
+    _import(client, env, tmp_path, "usb1")
+    (case_id,) = _case_ids(env)
+    (tmp_path / "binary").write_bytes(b"\xff\xfe\x00")
+    (tmp_path / "big").write_text("x" * 70_000)
+    for args, message in [
+        (["--text", "   "], "empty"),
+        (["--text", "a\x1b]8;;http://x\x07b"], "control characters"),
+        (["--text", "x" * 10_001], "longer than"),
+        (["--file", tmp_path / "binary"], "not UTF-8"),
+        (["--file", tmp_path / "big"], "larger than"),
+        (["--file", tmp_path / "missing"], "cannot read"),
+    ]:
+        result = intake("reply", case_id, *args, env=env)
+        assert result.returncode == 1 and message in result.stderr.decode(), (args, result.stderr)
+    assert intake("reply", case_id, env=env).returncode == 2  # neither --text nor --file
+    result = intake("replies", "export", "--out", tmp_path / "b", env=env)
+    assert result.returncode == 1 and "no replies" in result.stderr.decode() and not (tmp_path / "b").exists()
+
+
+def test_a_seized_server_yields_no_reply_and_no_link_to_its_submission(tmp_path):
+    """With the data folder alone (no codes): nothing decrypts a reply, not even the
+    organisation's own key, and no name or byte of a mailbox file points at its submission."""
+    identity, env, client = _desk(tmp_path)
+    receipt = client.report()
+    submission_names = [p.stem for p in client.submissions()]
+    ok(intake("import", client.data_dir / "submissions", env=env))
+    (case_id,) = _case_ids(env)
+    secret = "CANARY-reply-7f3a9c 刘律师的电话"
+    ok(intake("reply", case_id, "--text", secret, env=env))
+    ok(intake("replies", "export", "--out", tmp_path / "batch", env=env))
+    _deliver(tmp_path / "batch", client.data_dir)
+
+    seized = {p: p.read_bytes() for p in client.data_dir.rglob("*") if p.is_file()}
+    mailbox_files = [p for p in seized if p.parent.name == "replies"]
+    assert len(mailbox_files) == 1
+    for path, data in seized.items():
+        assert secret.encode() not in data and secret.encode("utf-16-le") not in data
+        for name in submission_names:
+            assert name.encode() not in data or path.stem == name
+    (mailbox_file,) = mailbox_files
+    assert mailbox_file.stem not in submission_names and not any(mailbox_file.stem[:8] in n for n in submission_names)
+    with pytest.raises(age.NoIdentityMatchError):
+        age.decrypt([identity], io.BytesIO(seized[mailbox_file]))
+    header = seized[mailbox_file].split(b"\n---")[0]
+    assert header.count(b"\n-> ") == 1  # one stanza: the mailbox's own recipient, nobody else's
+    assert case_id.encode() not in (tmp_path / "batch" / "manifest.json").read_bytes()
+    assert receipt.encode() not in seized[mailbox_file]
+
+
+def test_delivered_files_decrypt_with_typage_using_the_derived_identity(tmp_path):
+    require(typage_available(), "typage missing: run npm ci in tests/interop")
+    code = new_receipt()
+    entry = _entry(code, "sent-to-un", "Your case was sent.")
+    mailbox = derive(code)
+    run = lambda *args, data: subprocess.run(["node", INTEROP / "typage.mjs", *args], input=data, capture_output=True)  # noqa: E731
+    opened = run("decrypt", "-i", mailbox.identity.to_secret_string(), data=entry.data)
+    assert opened.returncode == 0, opened.stderr
+    assert content.decode(opened.stdout) == content.MailboxContent("sent-to-un", (content.Message("2026-12-07", "Your case was sent."),))
+    assert typage_recipient(run, mailbox.identity.to_secret_string()) == str(mailbox.recipient)
+    other = age.HybridIdentity.generate().to_secret_string()
+    assert run("decrypt", "-i", other, data=entry.data).returncode != 0
+
+
+def typage_recipient(run, identity: str) -> str:
+    return run("recipient", identity, data=b"").stdout.decode().strip()
+
+
+def test_deliver_refuses_a_folder_that_is_not_the_servers(tmp_path):
+    (tmp_path / "batch").mkdir()
+    result = intake("deliver", tmp_path / "batch", "--data-dir", tmp_path / "nowhere", env=clean_env())
+    assert result.returncode == 1 and "no submissions folder" in result.stderr.decode()
+    shutil.rmtree(tmp_path / "batch")
