@@ -576,3 +576,49 @@ def test_person_fills_the_people_affected_and_what_is_about_to_happen(browser, s
     assert report["un_cooperation"]["by"] == "related_person"
     assert report["imminent"] == {"kind": "trial", "date": "2027-02", "date_unsure": True,
                                   "details": typed["imminent_details"]}
+
+
+def test_a_source_reads_a_reply_with_the_receipt_and_answers_it(browser, tmp_path):
+    """The whole two-way cycle with JavaScript off: report → collect → import → reply and status
+    → replies export → deliver → the source reads both with the code, answers with a follow-up,
+    and the answer links to the case."""
+    from staff_vault import intake, new_vault, ok
+
+    identity, env = new_vault(tmp_path)
+    with LiveServer(tmp_path / "server", identity=identity) as live:
+        browser.get(live.url + "/")
+        fill_report(browser, required_answers("two-way"))
+        submit(browser)
+        send(browser)
+        code = receipt_on_page(browser)
+        follow(browser, _by(browser, "a[href^='/messages']"))  # the receipt page leads to the messages page
+
+        def collect_and_import(name):
+            stick = tmp_path / name
+            stick.mkdir()
+            ok(intake("collect", stick, "--data-dir", live.data_dir, env=env))
+            ok(intake("import", stick, env=env))
+
+        collect_and_import("usb1")
+        (row,) = json.loads(ok(intake("list", "--format", "json", env=env)))
+        ok(intake("reply", row["id"], "--text", "When was he taken?\n请告诉我们日期。", env=env))
+        ok(intake("status", row["id"], "--public", "needs-info", env=env))
+        ok(intake("replies", "export", "--out", tmp_path / "batch", env=env))
+        ok(intake("deliver", tmp_path / "batch", "--data-dir", live.data_dir, env=env))
+
+        fill(browser, "receipt", code.lower().replace("-", " "))  # typed loosely: it still works
+        submit(browser)
+        assert "More information needed" in browser.page_source
+        assert _by(browser, ".message-text").text == "When was he taken?\n请告诉我们日期。"
+        screenshot(browser, "messages-read.png")
+        follow(browser, _by(browser, "form[action^='/follow-up'] button"))
+        assert browser.find_element("name", "receipt").get_property("value") == code
+        fill(browser, "message", "He was taken on 5 March.")
+        fill(browser, "consent_store", "y")
+        submit(browser)
+        send(browser)
+        assert "Thank you. Your addition was received and encrypted." in browser.page_source
+        collect_and_import("usb2")
+    rows = {r["id"]: r for r in json.loads(ok(intake("list", "--format", "json", env=env)))}
+    assert rows[row["id"]]["follow_ups"] and rows[row["id"]]["replies"]["awaiting_answer"] is False
+    assert "He was taken on 5 March." in ok(intake("show", rows[row["id"]]["follow_ups"][0], env=env)).decode()
