@@ -16,14 +16,19 @@ _ZEROS = bytes(1 << 16)
 ENV_DAYS = "INTAKE_RETENTION_DAYS"
 
 
-def retention_days(env=os.environ) -> int | None:
-    """The configured retention in days, or None when retention is off."""
-    text = env.get(ENV_DAYS, "").strip()
+def days_setting(env, name: str) -> int | None:
+    """A whole number of days (at least 1) from the environment, or None when it is not set."""
+    text = env.get(name, "").strip()
     if not text:
         return None
     if not text.isdigit() or int(text) < 1:
-        raise ValueError(f"{ENV_DAYS} must be a whole number of days, at least 1")
+        raise ValueError(f"{name} must be a whole number of days, at least 1")
     return int(text)
+
+
+def retention_days(env=os.environ) -> int | None:
+    """The configured retention in days, or None when retention is off."""
+    return days_setting(env, ENV_DAYS)
 
 
 def overwrite_and_unlink(path: Path) -> None:

@@ -40,7 +40,7 @@ class Mailbox:
     """The derived mailbox of one receipt code. `identity` is secret: never log or store it."""
 
     id: str
-    identity: HybridIdentity = None  # type: ignore[assignment]  # always set by derive()
+    identity: HybridIdentity
 
     @property
     def recipient(self) -> HybridRecipient:

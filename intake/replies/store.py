@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from ..atomic import AtomicFile, fsync_dir
-from ..retention import overwrite_and_unlink
+from ..retention import days_setting, overwrite_and_unlink
 from ..store import Store, day_start
 from .batch import MAX_FILE, SUFFIX, Entry
 from .mailbox import is_mailbox_id
@@ -30,12 +30,8 @@ _STAGED, _PLACING = ".staged-", ".placing-"
 
 
 def reply_retention_days(env=os.environ) -> int:
-    text = env.get(ENV_DAYS, "").strip()
-    if not text:
-        return DEFAULT_DAYS
-    if not text.isdigit() or int(text) < 1:
-        raise ValueError(f"{ENV_DAYS} must be a whole number of days, at least 1")
-    return int(text)
+    days = days_setting(env, ENV_DAYS)
+    return DEFAULT_DAYS if days is None else days
 
 
 def mailbox_path(store: Store, mailbox_id: str) -> Path:
