@@ -69,15 +69,19 @@ def _hanzi_narrative(megabytes: float) -> str:
     return text.encode()[:int(megabytes * 1_000_000)].decode("utf-8", "ignore")
 
 
-def test_a_megabyte_narrative_costs_seconds_not_minutes():
-    # About 4 CPU seconds on the machine this was written on (bench/bench_names.py --speed); the
-    # quadratic steps it used to take cost 37 s. The bound is generous, for a loaded test machine.
-    text = _hanzi_narrative(1.0)
+def test_a_megabyte_narrative_costs_linear_time():
+    # The speed goal itself (1 MB in under 5 s) is measured by bench/bench_names.py --speed, against
+    # a baseline in the same run; here only the shape: eight times the text costs about eight times
+    # the time, never the sixty-four a quadratic step would (such steps once cost 37 s for 1 MB).
+    eighth, whole = _hanzi_narrative(0.125), _hanzi_narrative(1.0)
     propose({"narrative": "王某某"}, Register(), "un-sp")  # the segmenter's dictionary: loaded once per process
-    started = time.process_time()
-    proposals = propose({"narrative": text}, Register(), "un-sp")
-    assert time.process_time() - started < 8
-    assert sum(p.kind == "person" for p in proposals) > 1000
+    times, found = [], []
+    for text in (eighth, whole):
+        started = time.process_time()
+        found.append(sum(p.kind == "person" for p in propose({"narrative": text}, Register(), "un-sp")))
+        times.append(time.process_time() - started)
+    assert found[1] > 1000 and found[1] > 6 * found[0]  # the whole text was analysed, not a prefix
+    assert times[1] < 8 * times[0] * 2 + 1
 
 
 def test_a_run_of_hanzi_without_punctuation_is_linear():
