@@ -1,0 +1,73 @@
+"""The Uwazi CSV import: parses by Uwazi's rules, survives hostile reporter text, no formula runs."""
+
+import csv
+import io
+
+from intake.desk.exports import uwazi, vocab
+
+
+def _report(narrative: str, **victim) -> dict:
+    return {"kind": "report", "narrative": narrative, "victim": {"status": "detained", **victim},
+            "incidents": [{"violations": ["ARBITRARY_DETENTION", "DENIAL_OF_MEDICAL_CARE"],
+                           "start": {"date": "2025-03-02"}, "end": {"date": "2025-06-30"}},
+                          {"violations": ["ARBITRARY_DETENTION"], "start": {"date": "2025-01"}}]}
+
+
+def _parse(data: bytes) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
+
+
+def test_row_columns_multi_values_and_date_range():
+    row = uwazi.case_row("CASE-001", _report("Held for months."), ["WGAD", "SR-HEALTH"], ["CASE-001/01.jpg"])
+    [parsed] = _parse(uwazi.import_csv([row], []))
+    assert list(parsed) == ["title", "title__en", "violations", "event_period", "victim_status", "un_mandates",
+                            "narrative", "attachments"]
+    assert parsed["title"] == parsed["title__en"] == "CASE-001: " + vocab.VIOLATIONS["ARBITRARY_DETENTION"]
+    assert parsed["violations"].split("|") == [vocab.VIOLATIONS["ARBITRARY_DETENTION"],
+                                               vocab.VIOLATIONS["DENIAL_OF_MEDICAL_CARE"]]
+    assert parsed["event_period"] == "2025-01:2025-06-30"
+    assert parsed["victim_status"] == "Detained"
+    assert parsed["un_mandates"] == "WGAD|SR-HEALTH"
+    assert parsed["attachments"] == "CASE-001/01.jpg"
+
+
+def test_language_columns_ready_for_translations():
+    assert uwazi.language_columns("title", []) == ["title", "title__en"]
+    assert uwazi.language_columns("narrative", []) == ["narrative"]
+    assert uwazi.language_columns("narrative", ["en", "zh"]) == ["narrative", "narrative__en", "narrative__zh"]
+    assert uwazi.language_columns("violations", ["en"]) == ["violations"]
+
+
+HOSTILE = ['=HYPERLINK("http://x","y")', "+1 555", "-2+3", "@SUM(A1)", '"quoted", with, commas',
+           "line one\nline two\r\nthree", "a | b", "\tTAB", "x" * 2_000_000]
+
+
+def test_hostile_text_parses_to_the_same_values_and_runs_no_formula():
+    # Python's reader stops at 128 KiB a cell by default; Uwazi's reader has no such limit.
+    limit = csv.field_size_limit(1 << 24)
+    try:
+        _check_hostile()
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _check_hostile():
+    rows = [uwazi.case_row(f"CASE-{n:03d}", _report(value), [], []) for n, value in enumerate(HOSTILE, 1)]
+    parsed = _parse(uwazi.import_csv(rows, []))
+    assert len(parsed) == len(HOSTILE)
+    for value, row in zip(HOSTILE, parsed):
+        cell = row["narrative"]
+        assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+        # Only the leading apostrophe is added: the reporter's text is all there.
+        read = value.replace("\r\n", "\n").strip()  # how the export reads an answer (common.text)
+        expected = "'" + read if read.startswith(uwazi.FORMULA_START) else read
+        assert cell == expected
+
+
+def test_a_pipe_inside_a_value_never_makes_two_values():
+    assert uwazi.multi(["a|b", "c"]).split("|") == ["a/b", "c"]
+
+
+def test_thesaurus_csv_has_a_label_per_value():
+    parsed = _parse(uwazi.thesaurus_csv(vocab.VIOLATIONS))
+    assert [r["label"] for r in parsed] == list(dict.fromkeys(vocab.VIOLATIONS.values()))
