@@ -2,8 +2,15 @@
 
 import csv
 import io
+import zipfile
+
+import test_desk_export
+from staff_vault import intake, ok
+from test_desk_export import PHONE, VICTIM, VICTIM_LATIN, WIFE, resident_id
 
 from intake.desk.exports import uwazi, vocab
+
+desk = test_desk_export.desk  # the fixture: cases made through the real form and imported
 
 
 def _report(narrative: str, **victim) -> dict:
@@ -71,3 +78,23 @@ def test_a_pipe_inside_a_value_never_makes_two_values():
 def test_thesaurus_csv_has_a_label_per_value():
     parsed = _parse(uwazi.thesaurus_csv(vocab.VIOLATIONS))
     assert [r["label"] for r in parsed] == list(dict.fromkeys(vocab.VIOLATIONS.values()))
+
+
+def test_uwazi_export_from_the_desk_zip_has_csv_attachments_and_thesauri_and_no_names(desk):
+    root, env, uyghur, _, _, _ = desk
+    ok(intake("redact", uyghur, "--profile", "un-sp", "--accept-all", env=env))
+    out = root / "uwazi"
+    ok(intake("export", uyghur, "--profile", "uwazi", "--out", out, env=env))
+    assert [p.name for p in out.iterdir()] == ["uwazi.zip"]
+    data = (out / "uwazi.zip").read_bytes()
+    with zipfile.ZipFile(out / "uwazi.zip") as z:
+        names = z.namelist()
+        [row] = _parse(z.read("import.csv"))
+        contents = b"\n".join(z.read(n) for n in names)
+    listed = row["attachments"].split("|")
+    assert listed and all(name in names for name in listed)
+    assert set(names) == {"import.csv", "manifest.json", *listed,
+                          *(f"thesauri/{t}.csv" for t in uwazi.thesauri())}
+    assert row["title"].startswith("CASE-001: ") and row["violations"]
+    for secret in (VICTIM, "伊力哈木", "土赫提", VICTIM_LATIN, "Ilham Toxti", WIFE, PHONE, resident_id()):
+        assert secret.encode() not in contents and secret.encode() not in data, f"{secret!r} leaked"

@@ -16,6 +16,7 @@ import io
 from . import vocab
 from .common import all_codes, incidents, text
 
+PROFILE = "uwazi"
 SEPARATOR = "|"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -30,7 +31,13 @@ PROPERTIES = (
 )
 ATTACHMENTS = "attachments"  # Uwazi's own column of files in the ZIP, not a template property
 TRANSLATABLE = frozenset({"title", "narrative"})
-THESAURI = {"violations": vocab.VIOLATIONS, "victim_statuses": vocab.VICTIM_STATUSES}
+
+
+def thesauri() -> dict[str, dict]:
+    """Each select property's thesaurus: its name -> {code: label}."""
+    from ..rules import MANDATES
+    mandates = {m: m for m in MANDATES if m != "ASG-REPRISALS"}  # the column holds our short codes
+    return {"violations": vocab.VIOLATIONS, "victim_statuses": vocab.VICTIM_STATUSES, "un_mandates": mandates}
 
 
 def neutralise(value: str) -> str:
