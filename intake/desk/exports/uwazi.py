@@ -83,7 +83,7 @@ def case_row(export_id: str, redacted: dict, mandates: list[str], attachment_fil
             "event_period": date_range(starts[0] if starts else "", ends[-1] if ends else ""),
             "victim_status": vocab.VICTIM_STATUSES.get(text(redacted, "victim", "status"), ""),
             "un_mandates": multi(mandates),
-            "narrative": text(redacted, "narrative"),
+            "narrative": "\n\n".join(f"Incident {n}: {t}" for n, i in incidents(redacted) if (t := text(i, "narrative"))),
             ATTACHMENTS: multi(attachment_files)}
 
 
