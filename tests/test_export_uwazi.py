@@ -103,3 +103,13 @@ def test_uwazi_export_from_the_desk_zip_has_csv_attachments_and_thesauri_and_no_
     assert VICTIM in row["narrative"] or VICTIM not in contents.decode("utf-8", "replace")
     for secret in (WIFE, PHONE, resident_id()):
         assert secret.encode() not in contents and secret.encode() not in data, f"{secret!r} leaked"
+
+
+GOLDEN = __import__("pathlib").Path(__file__).parent / "fixtures" / "golden" / "uwazi_import.csv"
+
+
+def test_import_csv_matches_the_golden_file():
+    # Regenerate after a deliberate change: write import_csv(...) of this row to GOLDEN and review the diff.
+    row = uwazi.case_row("CASE-001", _report("Held in Urumqi; medicine refused, \"for security\"."),
+                         ["WGAD", "SR-HEALTH"], ["CASE-001/attachments/01.jpg", "CASE-001/attachments/02.pdf"])
+    assert uwazi.import_csv([row], []) == GOLDEN.read_bytes()
