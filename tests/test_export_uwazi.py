@@ -113,3 +113,19 @@ def test_import_csv_matches_the_golden_file():
     row = uwazi.case_row("CASE-001", _report("Held in Urumqi; medicine refused, \"for security\"."),
                          ["WGAD", "SR-HEALTH"], ["CASE-001/attachments/01.jpg", "CASE-001/attachments/02.pdf"])
     assert uwazi.import_csv([row], []) == GOLDEN.read_bytes()
+
+
+def test_with_to_only_the_encrypted_zip_is_written(desk):
+    from intake import age
+
+    root, env, uyghur, _, _, _ = desk
+    partner = age.HybridIdentity.generate()
+    ok(intake("redact", uyghur, "--profile", "un-sp", "--accept-all", env=env))
+    out = root / "uwazi-to"
+    ok(intake("export", uyghur, "--profile", "uwazi", "--out", out, "--to", str(partner.recipient()), env=env))
+    assert [p.name for p in out.iterdir()] == ["uwazi.zip.age"]
+    assert not (out / "uwazi.zip.age").read_bytes().startswith(b"PK")
+    with open(out / "uwazi.zip.age", "rb") as f:
+        plain = age.decrypt([partner], f).read()
+    with zipfile.ZipFile(io.BytesIO(plain)) as z:
+        assert "import.csv" in z.namelist() and _parse(z.read("import.csv"))[0]["title"].startswith("CASE-001")
