@@ -16,12 +16,13 @@ the exported ones), so finding one in an export proves that the answer travelled
 import io
 import json
 import re
+import zipfile
 
 import pytest
 from PIL import Image
 
 from intake.desk.exports.coverage import (CONSENTED, COVERAGE, DERIVED, DRAFT, EVENTS, FOLLOW_UP, MANIFEST, OUTPUTS,
-                                          REPRISALS, STATS, exported, withheld)
+                                          REPRISALS, STATS, UWAZI, exported, withheld)
 from intake.desk.rules import MANDATES
 from intake.receipt import new_receipt
 from intake.web.forms import ReportForm
@@ -149,7 +150,7 @@ FOLLOW_UP_MESSAGE = marked("follow-up", "She was moved to another place.")
 UNNAMED = {**ANSWERS, "victim_name": marked("unnamed victim_name", "李某 Li Mou"),
            "victim_name_other": marked("unnamed victim_name_other", "Li Moumou"),
            "consent_share_un": "ask_later", "consent_name_public": "no", "consent_sg_report": "anonymised"}
-EXPORTED_BY_PROFILE = {"un-sp": {DRAFT, EVENTS, MANIFEST}, "reprisals-report": {REPRISALS}, "stats": {STATS}}
+EXPORTED_BY_PROFILE = {"un-sp": {DRAFT, EVENTS, MANIFEST}, "reprisals-report": {REPRISALS}, "stats": {STATS}}  # uwazi: un-sp's redaction
 
 
 def png() -> bytes:
@@ -181,9 +182,16 @@ def export(case: str, profile: str, out, env) -> dict[str, bytes]:
     return files_in(out)
 
 
-def outputs(un_sp: dict, reprisals: dict, stats: dict) -> dict[str, str]:
+def uwazi_csv(case: str, out, env) -> str:
+    """import.csv of the case's Uwazi export (redacted as un-sp, so no redaction of its own)."""
+    ok(intake("export", case, "--profile", "uwazi", "--out", out, env=env))
+    with zipfile.ZipFile(out / "uwazi.zip") as z:
+        return z.read("import.csv").decode()
+
+
+def outputs(un_sp: dict, reprisals: dict, stats: dict, uwazi: str) -> dict[str, str]:
     """Each output's text, as the table names them."""
-    return {DRAFT: "\n".join(v.decode() for k, v in sorted(un_sp.items()) if k.endswith(".md")),
+    return {UWAZI: uwazi, DRAFT: "\n".join(v.decode() for k, v in sorted(un_sp.items()) if k.endswith(".md")),
             EVENTS: un_sp["CASE-001/case.json"].decode(), MANIFEST: un_sp["manifest.json"].decode(),
             REPRISALS: reprisals["reprisals-report.json"].decode(), STATS: stats["stats.csv"].decode()}
 
@@ -208,7 +216,8 @@ def desk(tmp_path_factory):
     ok(intake("redact", named, "--profile", "un-sp", "--read", follow_up, env=env))
     proposals = {profile: json.loads(ok(intake("redact", named, "--profile", profile, "--format", "json", env=env)))["proposals"]
                  for profile in EXPORTED_BY_PROFILE}
-    out = {case: outputs(*(export(case, p, root / f"{case}-{p}", env) for p in ("un-sp", "reprisals-report", "stats")))
+    out = {case: outputs(*(export(case, p, root / f"{case}-{p}", env) for p in ("un-sp", "reprisals-report", "stats")),
+                         uwazi_csv(case, root / f"{case}-uwazi", env))
            for case in (named, unnamed)}
     un_sp = files_in(root / f"{named}-un-sp")
     return {"report": shown[named], "follow_up": shown[follow_up], "out": out[named], "unnamed": out[unnamed],

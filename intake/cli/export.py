@@ -4,12 +4,13 @@ import click
 
 from .desk import usable_case, vault_options
 
+from ..desk.exports.uwazi import PROFILE as UWAZI
 from ..desk.state import EXPORT_PROFILES, now_utc
 
 
 @click.command()
 @vault_options
-@click.option("--profile", type=click.Choice(EXPORT_PROFILES), required=True, help="What the export is for (docs/exports.md).")
+@click.option("--profile", type=click.Choice(EXPORT_PROFILES + (UWAZI,)), required=True, help="What the export is for (docs/exports.md).")
 @click.option("--out", "out_dir", required=True, metavar="DIR", help="A new folder for the export (never overwritten).")
 @click.option("--to", "recipient_text", metavar="RECIPIENT", help="Encrypt the export to a partner's age recipient instead of writing plaintext.")
 @click.option("--force", is_flag=True, help="Export even with unreviewed redaction proposals (they are applied as if accepted); follow-ups not yet read are left out.")

@@ -15,6 +15,7 @@ Profiles (see docs/exports.md):
                       (the case's follow-ups included: their text as updates, their attachments numbered on)
     reprisals-report  reprisals-report.json: one entry per case whose consent allows it
     stats             stats.csv: codes only, never free text
+    uwazi             uwazi.zip: import.csv (one row per case), thesauri, cleaned attachments; redacted as un-sp
 """
 
 import csv
@@ -24,6 +25,7 @@ import json
 import secrets
 import shutil
 import tarfile
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,9 +41,9 @@ from ..state import EXPORT_PROFILES, Case, VaultState
 from ..submission import Submission
 from ..terminal import visible
 from ..views import case_row
-from . import STATS_COLUMNS, events_document, reprisals_entry, stats_row, submission_draft
+from . import STATS_COLUMNS, events_document, reprisals_entry, stats_row, submission_draft, uwazi
 
-PROFILES = EXPORT_PROFILES
+PROFILES = EXPORT_PROFILES + (uwazi.PROFILE,)
 
 
 @dataclass
@@ -54,6 +56,7 @@ class ExportPlan:
     # (export id, its manifest record, [(case, "report" | "update N"), ...]).
     attachments: list[tuple[str, dict, list]] = field(default_factory=list)
     include_other: bool = False
+    uwazi_rows: list[tuple[str, dict, list[str], dict]] = field(default_factory=list)  # id, redacted, mandates, record
 
 
 def _case_view(case: Case, export_id: str, now) -> dict:
@@ -160,7 +163,8 @@ def _plan(vault, identities, state: VaultState, case_ids: list[str], profile: st
           include_other: bool, bar: Progress) -> ExportPlan:
     cases = sorted((state.cases[c] for c in case_ids), key=lambda c: (c.received, c.id))
     problems = [follow_up_refusal(state, c, "export") for c in cases if c.report.get("kind") == "follow-up"]
-    unread = {c.id: [f.id for f in unread_updates(state, c, profile)] for c in cases}
+    redaction = "un-sp" if profile == uwazi.PROFILE else profile  # Uwazi gets un-sp's redaction, not a second one
+    unread = {c.id: [f.id for f in unread_updates(state, c, redaction)] for c in cases}
     if not force:
         problems += [f"{case_id} has follow-ups not yet read for {profile}: {', '.join(ids)}; read them in "
                      f"'intake redact {case_id} --profile {profile}', then add --read ID for each"
@@ -177,8 +181,8 @@ def _plan(vault, identities, state: VaultState, case_ids: list[str], profile: st
         for unread_id in unread[case.id]:
             plan.warnings.append(f"{export_id}: follow-up {unread_id} left out: not yet read for {profile}")
             state.record(unread_id, "export", {"left_out": [None, f"{profile} {export_id}: not read"]})
-        updates = [f for f in updates_for(state, case, profile) if f.id not in leave_out]
-        redacted = redacted_report(state, case, profile, force=force, leave_out=leave_out)
+        updates = [f for f in updates_for(state, case, redaction) if f.id not in leave_out]
+        redacted = redacted_report(state, case, redaction, force=force, leave_out=leave_out)
         record = {"export_id": export_id}
         try:
             if profile == "un-sp":
@@ -186,6 +190,12 @@ def _plan(vault, identities, state: VaultState, case_ids: list[str], profile: st
                 for mandate in [m for m in view["mandates"] or view["suggested_mandates"] if m != "ASG-REPRISALS"]:
                     plan.files[f"{export_id}/{mandate}.md"] = submission_draft(view, redacted, mandate).encode()
                 plan.files[f"{export_id}/case.json"] = _json(events_document(view, redacted))
+                sources = [(case, "report")] + [(f, f"update {n}") for n, f in enumerate(updates, 1)]
+                plan.attachments.append((export_id, record, sources))
+            elif profile == uwazi.PROFILE:
+                events_document(view, redacted)  # the un-sp checks: names only with consent, a report
+                mandates = [m for m in view["mandates"] or view["suggested_mandates"] if m != "ASG-REPRISALS"]
+                plan.uwazi_rows.append((export_id, redacted, mandates, record))
                 sources = [(case, "report")] + [(f, f"update {n}") for n, f in enumerate(updates, 1)]
                 plan.attachments.append((export_id, record, sources))
             elif profile == "reprisals-report":
@@ -254,8 +264,41 @@ class _TarSink:
         self.tar.close()
 
 
+class _ZipSink:
+    """A ZIP written as a stream (Uwazi imports one), entries dated 1980-01-01, mode 0600."""
+
+    def __init__(self, out):
+        self.zip = zipfile.ZipFile(out, mode="w", compression=zipfile.ZIP_DEFLATED)
+
+    def _info(self, name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+        info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o600 << 16
+        return info
+
+    def add(self, name: str, data: bytes) -> None:
+        self.zip.writestr(self._info(name), data)
+
+    def add_stream(self, name: str, size: int, stream) -> None:
+        with self.zip.open(self._info(name), "w", force_zip64=True) as f:
+            shutil.copyfileobj(stream, f, 1 << 20)
+
+    def close(self) -> None:
+        self.zip.close()
+
+
+def _uwazi_files(plan: ExportPlan) -> None:
+    """import.csv (attachment names known once they are cleaned) and the thesauri."""
+    rows = [uwazi.case_row(eid, redacted, mandates, [a["file"] for a in record.get("attachments", []) if "file" in a])
+            for eid, redacted, mandates, record in plan.uwazi_rows]
+    plan.files["import.csv"] = uwazi.import_csv(rows, [])
+    for name, table in uwazi.thesauri().items():
+        plan.files[f"thesauri/{name}.csv"] = uwazi.thesaurus_csv(table)
+
+
 def _write(vault, identities, plan: ExportPlan, sink, progress_stream) -> None:
     _write_attachments(vault, identities, plan, sink, progress_stream)
+    if plan.manifest.get("profile") == uwazi.PROFILE:
+        _uwazi_files(plan)
     plan.files["manifest.json"] = _json(plan.manifest)
     for name, data in sorted(plan.files.items()):
         sink.add(name, safe_text(data))
@@ -276,7 +319,16 @@ def write_export(plan: ExportPlan, out_dir: Path, recipient=None, *, vault=None,
     partial = out_dir.with_name(f".{out_dir.name}.partial-{secrets.token_hex(4)}")
     partial.mkdir(mode=0o700)
     try:
-        if recipient is not None:
+        if plan.manifest.get("profile") == uwazi.PROFILE:
+            name = "uwazi.zip" if recipient is None else "uwazi.zip.age"
+            with AtomicFile(partial / name) as f:
+                writer = age.encrypt([recipient], f) if recipient is not None else f
+                zip_sink = _ZipSink(writer)
+                _write(vault, identities, plan, zip_sink, progress_stream)
+                zip_sink.close()
+                if recipient is not None:
+                    writer.close()
+        elif recipient is not None:
             with AtomicFile(partial / "export.tar.age") as f:
                 writer = age.encrypt([recipient], f)
                 sink = _TarSink(writer)

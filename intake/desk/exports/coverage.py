@@ -16,6 +16,7 @@ Outputs:
     REPRISALS   "reprisals-report" (reprisals.py): codes, months, provinces, two short answers.
     STATS       "stats" (stats.py): codes only.
     MANIFEST    "manifest.json" of an un-sp export (bundle.py).
+    UWAZI       "uwazi import.csv" (uwazi.py): title, violations, period, status, account, redacted as un-sp.
 
 Every output carries the answer as the profile's redaction left it: names only where consent
 allows (CONSENTED), pseudonyms for everyone else, places and dates generalised by the
@@ -28,7 +29,8 @@ EVENTS = "case.json"
 REPRISALS = "reprisals-report"
 STATS = "stats"
 MANIFEST = "manifest.json"
-OUTPUTS = frozenset({DRAFT, EVENTS, REPRISALS, STATS, MANIFEST})
+UWAZI = "uwazi import.csv"
+OUTPUTS = frozenset({DRAFT, EVENTS, REPRISALS, STATS, MANIFEST, UWAZI})
 
 
 def _to(*outputs: str) -> frozenset[str]:
@@ -85,7 +87,7 @@ COVERAGE: dict[str, frozenset[str] | str] = {
                            "'[identity document withheld]' in its place. Only if staff reject that proposal (the "
                            "reporter wants the UN to use it) does it reach the WGAD and WGEID drafts and case.json"),
     "victim.residence": _to(DRAFT, EVENTS),
-    "victim.status": _to(EVENTS, REPRISALS, STATS),
+    "victim.status": _to(EVENTS, REPRISALS, STATS, UWAZI),
     "victim.detention_place": _to(DRAFT, EVENTS),
     "victim.holding_authority": _to(DRAFT, EVENTS),
     "victim.health": _to(DRAFT, EVENTS),
@@ -111,14 +113,14 @@ COVERAGE: dict[str, frozenset[str] | str] = {
     "imminent.date_unsure": _to(DRAFT, EVENTS),
     "imminent.details": _to(DRAFT, EVENTS),
     # --- D. Incidents ----------------------------------------------------------------------------
-    "incidents[].violations": _to(DRAFT, EVENTS, REPRISALS, STATS),
-    "incidents[].start.date": _to(DRAFT, EVENTS, REPRISALS, STATS),
+    "incidents[].violations": _to(DRAFT, EVENTS, REPRISALS, STATS, UWAZI),
+    "incidents[].start.date": _to(DRAFT, EVENTS, REPRISALS, STATS, UWAZI),
     "incidents[].start.approximate": _to(DRAFT, EVENTS),
-    "incidents[].end.date": _to(DRAFT, EVENTS),
+    "incidents[].end.date": _to(DRAFT, EVENTS, UWAZI),
     "incidents[].end.ongoing": _to(DRAFT, EVENTS, REPRISALS),
     "incidents[].province": _to(DRAFT, EVENTS, REPRISALS, STATS),
     "incidents[].place": _to(DRAFT, EVENTS),
-    "incidents[].narrative": _to(DRAFT, EVENTS),
+    "incidents[].narrative": _to(DRAFT, EVENTS, UWAZI),
     "incidents[].perpetrator.type": _to(DRAFT, EVENTS, REPRISALS),
     "incidents[].perpetrator.details": _to(DRAFT, EVENTS),
     "incidents[].legal_basis": _to(DRAFT, EVENTS),
