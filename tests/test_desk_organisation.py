@@ -54,3 +54,24 @@ def test_addresses_come_with_their_source():
     assert rules["urgent"]["address"] == "urgent-action@ohchr.org"
     assert rules["reprisals"]["address"] == "reprisals@ohchr.org"
     assert all("un-procedures.md" in entry["source"] for entry in rules.values())
+
+
+def test_an_urgent_cover_message_goes_to_the_urgent_address_with_the_reprisals_copy():
+    from intake.desk.exports.cover_message import cover_message
+
+    view = {"id": "CASE-001", "urgent": True, "mandates": ["WGAD", "SR-TORTURE", "ASG-REPRISALS"]}
+    text = cover_message(view, {"sg_report": "anonymised"}, parse_profile(GOOD))
+    head = text.splitlines()[:4]
+    assert head == ["To: urgent-action@ohchr.org", "Cc: reprisals@ohchr.org",
+                    "Subject: URGENT: Joint communication for WGAD, SR-TORTURE", "Attachment: communication.md"]
+    assert "Example Rights Network" in text and "MISSING" not in text
+
+
+def test_a_cover_message_without_urgency_consent_or_profile():
+    from intake.desk.exports.cover_message import cover_message
+
+    text = cover_message({"id": "CASE-002", "urgent": False, "mandates": ["SR-HRD"]}, {"sg_report": "no"},
+                         load_profile(None, environ={}))
+    assert "Cc:" not in text and "URGENT" not in text
+    assert text.startswith("To: urgent-action@ohchr.org\nSubject: Joint communication for SR-HRD\n")
+    assert "MISSING: the signatory's name" in text and "MISSING: the submitting organisation name" in text
