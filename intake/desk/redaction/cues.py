@@ -95,15 +95,19 @@ _EN_CUE = re.compile(r"(?i)(?<![A-Za-z])(" + "|".join(sorted(map(re.escape, _EN_
                      + r")(?:\s*,)?\s+$")
 
 
+_ZH_RELATIONS_BY_LAST: dict[str, tuple[str, ...]] = {}
+for _word in sorted(ZH_RELATIONS, key=len, reverse=True):  # by last character, longest first: asked at every candidate
+    _ZH_RELATIONS_BY_LAST[_word[-1]] = _ZH_RELATIONS_BY_LAST.get(_word[-1], ()) + (_word,)
+
+
 def zh_relation_before(text: str, start: int) -> tuple[str, str] | None:
-    """(cue, role) of a Chinese relation word that ends at `start` (or one 的/是/叫 before it)."""
+    """(cue, role) of a Chinese relation word that ends at `start` (or one 是/叫/为/: before it)."""
     for skip in (0, 1):
         end = start - skip
-        if skip and text[end:start] not in ("是", "叫", "为", "為", ":", "：", " "):
+        if end < 1 or skip and text[end:start] not in ("是", "叫", "为", "為", ":", "：", " "):
             continue
-        for length in (5, 4, 3, 2):
-            word = text[max(0, end - length):end]
-            if len(word) == length and word in ZH_RELATIONS:
+        for word in _ZH_RELATIONS_BY_LAST.get(text[end - 1], ()):
+            if end >= len(word) and text.startswith(word, end - len(word)):
                 return word, ZH_RELATIONS[word]
     return None
 
