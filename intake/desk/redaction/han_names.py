@@ -85,6 +85,8 @@ class _Evidence(NamedTuple):
     tail: list[str]
     words_count: bool = False
     unknown_word: bool = False
+    overhang: int = 0  # how far the segmenter's last word may run past the end (see _pieces)
+    marked: bool = False  # a relation word before or a title after
 
     def bound(self) -> float:
         """The most the segmenter's words could make of it: if even this is under the
@@ -137,7 +139,7 @@ def _evidence(text: str, start: int, end: int, surname_len: int, run_end: int, c
     if verb:
         score += 1
         tail.append(f"{verb} after")
-    return _Evidence(score, head, tail, True, unknown_word)
+    return _Evidence(score, head, tail, True, unknown_word, len(title[0]) if title else 0, bool(cue or title))
 
 
 def _score(found: _Evidence, start: int, end: int, surname_len: int, words: _RunWords) -> tuple[float, list[str]]:
@@ -146,7 +148,7 @@ def _score(found: _Evidence, start: int, end: int, surname_len: int, words: _Run
         return found.score, found.head + found.tail
     score, middle = found.score, []
     tokens = words.tokens
-    pieces = _pieces(start, end, tokens)
+    pieces = _pieces(start, end, tokens, found.overhang, found.marked)
     if found.unknown_word and pieces is not None and _unknown(pieces, start, end):
         score += 2
         middle.append("a word the segmenter did not know")
@@ -169,17 +171,24 @@ def _clause_start(text: str, start: int, cue: tuple[str, str] | None) -> bool:
     return start == 0 or text[start - 1] in _CLAUSE_END or text[start - 1].isdigit() or cue is not None
 
 
-def _pieces(start: int, end: int, tokens: dict[int, segmenter.Token]) -> list[segmenter.Token] | None:
+def _pieces(start: int, end: int, tokens: dict[int, segmenter.Token], overhang: int = 0,
+            marked: bool = False) -> list[segmenter.Token] | None:
     """The segmenter's words that make up [start, end), or None if it cut through the end. Its HMM
-    often glues a name's last character to the particle after it (陈秋|实于, 许志|永和): a last word
-    that runs one character past the end, onto such a particle, still counts as ending there."""
+    often glues a name's last character to the particle after it (陈秋|实于, 许志|永和), and to
+    what follows a relation word (妻子|陈桂秋带|着); with traditional characters, which its
+    dictionary mostly lacks, to the title after it (江天|勇律師): a last word that runs one
+    character past the end onto such a particle, or (after a relation word) a last word of two
+    characters or more of the name plus one, or one that runs onto the title that follows
+    (`overhang`: the title's length), still counts as ending there."""
     at, pieces = start, []
     while at < end and at in tokens:
         pieces.append(tokens[at])
         at = tokens[at].end
-    if at == end or at == end + 1 and pieces and pieces[-1].word[-1] in _AFTER_NAME | _STOP:
-        return pieces
-    return None
+    if at == end or not pieces:
+        return pieces if at == end else None
+    last = pieces[-1]
+    glued = at == end + 1 and (last.word[-1] in _AFTER_NAME | _STOP or marked and end - last.start >= 2)
+    return pieces if glued or marked and end < at <= end + overhang else None
 
 
 def _unknown(pieces: list[segmenter.Token], start: int, end: int) -> bool:
