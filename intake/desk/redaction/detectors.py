@@ -136,7 +136,7 @@ def _name_start(text: str, end: int, limit: int, stop_at_admin: bool, digits: bo
     (digits belong to a facility's name: 解放军第309医院)."""
     start = end
     while start > 0 and end - start < limit and (is_cjk(text[start - 1]) or digits and text[start - 1].isdigit()) \
-            and text[start - 1] not in _STOP:
+            and text[start - 1] not in _STOP and not "\u3000" <= text[start - 1] <= "\u303f":  # 。「」 end a name
         if stop_at_admin and text[start - 1] in _ADMIN:
             break
         start -= 1

@@ -237,13 +237,15 @@ def _lexicon_names(syllables: list[str], offsets: list[int]) -> Iterator[NameFin
 
 
 def _names_after_relation(syllables: list[str], offsets: list[int]) -> Iterator[NameFinding]:
-    relations = {tuple(word.split(_TSHEG)): role for word, role in BO_RELATIONS.items() if role}
-    for k in range(len(syllables)):
-        for word, role in relations.items():
-            after = k + len(word)
-            if tuple(syllables[k:after]) != word:
-                continue
-            end = after
+    relations = sorted(((tuple(word.split(_TSHEG)), role) for word, role in BO_RELATIONS.items() if role),
+                       key=lambda wr: -len(wr[0]))
+    k = 0
+    while k < len(syllables):
+        # The longest relation word here: བུ་མོ (daughter) is not བུ (son) and a name མོ…
+        word, role = next(((w, r) for w, r in relations if tuple(syllables[k:k + len(w)]) == w), ((), ""))
+        k += len(word) or 1
+        if word:
+            after = end = k
             while end < len(syllables) and end - after < 5 and syllables[end] not in _BO_PARTICLES:
                 end += 1
             if 2 <= end - after <= 4 and (end == len(syllables) or syllables[end] in _BO_PARTICLES):
