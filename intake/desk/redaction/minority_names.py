@@ -236,13 +236,24 @@ def _lexicon_names(syllables: list[str], offsets: list[int]) -> Iterator[NameFin
             yield NameFinding(start, end, cue or "", "name:tibetan", "Tibetan name parts")
 
 
+@cache
+def _bo_relations() -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
+    """Tibetan relation words with a role, as syllables, by first syllable, longest first."""
+    by_first: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {}
+    for word, role in sorted(BO_RELATIONS.items(), key=lambda wr: -wr[0].count(_TSHEG)):
+        if role:
+            parts = tuple(word.split(_TSHEG))
+            by_first[parts[0]] = by_first.get(parts[0], ()) + ((parts, role),)
+    return by_first
+
+
 def _names_after_relation(syllables: list[str], offsets: list[int]) -> Iterator[NameFinding]:
-    relations = sorted(((tuple(word.split(_TSHEG)), role) for word, role in BO_RELATIONS.items() if role),
-                       key=lambda wr: -len(wr[0]))
+    relations = _bo_relations()
     k = 0
     while k < len(syllables):
         # The longest relation word here: བུ་མོ (daughter) is not བུ (son) and a name མོ…
-        word, role = next(((w, r) for w, r in relations if tuple(syllables[k:k + len(w)]) == w), ((), ""))
+        word, role = next(((w, r) for w, r in relations.get(syllables[k], ()) if tuple(syllables[k:k + len(w)]) == w),
+                          ((), ""))
         k += len(word) or 1
         if word:
             after = end = k
