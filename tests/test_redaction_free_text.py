@@ -127,3 +127,11 @@ def test_a_capitalised_clan_name_before_a_tibetan_name_and_groups_named_after_a_
     assert spans(latin_minority_names, "Golok Tsering Dorje was detained.") == ["Golok Tsering Dorje"]
     assert spans(latin_minority_names, "The Tsering Dorje case.") == ["Tsering Dorje"]
     assert spans(latin_minority_names, "She spoke at the World Uyghur Congress.") == []
+
+
+def test_the_second_held_out_file_covers_every_script():
+    rows = [json.loads(line) for line in (CORPUS / "names_held_out_2.jsonl").read_text(encoding="utf-8").splitlines()]
+    kinds = [s["kind"] for row in rows for s in row["spans"]]
+    assert kinds.count("person") >= 40 and kinds.count("place") >= 15
+    assert {row["lang"] for row in rows if any(s["kind"] == "person" for s in row["spans"])} == {
+        "zh-Hans", "zh-Hant", "en", "ug", "bo"}
