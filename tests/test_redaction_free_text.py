@@ -124,8 +124,10 @@ def test_tibetan_script_names_with_their_case_relation_and_clan():
 
 
 def test_a_capitalised_clan_name_before_a_tibetan_name_and_groups_named_after_a_people():
-    assert spans(latin_minority_names, "Golok Tsering Dorje was detained.") == ["Golok Tsering Dorje"]
+    assert spans(latin_minority_names, "The monk Golok Tsering Dorje was detained.") == ["Golok Tsering Dorje"]
     assert spans(latin_minority_names, "The Tsering Dorje case.") == ["Tsering Dorje"]
+    # A word that starts the sentence is capitalised anyway: not a clan name.
+    assert spans(latin_minority_names, "After Tsering Dorje spoke, his brother was held.") == ["Tsering Dorje"]
     assert spans(latin_minority_names, "She spoke at the World Uyghur Congress.") == []
 
 
@@ -135,3 +137,15 @@ def test_the_second_held_out_file_covers_every_script():
     assert kinds.count("person") >= 40 and kinds.count("place") >= 15
     assert {row["lang"] for row in rows if any(s["kind"] == "person" for s in row["spans"])} == {
         "zh-Hans", "zh-Hant", "en", "ug", "bo"}
+
+
+def test_a_register_name_inside_a_longer_name_found_in_text_the_profile_does_not_carry_still_goes():
+    from intake.desk.redaction import seed_register
+
+    text = "In Lhasa the monk Golok Tashi Dorje spoke."  # the detectors find "Golok Tashi Dorje"
+    report = {"victim": {"name": "Tashi Dorje"}, "incidents": [{"narrative": text}]}
+    for profile in ("reprisals-report", "un-sp", "stats"):
+        spans_ = [(p.start, p.end) for p in propose(report, seed_register(report), profile)
+                  if p.path == "incidents[0].narrative"]
+        start = text.index("Tashi")
+        assert all(any(a <= i < b for a, b in spans_) for i in range(start, start + len("Tashi Dorje"))), profile

@@ -117,6 +117,13 @@ _INSTITUTION_WORDS = frozenset("Congress University Association Committee Founda
 _LATIN_WORD = re.compile(r"(?<![\w'’-])([A-Z][\w'’]*?[\w])(?:['’]s)?(?![\w'’])")
 
 
+def _clan_word(text: str, word: re.Match) -> bool:
+    """Whether a capitalised word before a Tibetan name reads as its clan or place name: not a
+    word that starts the sentence ("After Tashi Dorje spoke"), which is capitalised anyway."""
+    before = text[:word.start()].rstrip()
+    return bool(before) and before[-1] not in ".!?:;\"“(" and word.group(1) not in _NOT_NAME_WORDS
+
+
 def latin_minority_names(text: str) -> Iterator[NameFinding]:
     """Uyghur and Tibetan names in Latin letters: two or more capitalised words in a row, at
     least one of them a lexicon name, or one lexicon name after a relation cue."""
@@ -135,8 +142,8 @@ def latin_minority_names(text: str) -> Iterator[NameFinding]:
             # A lexicon name and the capitalised word after it: Uyghur names are "given father's".
             end_at = min(len(run) - 1, last + 1) if len(run) > 1 else last
             start_at = first
-            if first > 0 and (start_at == end_at or run[first - 1].group(1) not in _NOT_NAME_WORDS):
-                start_at = first - 1  # a clan or place name before it: Golog Jigme, Go Sherab Gyatso
+            if first > 0 and (start_at == end_at or known[first] == "tibetan" and _clan_word(text, run[first - 1])):
+                start_at = first - 1  # a clan or place name before it: Golog Jigme, the monk Go Sherab Gyatso
             if start_at == end_at:
                 cue = en_relation_before(text, run[start_at].start())
                 if not cue:
