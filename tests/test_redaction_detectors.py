@@ -169,3 +169,23 @@ def test_receipt_codes_quoted_in_free_text_are_withheld():
     assert found("internationalisation") == []
     assert found("He was held there after three weeks. These other state media first trial began early.") == []
     assert found("ABCDE-12345-FGH1K-MNPQU") == []
+
+
+def test_groups_named_by_the_role_of_someone_in_them():
+    text = "天网观察创办人被捕。香港職工盟的秘書長辭職。国家主席出访。公司负责人说明。"
+    assert [(p.original, p.kind) for p in propose({"t": text}, Register(), "reprisals-report")
+            if p.kind == "organisation"] == [("天网观察", "organisation"), ("香港職工盟", "organisation")]
+    text = "She is a founder of Human Rights and Democracy Watch and president of the Tibetan Youth Congress."
+    assert [p.original for p in propose({"t": text}, Register(), "reprisals-report") if p.kind == "organisation"] == [
+        "Human Rights and Democracy Watch", "Tibetan Youth Congress"]
+
+
+def test_more_facility_and_group_endings():
+    text = "他被带到佛山市国家安全局，后来在上海社会科学院、公民人道支援基金和民主陣線工作。"
+    assert [p.original for p in propose({"t": text}, Register(), "reprisals-report") if p.kind == "organisation"] == [
+        "佛山市国家安全局", "上海社会科学院", "公民人道支援基金", "民主陣線"]
+    assert [p.original for p in propose({"t": "He worked for the Tibet Relief Fund and the Hong Kong Democratic Front."},
+                                        Register(), "reprisals-report") if p.kind == "organisation"] == [
+        "Tibet Relief Fund", "Hong Kong Democratic Front"]
+    assert [p for p in propose({"t": "我们在学院里学习，基金很少。"}, Register(), "reprisals-report")
+            if p.kind == "organisation"] == []

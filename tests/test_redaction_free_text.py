@@ -17,7 +17,7 @@ def spans(detector, text: str) -> list[str]:
     return [text[f.start:f.end] for f in detector(text)]
 
 
-@pytest.mark.parametrize("name", ["names_tuning.jsonl", "names_held_out.jsonl"])
+@pytest.mark.parametrize("name", ["names_tuning.jsonl", "names_held_out.jsonl", "names_held_out_2.jsonl"])
 def test_every_labelled_span_is_the_text_it_names(name):
     rows = [json.loads(line) for line in (CORPUS / name).read_text(encoding="utf-8").splitlines()]
     for row in rows:
@@ -86,3 +86,66 @@ def test_profiles_without_free_text_ask_nothing_about_names_found_in_it():
     assert [p.path for p in propose(report, Register(), "stats") if p.kind == "person"] == []
     assert [p.path for p in propose(report, Register(), "reprisals-report") if p.kind == "person"] == [
         "un_cooperation.already_raised"]
+
+
+def test_a_name_the_segmenter_glued_to_the_cue_around_it():
+    # Traditional characters the segmenter's dictionary lacks glue a name to the title after it
+    # (江天|勇律師); after a relation word, the verb after a name glues to its last word.
+    assert spans(han_names, "周世鋒律師在天津受審。") == ["周世鋒"]
+    assert spans(han_names, "他的女兒張曉梅帶着孩子離開。") == ["張曉梅"]
+    assert spans(han_names, "他的妻子罗秀芬带着女儿离开。") == ["罗秀芬"]
+    # Not a cue: a word cut by the segmenter stays cut, so no surname and its neighbour.
+    assert spans(han_names, "我们的父亲吴修明多次为儿子申诉。") == ["吴修明"]
+
+
+def test_traditional_and_religious_cues():
+    assert [(f"{text[f.start:f.end]}", f.role) for text in ["他的兒媳秦玉蘭被傳喚。"] for f in han_names(text)] == [
+        ("秦玉蘭", "daughter-in-law")]
+    assert spans(han_names, "網站編輯葉偉明被拘押。") == ["葉偉明"]
+    assert [f.role for f in han_names("郭希聖樞機在香港被捕。")] == ["cardinal"]
+    assert spans(han_names, "我們去了主教座堂，活佛的寺院很大。") == []
+
+
+def test_tibetan_script_names_with_their_case_relation_and_clan():
+    # A name, its genitive, then the relation word: "Tsering Woeser's husband".
+    assert spans(tibetan_script_names, "སྒྲོལ་མ་ཡི་ཨ་ཕ་ནི་དགེ་རྒན་ཡིན།") == ["སྒྲོལ་མ"]
+    assert spans(tibetan_script_names, "བསོད་ནམས་ཀྱི་བུ་མོ་བཙོན་དུ་བཅུག") == ["བསོད་ནམས"]
+    # A genitive written onto the last syllable (ཉི་མའི).
+    assert spans(tibetan_script_names, "ཉི་མའི་ཆུང་མ་བཙོན་དུ་བཅུག") == ["ཉི་མ"]
+    # Any name (here a Chinese one in Tibetan letters) between a relation word and its particle.
+    assert spans(tibetan_script_names, "ཁོང་གི་ཁྱོ་ག་ལིའུ་ཅིན་ཧྲུའུ་ཡིན།") == ["ལིའུ་ཅིན་ཧྲུའུ"]
+    # A clan syllable that starts the clause before a two-part name.
+    assert spans(tibetan_script_names, "མགོ་ཀུན་དགའ་ཚེ་རིང་ལ་ཁྲིམས་ཐག་བཅད།") == ["མགོ་ཀུན་དགའ་ཚེ་རིང"]
+    # A relation word followed by a sentence, not a name; one name part with no cue.
+    assert spans(tibetan_script_names, "ཁོང་གི་ཁྱོ་ག་ཡིན།") == []
+    assert spans(tibetan_script_names, "ཁོང་ཉི་མ་རེ་རེ་ལ་ཕྱིན།") == []  # ཉི་མ, "every day"
+    assert [(f.role, f.evidence) for f in tibetan_script_names("ཨ་མ་ཉི་མ་ལ་ཕྱིན།")] == [
+        ("mother", "after the relation word ཨ་མ")]
+
+
+def test_a_capitalised_clan_name_before_a_tibetan_name_and_groups_named_after_a_people():
+    assert spans(latin_minority_names, "The monk Golok Tsering Dorje was detained.") == ["Golok Tsering Dorje"]
+    assert spans(latin_minority_names, "The Tsering Dorje case.") == ["Tsering Dorje"]
+    # A word that starts the sentence is capitalised anyway: not a clan name.
+    assert spans(latin_minority_names, "After Tsering Dorje spoke, his brother was held.") == ["Tsering Dorje"]
+    assert spans(latin_minority_names, "She spoke at the World Uyghur Congress.") == []
+
+
+def test_the_second_held_out_file_covers_every_script():
+    rows = [json.loads(line) for line in (CORPUS / "names_held_out_2.jsonl").read_text(encoding="utf-8").splitlines()]
+    kinds = [s["kind"] for row in rows for s in row["spans"]]
+    assert kinds.count("person") >= 40 and kinds.count("place") >= 15
+    assert {row["lang"] for row in rows if any(s["kind"] == "person" for s in row["spans"])} == {
+        "zh-Hans", "zh-Hant", "en", "ug", "bo"}
+
+
+def test_a_register_name_inside_a_longer_name_found_in_text_the_profile_does_not_carry_still_goes():
+    from intake.desk.redaction import seed_register
+
+    text = "In Lhasa the monk Golok Tashi Dorje spoke."  # the detectors find "Golok Tashi Dorje"
+    report = {"victim": {"name": "Tashi Dorje"}, "incidents": [{"narrative": text}]}
+    for profile in ("reprisals-report", "un-sp", "stats"):
+        spans_ = [(p.start, p.end) for p in propose(report, seed_register(report), profile)
+                  if p.path == "incidents[0].narrative"]
+        start = text.index("Tashi")
+        assert all(any(a <= i < b for a, b in spans_) for i in range(start, start + len("Tashi Dorje"))), profile

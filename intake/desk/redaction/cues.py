@@ -35,13 +35,22 @@ _ZH_RELATIONS = {
     "主席": "", "副主席": "", "秘书长": "", "秘書長": "", "判处": "", "判處": "", "释放": "", "釋放": "",
     "会见": "", "會見": "", "探望": "", "逮捕": "", "拘留": "", "起诉": "", "起訴": "", "本名": "",
     "名为": "", "名為": "", "姓名": "", "联系人": "contact", "聯繫人": "contact",
+    # Traditional forms and the kin, colleagues and roles the lists above lack.
+    "代理律師": "lawyer", "兒媳": "daughter-in-law", "姪女": "niece", "外孙": "grandson", "外孫": "grandson",
+    "外孙女": "granddaughter", "外孫女": "granddaughter", "表弟": "cousin", "表妹": "cousin", "堂弟": "cousin",
+    "堂妹": "cousin", "堂哥": "cousin", "堂姐": "cousin", "前妻": "former wife", "前夫": "former husband",
+    "亲人": "relative", "親人": "relative", "家人": "relative", "编辑": "journalist", "編輯": "journalist",
+    "主编": "journalist", "主編": "journalist", "召集人": "", "负责人": "", "負責人": "", "成员": "", "成員": "",
 }
 # Titles written after a name: 江天勇律师, 王先生, 李女士.
 ZH_TITLES = {"律师": "lawyer", "律師": "lawyer", "先生": "", "女士": "", "小姐": "", "老师": "teacher",
              "老師": "teacher", "教授": "professor", "医生": "doctor", "醫生": "doctor", "博士": "", "同学": "classmate",
              "同學": "classmate", "记者": "journalist", "記者": "journalist", "牧师": "pastor", "牧師": "pastor",
              "警官": "police officer", "法官": "judge", "主任": "official", "书记": "official", "書記": "official",
-             "所长": "official", "所長": "official", "夫妇": "", "夫婦": "", "一家": "", "等人": "", "案": ""}
+             "所长": "official", "所長": "official", "夫妇": "", "夫婦": "", "一家": "", "等人": "", "案": "",
+             # Religious titles, which follow the name in Chinese: 陳日君樞機, 班丹活佛.
+             "枢机": "cardinal", "樞機": "cardinal", "主教": "bishop", "神父": "priest", "修女": "nun", "喇嘛": "lama",
+             "活佛": "lama", "仁波切": "lama", "阿訇": "imam", "伊玛目": "imam", "伊瑪目": "imam"}
 ZH_REPORTING = ("说", "說", "表示", "称", "稱", "告诉", "告訴", "透露", "回忆", "回憶", "写道", "寫道", "指出",
                 "被捕", "被抓", "被带走", "被帶走", "被拘", "被判", "被关押", "被關押", "失踪", "失蹤", "被警方",
                 "遭", "曾", "于20", "於20", "在20", "的家", "的妻子", "的丈夫", "的律师", "的律師", "的母亲",
@@ -95,15 +104,19 @@ _EN_CUE = re.compile(r"(?i)(?<![A-Za-z])(" + "|".join(sorted(map(re.escape, _EN_
                      + r")(?:\s*,)?\s+$")
 
 
+_ZH_RELATIONS_BY_LAST: dict[str, tuple[str, ...]] = {}
+for _word in sorted(ZH_RELATIONS, key=len, reverse=True):  # by last character, longest first: asked at every candidate
+    _ZH_RELATIONS_BY_LAST[_word[-1]] = _ZH_RELATIONS_BY_LAST.get(_word[-1], ()) + (_word,)
+
+
 def zh_relation_before(text: str, start: int) -> tuple[str, str] | None:
-    """(cue, role) of a Chinese relation word that ends at `start` (or one 的/是/叫 before it)."""
+    """(cue, role) of a Chinese relation word that ends at `start` (or one 是/叫/为/: before it)."""
     for skip in (0, 1):
         end = start - skip
-        if skip and text[end:start] not in ("是", "叫", "为", "為", ":", "：", " "):
+        if end < 1 or skip and text[end:start] not in ("是", "叫", "为", "為", ":", "：", " "):
             continue
-        for length in (5, 4, 3, 2):
-            word = text[max(0, end - length):end]
-            if len(word) == length and word in ZH_RELATIONS:
+        for word in _ZH_RELATIONS_BY_LAST.get(text[end - 1], ()):
+            if end >= len(word) and text.startswith(word, end - len(word)):
                 return word, ZH_RELATIONS[word]
     return None
 

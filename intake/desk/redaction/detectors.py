@@ -10,7 +10,7 @@ or Mongolian script are always proposed: nothing here can read them, so a person
 import re
 from collections.abc import Iterable, Iterator
 
-from . import contacts, ids
+from . import contacts, ids, segmenter
 from .finding import AFTER, Finding
 from .generalise import dates
 from .normalize import is_cjk, match_key
@@ -43,7 +43,15 @@ CJK_SUFFIXES = {"律师事务所": "organisation", "律所": "organisation", "�
                 "研究所": "organisation", "研究中心": "organisation", "公司": "organisation", "集团": "organisation",
                 "集團": "organisation", "居委会": "organisation", "居委會": "organisation", "村委会": "organisation",
                 "街道": "place", "社区": "place", "社區": "place", "小区": "place", "路": "place", "街": "place",
-                "戒毒所": "place", "劳教所": "place", "勞教所": "place", "留置点": "place", "法庭": "organisation"}
+                "戒毒所": "place", "劳教所": "place", "勞教所": "place", "留置点": "place", "法庭": "organisation",
+                "留置點": "place", "安全局": "organisation", "公安厅": "organisation", "公安廳": "organisation",
+                "拘留中心": "place", "培训中心": "place", "培訓中心": "place", "科学院": "organisation",
+                "科學院": "organisation", "研究院": "organisation", "学院": "organisation", "學院": "organisation",
+                "基金": "organisation", "基金会": "organisation", "基金會": "organisation", "阵线": "organisation",
+                "陣線": "organisation", "联盟": "organisation", "聯盟": "organisation"}
+# The words before these name the group a person founded, leads or belongs to: 六四天网创办人,
+# 香港眾志秘書長, 长沙富能的负责人.
+ZH_ORG_CUE = re.compile("的?(?:副)?(?:创办人|創辦人|创始人|創始人|召集人|负责人|負責人|秘书长|秘書長|主席|成员|成員|主编|主編)")
 # A one-character suffix that begins a common word is not a suffix: 市场, 区别, 村民, 街头…
 _NOT_SUFFIX = ("市场", "市場", "市民", "区别", "區別", "区域", "區域", "村民", "县城", "縣城", "镇压", "鎮壓", "乡下", "路上",
                "路线", "路線", "街头", "街頭", "街上")
@@ -52,12 +60,17 @@ LATIN_PLACE = re.compile(
     r"|(?:Women's |Men's )?Prison|Detention Cent(?:re|er)|Police Station|Public Security Bureau|PSB|(?i:law firm)"
     r"|University(?: of [A-Z][a-z]+)?|Hospital|(?:Intermediate |High |District |County )?People's Court|Court"
     r"|(?:International )?Airport|Alliance|Daily|Books|Bookstore|School|Middle School|Institute|Company|Group"
-    r"|Street|Road|Committee|Association|Centre|Center|Times|News|Post)(?![A-Za-z])")
+    r"|Street|Road|Committee|Association|Centre|Center|Times|News|Post|Fund|Foundation|Front|Watch|Congress|Network|Party"
+    r"|State Security Bureau|Security Bureau)(?![A-Za-z])")
 _LATIN_ORGS = ("Law Firm", "University", "Public Security Bureau", "PSB", "Court", "Alliance", "Daily", "Books", "School",
-               "Institute", "Company", "Group", "Committee", "Association", "Times", "News", "Post")
+               "Institute", "Company", "Group", "Committee", "Association", "Times", "News", "Post", "Fund", "Foundation",
+               "Front", "Watch", "Congress", "Network", "Party", "Security Bureau")
 # "founder of X", "vice-chair of the X": the capitalised words after name an organisation.
+# A name may hold "and", "of", "for" between its capitalised words (Civil Rights and Livelihood Watch).
 LATIN_ORG_CUE = re.compile(r"(?i:founder|co-founder|member|chair|vice-chair|chairman|director|secretary-general|head|editor"
-                           r"|employee|staff|leader|spokesperson)s? of (?:the )?((?:(?:[A-Z][A-Za-z'’-]*|[0-9]+) ?){1,5})")
+                           r"|employee|staff|leader|spokesperson|president|vice-president|convenor|convener|spokesman"
+                           r"|spokeswoman)s? of (?:the )?((?:[A-Z][A-Za-z'’-]*|[0-9]+)(?: (?:(?:and|of|for|&) )?"
+                           r"(?:[A-Z][A-Za-z'’-]*|[0-9]+)){0,5})")
 _NOT_NAMES = frozenset("The A An In At On To From His Her Their Our My Its This That Local Same".split())
 
 
@@ -98,6 +111,12 @@ def place_names(text: str) -> Iterator[Finding]:
             candidate = text[start:m.end()]
             if 2 <= m.start() - start <= longest and not is_province_name(candidate) and not _is_city(candidate):
                 yield Finding(start, m.end(), kind, match_key(candidate), "place_suffix")
+    for m in ZH_ORG_CUE.finditer(text):
+        start = _name_start(text, m.start(), 11, False, digits=True)
+        candidate = text[start:m.start()]
+        if 2 <= len(candidate) <= 10 and not _ordinary_word(candidate) and not is_province_name(candidate) \
+                and not _is_city(candidate):
+            yield Finding(start, m.start(), "organisation", match_key(candidate), "organisation_cue")
     for m in LATIN_PLACE.finditer(text):
         words = m.group(1).split()
         while words and words[0] in _NOT_NAMES:
@@ -117,11 +136,16 @@ def _name_start(text: str, end: int, limit: int, stop_at_admin: bool, digits: bo
     (digits belong to a facility's name: 解放军第309医院)."""
     start = end
     while start > 0 and end - start < limit and (is_cjk(text[start - 1]) or digits and text[start - 1].isdigit()) \
-            and text[start - 1] not in _STOP:
+            and text[start - 1] not in _STOP and not "\u3000" <= text[start - 1] <= "\u303f":  # 。「」 end a name
         if stop_at_admin and text[start - 1] in _ADMIN:
             break
         start -= 1
     return start
+
+
+def _ordinary_word(text: str) -> bool:
+    """国家, 公司, 学校: a common word before 主席 or 负责人, not the name of a group."""
+    return segmenter.frequency(text) > 0 and segmenter.tag(text) not in ("nt", "nz", "ns")
 
 
 def _is_city(text: str) -> bool:

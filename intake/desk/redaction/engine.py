@@ -80,6 +80,7 @@ def propose(report: dict, register: Register, profile: str | Profile = "reprisal
     session, found_people = session_register(register, ((path, norm) for path, _, norm in texts))
     labeller = Labeller(session, prof)
     matcher = session.matcher()
+    known = register.matcher()  # the case register alone (see below)
     kept = named_entries(session, report, keep_names)
     too_short = short_names(report, keep_names)
     proposals: list[Proposal] = []
@@ -94,7 +95,15 @@ def propose(report: dict, register: Register, profile: str | Profile = "reprisal
             entry = session.entry(hit.owner)
             why = found_people.get(entry.id)
             if why and not free_text:
-                continue  # the profile's export does not carry this text: no decision to ask
+                # The profile's export does not carry this text: the found name asks no decision.
+                # A name of the case register inside it ("After Abdurehim Tursun") still goes.
+                for inner in known.find(norm.text[hit.start:hit.end]):
+                    named = session.entry(inner.owner)
+                    span = norm.span(hit.start + inner.start, hit.start + inner.end)
+                    label = _entry_label(named, prof, kept, labeller, text[span[0]:span[1]])
+                    if label:
+                        found.setdefault(span, (label, named.kind, f"register:{named.id}", ""))
+                continue
             span = norm.span(hit.start, hit.end)
             label = _entry_label(entry, prof, kept, labeller, text[span[0]:span[1]])
             if label:

@@ -14,6 +14,7 @@ the reporter) still give away the surname: they are proposed too.
 
 import re
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from . import segmenter
 from .cues import zh_relation_before, zh_reporting_after, zh_title_after
@@ -49,84 +50,145 @@ def _dictionary_word(word: str) -> tuple[int, str | None]:
     return segmenter.frequency(word), segmenter.tag(word)
 
 
-def _score(text: str, start: int, end: int, surname_len: int, run_end: int, tokens: dict[int, segmenter.Token],
-           bounds: set[int], share: float) -> tuple[float, list[str]]:
+class _RunWords:
+    """The segmenter's words of one run of Hanzi, cut only when a candidate needs them: most
+    candidates are ruled out by the dictionary and the cues alone, and segmenting is the
+    engine's largest cost."""
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self._text, self._start, self._end = text, start, end
+        self._tokens: dict[int, segmenter.Token] | None = None
+        self._bounds: set[int] = set()
+
+    @property
+    def tokens(self) -> dict[int, segmenter.Token]:
+        return self._cut()[0]
+
+    @property
+    def bounds(self) -> set[int]:
+        return self._cut()[1]
+
+    def _cut(self) -> tuple[dict[int, segmenter.Token], set[int]]:
+        if self._tokens is None:
+            self._tokens = {t.start: t for t in segmenter.tokens(self._text[self._start:self._end], self._start)}
+            self._bounds = set(self._tokens) | {self._end}
+        return self._tokens, self._bounds
+
+
+class _Evidence(NamedTuple):
+    """What a candidate scores before the segmenter is asked: `words_count` says whether the
+    segmenter's words still add to it (they cannot after an early verdict), `unknown_word`
+    whether "a word the segmenter did not know" may be one of them."""
+
+    score: float
+    head: list[str]
+    tail: list[str]
+    words_count: bool = False
+    unknown_word: bool = False
+    overhang: int = 0  # how far the segmenter's last word may run past the end (see _pieces)
+    marked: bool = False  # a relation word before or a title after
+
+    def bound(self) -> float:
+        """The most the segmenter's words could make of it: if even this is under the
+        threshold, the run need not be segmented for this candidate."""
+        return self.score + (2 if self.unknown_word else 0) + 1 if self.words_count else self.score
+
+
+def _evidence(text: str, start: int, end: int, surname_len: int, run_end: int, cue: tuple[str, str] | None,
+              share: float) -> _Evidence:
     candidate = text[start:end]
     given = candidate[surname_len:]
-    cue = zh_relation_before(text, start)
     # 和 and 平 are given names too (李和平, 耿和), but only a cue tells 耿和 from "王和李".
     stops = [c for c in given if c in _STOP]
-    marked = cue or zh_title_after(text, end)
-    if end > run_end or stops and (not marked or any(c not in _GIVEN_AFTER_CUE for c in stops)):
-        return 0.0, []
+    title = zh_title_after(text, end)
+    if end > run_end or stops and (not (cue or title) or any(c not in _GIVEN_AFTER_CUE for c in stops)):
+        return _Evidence(0.0, [], [])
     score = 0.5 + min(share, 5.0) / 5.0
-    evidence = [f"surname {candidate[:surname_len]} ({share:g} %)"]
+    head = [f"surname {candidate[:surname_len]} ({share:g} %)"]
     if given in ("某", "某某"):
-        return score + 3, evidence + ["a name the reporter shortened"]
+        return _Evidence(score + 3, head + ["a name the reporter shortened"], [])
     freq, tag = _dictionary_word(candidate)
-    token = tokens.get(start)
-    pieces = _pieces(start, end, tokens)
+    unknown_word = False
     if tag in segmenter.NAME_TAGS and (freq < 300 or surname_len == 2):
         score += 1.5
-        evidence.append("a name in the dictionary")
+        head.append("a name in the dictionary")
     elif freq > 0:
         score -= 3 if tag not in segmenter.NAME_TAGS else 1.5
-        evidence.append("an ordinary word")
-    elif pieces is not None and _unknown(pieces, start, end):
-        score += 2
-        evidence.append("a word the segmenter did not know")
-    elif token is not None and token.end - token.start == surname_len:
-        score += 0.5
-        evidence.append("the surname stands alone")
+        head.append("an ordinary word")
+    else:
+        unknown_word = True
+    tail = []
     prefix_freq, prefix_tag = _dictionary_word(candidate[:2])
     if len(candidate) > 2 and prefix_tag == "ns" and prefix_freq > 300:
         score -= 2  # 温州人: a place name whose first character is also a surname
-        evidence.append("begins with a place name")
-    if start in bounds and pieces is not None:
-        score += 1
-    else:
-        score -= 1.5
-    inner = [tokens[at] for at in range(start + surname_len, end) if at in tokens]
-    for t in inner:
-        word_freq, word_tag = _dictionary_word(t.word)
-        if word_tag in _FUNCTION_TAGS and word_freq > 0:
-            score -= 2.5
+        tail.append("begins with a place name")
     if len(given) == 2:
         score += 0.5  # three characters: the usual length of a Han name
-    if _clause_start(text, start) and text[end:end + 1] in _AFTER_NAME:
+    if _clause_start(text, start, cue) and text[end:end + 1] in _AFTER_NAME:
         score += 1
-        evidence.append(f"starts a clause, {text[end]} after")
+        tail.append(f"starts a clause, {text[end]} after")
     if candidate[0] in _STOP and not cue:
         score -= 1.5  # 和, 于, 向… are far more often the word than the surname
     if cue:
         score += 2.5
-        evidence.append(f"relation word {cue[0]} before")
-    title = zh_title_after(text, end)
+        tail.append(f"relation word {cue[0]} before")
     if title:
         score += 2
-        evidence.append(f"title {title[0]} after")
+        tail.append(f"title {title[0]} after")
     verb = zh_reporting_after(text, end)
     if verb:
         score += 1
-        evidence.append(f"{verb} after")
-    return score, evidence
+        tail.append(f"{verb} after")
+    return _Evidence(score, head, tail, True, unknown_word, len(title[0]) if title else 0, bool(cue or title))
 
 
-def _clause_start(text: str, start: int) -> bool:
-    return start == 0 or text[start - 1] in _CLAUSE_END or text[start - 1].isdigit() or zh_relation_before(text, start) is not None
+def _score(found: _Evidence, start: int, end: int, surname_len: int, words: _RunWords) -> tuple[float, list[str]]:
+    """The candidate's score and evidence, with what the segmenter's words say about it."""
+    if not found.words_count:
+        return found.score, found.head + found.tail
+    score, middle = found.score, []
+    tokens = words.tokens
+    pieces = _pieces(start, end, tokens, found.overhang, found.marked)
+    if found.unknown_word and pieces is not None and _unknown(pieces, start, end):
+        score += 2
+        middle.append("a word the segmenter did not know")
+    elif found.unknown_word and (token := tokens.get(start)) is not None and token.end - token.start == surname_len:
+        score += 0.5
+        middle.append("the surname stands alone")
+    if start in words.bounds and pieces is not None:
+        score += 1
+    else:
+        score -= 1.5
+    for at in range(start + surname_len, end):
+        if at in tokens:
+            word_freq, word_tag = _dictionary_word(tokens[at].word)
+            if word_tag in _FUNCTION_TAGS and word_freq > 0:
+                score -= 2.5
+    return score, found.head + middle + found.tail
 
 
-def _pieces(start: int, end: int, tokens: dict[int, segmenter.Token]) -> list[segmenter.Token] | None:
+def _clause_start(text: str, start: int, cue: tuple[str, str] | None) -> bool:
+    return start == 0 or text[start - 1] in _CLAUSE_END or text[start - 1].isdigit() or cue is not None
+
+
+def _pieces(start: int, end: int, tokens: dict[int, segmenter.Token], overhang: int = 0,
+            marked: bool = False) -> list[segmenter.Token] | None:
     """The segmenter's words that make up [start, end), or None if it cut through the end. Its HMM
-    often glues a name's last character to the particle after it (陈秋|实于, 许志|永和): a last word
-    that runs one character past the end, onto such a particle, still counts as ending there."""
+    often glues a name's last character to the particle after it (陈秋|实于, 许志|永和), and to
+    what follows a relation word (妻子|陈桂秋带|着); with traditional characters, which its
+    dictionary mostly lacks, to the title after it (江天|勇律師): a last word that runs one
+    character past the end onto such a particle, or (after a relation word) a last word of two
+    characters or more of the name plus one, or one that runs onto the title that follows
+    (`overhang`: the title's length), still counts as ending there."""
     at, pieces = start, []
     while at < end and at in tokens:
         pieces.append(tokens[at])
         at = tokens[at].end
-    if at == end or at == end + 1 and pieces and pieces[-1].word[-1] in _AFTER_NAME | _STOP:
-        return pieces
-    return None
+    if at == end or not pieces:
+        return pieces if at == end else None
+    last = pieces[-1]
+    glued = at == end + 1 and (last.word[-1] in _AFTER_NAME | _STOP or marked and end - last.start >= 2)
+    return pieces if glued or marked and end < at <= end + overhang else None
 
 
 def _unknown(pieces: list[segmenter.Token], start: int, end: int) -> bool:
@@ -173,16 +235,15 @@ def han_names(text: str) -> Iterator[NameFinding]:
         if first_dot - left >= 1 and right > first_dot + 1:
             yield NameFinding(left, right, _role(text, left, right), "name:zh", "parts joined by a middle dot")
     for run in HANZI_RUN.finditer(text):
-        tokens = {t.start: t for t in segmenter.tokens(run.group(), run.start())}
-        bounds = set(tokens) | {run.end()}
+        words = _RunWords(text, run.start(), run.end())
         i = run.start()
         while i < run.end():
             nearest = _CANDIDATE.search(text, i, run.end())  # skip, in C, what no name can start with
             if nearest is None:
                 break
             i = nearest.start()
-            found = _tibetan_at(text, i, run.end()) or _han_at(text, i, run.end(), tokens, bounds)
-            if found and text[i] in _STOP and _han_at(text, i + 1, run.end(), tokens, bounds):
+            found = _tibetan_at(text, i, run.end()) or _han_at(text, i, run.end(), words)
+            if found and text[i] in _STOP and _han_at(text, i + 1, run.end(), words):
                 found = None  # 和丁家喜: the conjunction, then the name
             if found:
                 yield found
@@ -217,18 +278,23 @@ def _tibetan_at(text: str, i: int, run_end: int) -> NameFinding | None:
     return NameFinding(i, end, _role(text, i, end), "name:zh", f"Tibetan name part {first}")
 
 
-def _han_at(text: str, i: int, run_end: int, tokens: dict[int, segmenter.Token], bounds: set[int]) -> NameFinding | None:
+def _han_at(text: str, i: int, run_end: int, words: _RunWords) -> NameFinding | None:
     surname = surname_at(text, i)
     if surname is None:
         return None
     best: tuple[float, int, list[str]] | None = None
-    lengths = {len(form) for form in (surname.simplified, surname.traditional) if text.startswith(form, i)}
-    for surname_len in sorted(lengths, reverse=True):
-        for given_len in (2, 1):
-            end = i + surname_len + given_len
-            score, evidence = _score(text, i, end, surname_len, run_end, tokens, bounds, surname.share)
-            if best is None or score > best[0] + (0.5 if given_len == 1 else 0):
-                best = (score, end, evidence)
+    lengths = sorted({len(form) for form in (surname.simplified, surname.traditional) if text.startswith(form, i)},
+                     reverse=True)
+    cue = zh_relation_before(text, i)
+    shapes = [(surname_len, surname_len + given_len, _evidence(text, i, i + surname_len + given_len, surname_len, run_end,
+                                                               cue, surname.share))
+              for surname_len in lengths for given_len in (2, 1)]
+    if all(found.bound() < THRESHOLD for _, _, found in shapes):
+        return None  # no segmentation could make it a name: leave the run uncut
+    for surname_len, length, found in shapes:
+        score, evidence = _score(found, i, i + length, surname_len, words)
+        if best is None or score > best[0] + (0.5 if length == surname_len + 1 else 0):
+            best = (score, i + length, evidence)
     if best is None or best[0] < THRESHOLD:
         return None
     score, end, evidence = best

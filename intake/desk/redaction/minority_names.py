@@ -68,7 +68,17 @@ TIBETAN_PARTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("རྒྱལ་མཚན", "rgyal mtshan", ("gyaltsen", "gyaltsan")), ("ཚེ་རིང་འོད་ཟེར", "tshe ring 'od zer", ("tseringwoeser",)),
     ("ཆོས་གྲགས", "chos grags", ("choedrak", "chodrak")), ("ལོབ་ཟང", "lob zang", ("lobzang",)),
     ("རིག་འཛིན", "rig 'dzin", ("rigzin", "rigdzin")), ("ཤེར་བསྟན", "sher bstan", ("sherten",)),
+    ("དབང་མོ", "dbang mo", ("wangmo",)), ("བདེ་ཆེན", "bde chen", ("dechen",)), ("ཆོས་སྒྲོན", "chos sgron", ("choedon",)),
+    ("ཀུན་བཟང", "kun bzang", ("kunsang", "kunzang")), ("སྐལ་ལྡན", "skal ldan", ("kalden", "kelden")),
+    ("བློ་གྲོས", "blo gros", ("lodroe", "lodro")), ("ཐར་པ", "thar pa", ("tharpa",)), ("བསྟན་པ", "bstan pa", ("tenpa",)),
+    ("དར་རྒྱས", "dar rgyas", ("dargye",)), ("བསམ་གཏན", "bsam gtan", ("samten",)), ("ཕུར་བུ", "phur bu", ("phurbu",)),
+    ("པ་སངས", "pa sangs", ("pasang",)), ("ལྷག་པ", "lhag pa", ("lhakpa",)), ("སྤེན་པ", "spen pa", ("penpa",)),
+    ("མིག་དམར", "mig dmar", ("migmar",)), ("ལྷ་སྒྲོན", "lha sgron", ("lhadon",)), ("ཆོས་མཚོ", "chos mtsho", ("chotso",)),
 )
+# What ends a name in Tibetan script: case particles and copulas (a name is followed by its case).
+_BO_PARTICLES = frozenset("གི གྱི ཀྱི ཡི འི གིས གྱིས ཀྱིས ཡིས ལ ལས ནས དང ནི ཡང ཡིན རེད འདུག ཡོད མིན སུ ར རུ ཏུ དུ ན".split())
+_BO_GENITIVES = ("གི", "གྱི", "ཀྱི", "ཡི")
+_BO_ATTACHED = ("འིས", "འི", "ས")  # the genitive or agentive written onto a name's last syllable (ཉི་མའི)
 _TSHEG = "་"
 _BO_WORD = re.compile(r"[\u0f40-\u0fbc]+(?:་[\u0f40-\u0fbc]+)*")
 
@@ -100,7 +110,18 @@ def _wylie() -> re.Pattern:
     return re.compile(rf"(?i)(?<![A-Za-z.']){part}(?:\s+{part})+(?![A-Za-z'])")
 
 
+# Capitalised words that begin a sentence or a title more often than a name.
+_NOT_NAME_WORDS = frozenset("The A An In At On To From His Her Their Our My Its This That Local Same Mr Mrs Ms Dr".split())
+_INSTITUTION_WORDS = frozenset("Congress University Association Committee Foundation Fund Front Council Party Prison County "
+                               "Village Monastery Temple School Institute Hospital Centre Center Project Network".split())
 _LATIN_WORD = re.compile(r"(?<![\w'’-])([A-Z][\w'’]*?[\w])(?:['’]s)?(?![\w'’])")
+
+
+def _clan_word(text: str, word: re.Match) -> bool:
+    """Whether a capitalised word before a Tibetan name reads as its clan or place name: not a
+    word that starts the sentence ("After Tashi Dorje spoke"), which is capitalised anyway."""
+    before = text[:word.start()].rstrip()
+    return bool(before) and before[-1] not in ".!?:;\"“(" and word.group(1) not in _NOT_NAME_WORDS
 
 
 def latin_minority_names(text: str) -> Iterator[NameFinding]:
@@ -121,13 +142,16 @@ def latin_minority_names(text: str) -> Iterator[NameFinding]:
             # A lexicon name and the capitalised word after it: Uyghur names are "given father's".
             end_at = min(len(run) - 1, last + 1) if len(run) > 1 else last
             start_at = first
-            if start_at == end_at and first > 0:
-                start_at = first - 1  # a clan or place name before it: Golog Jigme
+            if first > 0 and (start_at == end_at or known[first] == "tibetan" and _clan_word(text, run[first - 1])):
+                start_at = first - 1  # a clan or place name before it: Golog Jigme, the monk Go Sherab Gyatso
             if start_at == end_at:
                 cue = en_relation_before(text, run[start_at].start())
                 if not cue:
                     i = j + 1
                     continue
+            if any(w.group(1) in _INSTITUTION_WORDS for w in run[start_at:end_at + 1]):
+                i = j + 1
+                continue  # World Uyghur Congress: a group named after a people, not a person
             origin = next(o for o in known if o)
             start, end = run[start_at].start(), run[end_at].end(1)
             cue = en_relation_before(text, start)
@@ -165,27 +189,82 @@ def _ug_cue(words: list[re.Match], i: int, j: int) -> str | None:
 
 
 def tibetan_script_names(text: str) -> Iterator[NameFinding]:
-    """Two or more Tibetan name parts in a row (བཀྲ་ཤིས་དབང་ཕྱུག), or one before a relation word."""
-    parts = _tibetan_script()
+    """Two or more Tibetan name parts in a row (བཀྲ་ཤིས་དབང་ཕྱུག), or one before a relation word
+    (its genitive between them: བཀྲ་ཤིས་ཀྱི་ཁྱོ་ག), with a clan or place syllable that starts the
+    clause before them (དགོ་ཤེས་རབ་རྒྱ་མཚོ); and two to four syllables of any name (a Chinese
+    one in Tibetan letters: ཝང་ལི་ཞོང) between a relation word and the particle after the name."""
     for m in _BO_WORD.finditer(text):
         syllables = m.group().split(_TSHEG)
         offsets = [m.start()]
         for s in syllables:
             offsets.append(offsets[-1] + len(s) + 1)
-        k = 0
-        while k < len(syllables):
-            run_start, count = k, 0
-            while k < len(syllables):
-                step = next((n for n in (4, 3, 2, 1) if k + n <= len(syllables) and _TSHEG.join(syllables[k:k + n]) in parts), 0)
-                if not step:
-                    break
-                k += step
-                count += 1
-            if count:
-                start, end = offsets[run_start], offsets[k] - 1
-                after = _TSHEG.join(syllables[k:k + 3])
-                cue = next((role for word, role in BO_RELATIONS.items() if after.startswith(word)), None)
-                if count >= 2 or cue is not None:
-                    yield NameFinding(start, end, cue or "", "name:tibetan", "Tibetan name parts")
-            else:
-                k += 1
+        yield from _lexicon_names(syllables, offsets)
+        yield from _names_after_relation(syllables, offsets)
+
+
+def _part_at(syllables: list[str], k: int) -> tuple[int, int]:
+    """(syllables, trim) of the name part at k: trim > 0 when a particle is written onto its last syllable."""
+    parts = _tibetan_script()
+    for n in (4, 3, 2, 1):
+        if k + n > len(syllables):
+            continue
+        if _TSHEG.join(syllables[k:k + n]) in parts:
+            return n, 0
+        last = syllables[k + n - 1]
+        for attached in _BO_ATTACHED:
+            if last.endswith(attached) and _TSHEG.join(syllables[k:k + n - 1] + [last[:-len(attached)]]) in parts:
+                if attached != "ས" or _TSHEG.join(syllables[k:k + n]) not in parts:
+                    return n, len(attached)
+    return 0, 0
+
+
+def _lexicon_names(syllables: list[str], offsets: list[int]) -> Iterator[NameFinding]:
+    k = 0
+    while k < len(syllables):
+        run_start, count, trim = k, 0, 0
+        while k < len(syllables) and not trim:
+            step, trim = _part_at(syllables, k)
+            if not step:
+                break
+            k += step
+            count += 2 if step >= 4 else 1  # a four-syllable part is a whole name (ཚེ་རིང་འོད་ཟེར)
+        if not count:
+            k += 1
+            continue
+        start, end = offsets[run_start], offsets[k] - 1 - trim
+        following = syllables[k:k + 4]
+        if trim == 0 and following[:1] and following[0] in _BO_GENITIVES:
+            following = following[1:]
+        after = _TSHEG.join(following)
+        cue = next((role for word, role in BO_RELATIONS.items() if after.startswith(word)), None)
+        if count >= 2 or cue is not None:
+            if run_start == 1 and count >= 2 and syllables[0] not in _BO_PARTICLES:
+                start = offsets[0]  # a clan or place name before the given name
+            yield NameFinding(start, end, cue or "", "name:tibetan", "Tibetan name parts")
+
+
+@cache
+def _bo_relations() -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
+    """Tibetan relation words with a role, as syllables, by first syllable, longest first."""
+    by_first: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {}
+    for word, role in sorted(BO_RELATIONS.items(), key=lambda wr: -wr[0].count(_TSHEG)):
+        if role:
+            parts = tuple(word.split(_TSHEG))
+            by_first[parts[0]] = by_first.get(parts[0], ()) + ((parts, role),)
+    return by_first
+
+
+def _names_after_relation(syllables: list[str], offsets: list[int]) -> Iterator[NameFinding]:
+    relations = _bo_relations()
+    k = 0
+    while k < len(syllables):
+        # The longest relation word here: བུ་མོ (daughter) is not བུ (son) and a name མོ…
+        word, role = next(((w, r) for w, r in relations.get(syllables[k], ()) if tuple(syllables[k:k + len(w)]) == w),
+                          ((), ""))
+        k += len(word) or 1
+        if word:
+            after = end = k
+            while end < len(syllables) and end - after < 5 and syllables[end] not in _BO_PARTICLES:
+                end += 1
+            if 2 <= end - after <= 4 and (end == len(syllables) or syllables[end] in _BO_PARTICLES):
+                yield NameFinding(offsets[after], offsets[end] - 1, role, "name:tibetan", f"after the relation word {_TSHEG.join(word)}")
