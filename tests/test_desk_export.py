@@ -144,3 +144,29 @@ def test_export_refuses_to_overwrite_and_can_encrypt_to_a_partner(desk):
         assert sorted(tar.getnames()) == ["export/manifest.json", "export/stats.csv"]
     again = intake("export", uyghur, "--profile", "stats", "--out", out, env=env)
     assert again.returncode == 1 and "refusing to overwrite" in again.stderr.decode()
+
+
+def test_un_sp_export_writes_one_joint_communication_and_its_cover_message(desk):
+    root, env, uyghur, _, _, _ = desk
+    assert intake("redact", uyghur, "--profile", "un-sp", "--accept-all", env=env).returncode == 0
+    org = root / "org.toml"
+    org.write_text('name = "Example Rights Network"\nemail = "desk@example.org"\n', encoding="utf-8")
+    out = root / "un-sp-letter"
+    result = intake("export", uyghur, "--profile", "un-sp", "--org", org, "--out", out, env=env)
+    assert result.returncode == 0, result.stderr
+    files = files_in(out)
+    letter, cover = files["CASE-001/communication.md"].decode(), files["CASE-001/cover-message.txt"].decode()
+    assert letter.startswith("# Joint communication: CASE-001") and "Example Rights Network" in letter
+    assert "MISSING: the organisation's postal address" in letter  # never invented
+    assert cover.splitlines()[:2] == ["To: urgent-action@ohchr.org", "Cc: reprisals@ohchr.org"]  # SG report consented
+    draft = files["CASE-001/WGAD.md"].decode()
+    for secret in (VICTIM, VICTIM_LATIN, WIFE, PHONE, resident_id()):  # the letter names no more than the drafts
+        assert (secret in letter) <= (secret in draft), f"{secret!r} is in the letter but not the drafts"
+        assert secret not in cover, f"{secret!r} leaked into the cover message"
+    for secret in (WIFE, PHONE, resident_id()):
+        assert secret not in letter, f"{secret!r} leaked into the communication"
+    hostile = root / "hostile.toml"
+    hostile.write_bytes(b'name = "x"\npassword = "hunter2"\n')
+    refused = intake("export", uyghur, "--profile", "un-sp", "--org", hostile, "--out", root / "never", env=env)
+    assert refused.returncode == 1 and "unknown key" in refused.stderr.decode() and b"hunter2" not in refused.stderr
+    assert not (root / "never").exists()

@@ -11,7 +11,9 @@ direction characters escaped (safe_text). Exports are deterministic for the same
 time stamps, export ids in case order, entries in a fixed order and dated 0.
 
 Profiles (see docs/exports.md):
-    un-sp             per case: one Markdown draft per mandate, case.json (Events-style), cleaned attachments
+    un-sp             per case: communication.md (one joint letter to the confirmed mandates, an annex each),
+                      cover-message.txt (the e-mail to OHCHR), one Markdown draft per mandate, case.json
+                      (Events-style), cleaned attachments
                       (the case's follow-ups included: their text as updates, their attachments numbered on)
     reprisals-report  reprisals-report.json: one entry per case whose consent allows it
     stats             stats.csv: codes only, never free text
@@ -35,12 +37,15 @@ from ...submission import SubmissionError
 from ..attachments.clean import (AS_IS_PREFIX, INCLUDED_AS_IS, MAX_CLEAN_BYTES, UnsupportedAttachment, as_is_refusal,
                                  as_is_tail_refusal, claims_image_or_pdf, clean_attachment, other_extension)
 from ..errors import DeskError
+from ..organisation import Organisation
 from ..progress import Progress
 from ..review import follow_up_refusal, redacted_report, unread_updates, updates_for
 from ..state import EXPORT_PROFILES, Case, VaultState
 from ..submission import Submission
 from ..terminal import visible
 from ..views import case_row
+from .communication import joint_communication
+from .cover_message import cover_message
 from . import STATS_COLUMNS, events_document, reprisals_entry, stats_row, submission_draft, uwazi
 
 PROFILES = EXPORT_PROFILES + (uwazi.PROFILE,)
@@ -152,15 +157,17 @@ def _large_attachment(submission, info: dict, record: dict, export_id: str, plan
 
 
 def plan_export(vault, identities, state: VaultState, case_ids: list[str], profile: str, now, *,
-                force: bool = False, include_other: bool = False, progress_stream=None) -> ExportPlan:
-    """Everything the export will write, or DeskError before anything is written."""
+                force: bool = False, include_other: bool = False, progress_stream=None,
+                org: Organisation | None = None) -> ExportPlan:
+    """Everything the export will write, or DeskError before anything is written. `org` signs the
+    communications (organisation.py); without a profile its fields are MISSING lines."""
     unique = list(dict.fromkeys(case_ids))
     with Progress(len(unique), "exporting", progress_stream) as bar:
-        return _plan(vault, identities, state, unique, profile, now, force, include_other, bar)
+        return _plan(vault, identities, state, unique, profile, now, force, include_other, bar, org or Organisation())
 
 
 def _plan(vault, identities, state: VaultState, case_ids: list[str], profile: str, now, force: bool,
-          include_other: bool, bar: Progress) -> ExportPlan:
+          include_other: bool, bar: Progress, org: Organisation) -> ExportPlan:
     cases = sorted((state.cases[c] for c in case_ids), key=lambda c: (c.received, c.id))
     problems = [follow_up_refusal(state, c, "export") for c in cases if c.report.get("kind") == "follow-up"]
     redaction = "un-sp" if profile == uwazi.PROFILE else profile  # Uwazi gets un-sp's redaction, not a second one
@@ -190,6 +197,8 @@ def _plan(vault, identities, state: VaultState, case_ids: list[str], profile: st
                 for mandate in [m for m in view["mandates"] or view["suggested_mandates"] if m != "ASG-REPRISALS"]:
                     plan.files[f"{export_id}/{mandate}.md"] = submission_draft(view, redacted, mandate).encode()
                 plan.files[f"{export_id}/case.json"] = _json(events_document(view, redacted))
+                plan.files[f"{export_id}/communication.md"] = joint_communication(view, redacted, org).encode()
+                plan.files[f"{export_id}/cover-message.txt"] = cover_message(view, redacted.get("consent") or {}, org).encode()
                 sources = [(case, "report")] + [(f, f"update {n}") for n, f in enumerate(updates, 1)]
                 plan.attachments.append((export_id, record, sources))
             elif profile == uwazi.PROFILE:
