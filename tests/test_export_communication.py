@@ -14,5 +14,5 @@ def test_the_letter_addresses_each_confirmed_mandate_once_and_holds_the_un_link(
     facts = text.split("## 3.")[1].split("## 4.")[0]
     assert "Sleep deprivation during interrogation." in facts and "refused a visit" in facts
     assert "MISSING: the submitting organisation's name" in text
-    assert "- Consent: the person concerned" in text
+    assert "- On the form: the person concerned" in text and "MISSING: a consent record" in text
     assert "周明辉" not in text and "Zhou Minghui" not in text

@@ -17,6 +17,7 @@ from .errors import CLIError
 from .files import decrypt, encrypt
 from .keys import keygen, recipient
 from .collect import collect
+from .consent import consent
 from .web import demo, serve
 from .desk import COMMANDS as DESK_COMMANDS
 from .export import export
@@ -42,7 +43,7 @@ def cli():
     """Secure intake of reprisal reports: age encryption, the web form and the staff desk."""
 
 
-for command in (keygen, recipient, encrypt, decrypt, serve, demo, collect, *DESK_COMMANDS, redact, export, *QUARANTINE_COMMANDS, *VAULT_COMMANDS,
+for command in (keygen, recipient, encrypt, decrypt, serve, demo, collect, *DESK_COMMANDS, redact, export, consent, *QUARANTINE_COMMANDS, *VAULT_COMMANDS,
                 *REPLY_COMMANDS):
     cli.add_command(command)
 

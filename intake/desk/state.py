@@ -48,6 +48,8 @@ class Case:
     redaction: dict = field(default_factory=dict)
     # Replies to the source and the status the source may see (replies.py).
     replies: dict = field(default_factory=dict)
+    # How staff confirmed the informed consent of the person concerned (consent.py); {} if not yet.
+    consent_record: dict = field(default_factory=dict)
     # Which strict reader last passed the cached report (schema.READER_VERSION): a report is
     # checked again only when the reader has changed since, so loading a case stays fast.
     checked: str = ""
@@ -66,7 +68,7 @@ class Case:
 _CASE_FIELDS: dict[str, type | tuple[type, ...]] = {
     "id": str, "sha256": str, "imported": str, "report": dict, "status": str, "mandates": list,
     "urgent": (bool, type(None)), "notes": list, "links": list, "follow_up_of": (str, type(None)),
-    "follow_ups": list, "redaction": dict, "replies": dict, "checked": str, "history": list}
+    "follow_ups": list, "redaction": dict, "replies": dict, "consent_record": dict, "checked": str, "history": list}
 
 
 def case_from_json(data) -> Case:

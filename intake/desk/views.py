@@ -93,6 +93,8 @@ def case_document(case: Case, state: VaultState, attachments: list[dict], now) -
         "case": {k: v for k, v in case_row(case, now).items() if k not in ("summary", "damaged")} | {
             "sha256": case.sha256, "imported": case.imported, "notes": case.notes, "links": case.links,
             "urgent_decision": case.urgent,
+            # What staff confirmed with the person (consent.py), shown beside the form's consent answers.
+            "consent_record": case.consent_record or None, "consent_on_form": case.report.get("consent"),
             # New full reports that quote this one's receipt: linked, but their own cases.
             "quoted_by_reports": [i for i in case.follow_ups if i in state.cases and state.cases[i].report.get("kind") != "follow-up"],
             "unread_follow_ups": _unread_follow_ups(case, state),
@@ -154,6 +156,13 @@ def format_case(doc: dict) -> str:
         out.append(f"  new reports quoting its receipt: {', '.join(case['quoted_by_reports'])}")
     if case["links"]:
         out.append(f"  linked cases: {', '.join(case['links'])}")
+    record, form = case.get("consent_record"), case.get("consent_on_form") or {}
+    out.append("  consent record: " + (f"given by {record['given_by']} on {record['date']} ({record['channel']}), risks "
+                                       f"explained {'yes' if record['risks_explained'] else 'no'}, scope "
+                                       f"{','.join(record['scope'])}"
+                                       + (f", reconfirmed {record['reconfirmed']}" if record.get("reconfirmed") else "")
+                                       if record else "none yet ('intake consent CASE ...')"))
+    out.append("  consent on the form: " + ", ".join(f"{k} {v}" for k, v in sorted(form.items())))
     out.append(f"  form language: {case['language'] or '-'}   receipt: {report.get('receipt', '-')}")
     out += _people_and_event(report)
     out.append("")

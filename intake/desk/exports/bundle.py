@@ -36,6 +36,7 @@ from ...atomic import AtomicFile, rename_dir
 from ...submission import SubmissionError
 from ..attachments.clean import (AS_IS_PREFIX, INCLUDED_AS_IS, MAX_CLEAN_BYTES, UnsupportedAttachment, as_is_refusal,
                                  as_is_tail_refusal, claims_image_or_pdf, clean_attachment, other_extension)
+from ..consent import scope_refusal
 from ..errors import DeskError
 from ..organisation import Organisation
 from ..progress import Progress
@@ -176,6 +177,7 @@ def _plan(vault, identities, state: VaultState, case_ids: list[str], profile: st
         problems += [f"{case_id} has follow-ups not yet read for {profile}: {', '.join(ids)}; read them in "
                      f"'intake redact {case_id} --profile {profile}', then add --read ID for each"
                      for case_id, ids in unread.items() if ids]
+    problems += [refusal for c in cases if (refusal := scope_refusal(c, profile))]
     if problems:
         raise DeskError("; ".join(problems))
     plan = ExportPlan(manifest={"schema": "intake.export/1", "profile": profile, "cases": []}, include_other=include_other)
@@ -197,7 +199,8 @@ def _plan(vault, identities, state: VaultState, case_ids: list[str], profile: st
                 for mandate in [m for m in view["mandates"] or view["suggested_mandates"] if m != "ASG-REPRISALS"]:
                     plan.files[f"{export_id}/{mandate}.md"] = submission_draft(view, redacted, mandate).encode()
                 plan.files[f"{export_id}/case.json"] = _json(events_document(view, redacted))
-                plan.files[f"{export_id}/communication.md"] = joint_communication(view, redacted, org).encode()
+                letter = joint_communication(view, redacted, org, case.consent_record)
+                plan.files[f"{export_id}/communication.md"] = letter.encode()
                 plan.files[f"{export_id}/cover-message.txt"] = cover_message(view, redacted.get("consent") or {}, org).encode()
                 sources = [(case, "report")] + [(f, f"update {n}") for n, f in enumerate(updates, 1)]
                 plan.attachments.append((export_id, record, sources))

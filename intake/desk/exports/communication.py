@@ -7,6 +7,7 @@ builder, draft_mandates.py). Suggested mandates staff have not confirmed are lis
 the note at the top, never addressed. Built from the redacted report only, like the drafts.
 """
 
+from ..consent import statement
 from ..organisation import Organisation
 from ..rules import MANDATES
 from . import vocab
@@ -16,15 +17,17 @@ from .draft_parts import (Case, Draft, authority_acts, cooperation, date_place_d
                           later_information, name, perpetrators, related_persons, steps, victim_field)
 
 
-def consent_statement(consent: dict) -> list[str]:
-    """The consent paragraph from the consent facts (today the form's answers; a staff record later)."""
+def consent_statement(consent: dict, record: dict) -> list[str]:
+    """The consent paragraph: the staff record (consent.py) as the guidance asks it stated, then
+    the form's answers it bounds."""
     share = consent.get("share_with_un")
     by = vocab.label(vocab.CONSENT_GIVEN_BY, consent.get("given_by", ""))
+    lines = statement(record)
     if share != "yes":
-        return ["- MISSING: consent to share this case with the UN special procedures: do not send without it"]
-    return [f"- Consent: the person concerned ({by}) agreed to this case being shared with the special procedures.",
-            f"- Name in public UN documents: {vocab.label(vocab.NAME_PUBLIC, consent.get('name_public'))}",
-            f"- Secretary-General's reprisals report: {vocab.label(vocab.SG_REPORT, consent.get('sg_report'))}"]
+        return lines + ["- MISSING: consent to share this case with the UN special procedures: do not send without it"]
+    return lines + [f"- On the form: the person concerned ({by}) agreed to this case being shared with the special procedures.",
+                    f"- Name in public UN documents: {vocab.label(vocab.NAME_PUBLIC, consent.get('name_public'))}",
+                    f"- Secretary-General's reprisals report: {vocab.label(vocab.SG_REPORT, consent.get('sg_report'))}"]
 
 
 def free_text(value: str) -> str:
@@ -32,7 +35,7 @@ def free_text(value: str) -> str:
     return value
 
 
-def joint_communication(case_view: dict, redacted: dict, org: Organisation) -> str:
+def joint_communication(case_view: dict, redacted: dict, org: Organisation, consent_record: dict | None = None) -> str:
     check_report(redacted)
     allowed = names_consented(redacted, "un-sp")
     names = check_names(redacted, allowed, "a communication to the special procedures")
@@ -81,7 +84,7 @@ def joint_communication(case_view: dict, redacted: dict, org: Organisation) -> s
     d.section("Domestic remedies and government response")
     steps(d, c, "domestic remedies sought and any government response")
     d.section("Consent")
-    d.lines += consent_statement(redacted.get("consent") or {})
+    d.lines += consent_statement(redacted.get("consent") or {}, consent_record or {})
     d.section("What is requested")
     d.lines.append("- That the mandate holders addressed raise this case with the Government"
                    + (" as an urgent appeal." if case_view.get("urgent") is True else "."))
