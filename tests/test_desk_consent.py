@@ -88,3 +88,20 @@ def test_the_communication_states_the_recorded_consent(desk):
     assert "The risks of submitting this case were explained and understood." in consent
     assert "with the name, in the Secretary-General's report on reprisals" in consent
     assert "MISSING: a consent record" not in letter
+
+
+@pytest.mark.parametrize("stored", [
+    {"given_by": "victim"}, {"given_by": "Zhou", "date": "2026-11-02", "channel": "phone", "risks_explained": True,
+                             "scope": ["un-sp"]},
+    {"given_by": "victim", "date": "yesterday", "channel": "phone", "risks_explained": True, "scope": ["un-sp"]},
+    {"given_by": "victim", "date": "2026-11-02", "channel": "phone", "risks_explained": "yes", "scope": "un-sp"},
+    "un-sp"])
+def test_a_damaged_stored_record_makes_the_case_damaged_not_a_crash(stored):
+    from intake.desk.state import Damaged, load_case
+
+    good = {"given_by": "victim", "date": "2026-11-02", "channel": "phone", "risks_explained": True, "scope": ["un-sp"]}
+    record = {"id": "c1", "sha256": "0" * 64, "imported": "2026-11-01T00:00:00Z", "report": {}, "consent_record": stored}
+    loaded = load_case("c1", record)
+    assert isinstance(loaded, Damaged) and ("consent record" in loaded.reason or stored == "un-sp")
+    from intake.desk.consent import check_record
+    check_record(good)  # the shape record_consent writes passes

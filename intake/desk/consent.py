@@ -9,9 +9,12 @@ the record is quoted in the communication.
 """
 
 import datetime
+from typing import TYPE_CHECKING
 
 from .errors import DeskError
-from .state import Case, VaultState
+
+if TYPE_CHECKING:  # state.py checks stored records with check_record: no import at run time
+    from .state import Case, VaultState
 
 GIVEN_BY = ("victim", "family", "representative", "reporter")
 CHANNELS = ("in-person", "phone", "video", "secure-message", "letter")
@@ -40,7 +43,31 @@ def parse_scope(text: str) -> list[str]:
     return sorted(scopes, key=SCOPES.index)
 
 
-def record_consent(state: VaultState, case: Case, *, given_by: str, date: str, channel: str, risks_explained: bool,
+def check_record(record) -> None:
+    """A stored record has the shape record_consent gives it, or ValueError (the case is then
+    shown as damaged, never half-used by show, the letter or the scope check)."""
+    if not record:
+        return
+    keys = {"given_by", "date", "channel", "risks_explained", "scope"}
+    if not isinstance(record, dict) or not keys <= set(record) <= keys | {"reconfirmed"}:
+        raise ValueError("the case's consent record has unexpected or missing fields")
+    dates = [record["date"]] + ([record["reconfirmed"]] if "reconfirmed" in record else [])
+    scope = record["scope"]
+    if (record["given_by"] not in GIVEN_BY or record["channel"] not in CHANNELS
+            or not isinstance(record["risks_explained"], bool) or not isinstance(scope, list) or not scope
+            or any(s not in SCOPES for s in scope) or not all(isinstance(d, str) and _is_date(d) for d in dates)):
+        raise ValueError("the case's consent record is damaged")
+
+
+def _is_date(value: str) -> bool:
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def record_consent(state: "VaultState", case: "Case", *, given_by: str, date: str, channel: str, risks_explained: bool,
                    scope: list[str], reconfirmed: str | None, now: datetime.datetime) -> dict:
     """Store the record on `case` (replacing an earlier one) and audit the change."""
     if given_by not in GIVEN_BY:
@@ -65,7 +92,7 @@ def record_consent(state: VaultState, case: Case, *, given_by: str, date: str, c
     return record
 
 
-def scope_refusal(case: Case, profile: str) -> str | None:
+def scope_refusal(case: "Case", profile: str) -> str | None:
     """Why `profile` goes beyond the recorded consent of `case`, or None. Without a record the
     form's answers govern (and the communication says the record is missing)."""
     record = case.consent_record

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, fields
 
 from ..submission import SubmissionError
 from ..submission.schema import READER_VERSION, validate_report
+from .consent import check_record
 
 STATUSES = ("new", "reviewing", "needs-info", "ready", "forwarded", "closed")
 EXPORT_PROFILES = ("un-sp", "reprisals-report", "stats")  # as in redaction/profiles.py
@@ -78,6 +79,7 @@ def case_from_json(data) -> Case:
     for name, kind in _CASE_FIELDS.items():
         if name in data and not isinstance(data[name], kind):
             raise ValueError(f"the case record's {name} has the wrong type")
+    check_record(data.get("consent_record"))
     if data.get("checked") != READER_VERSION:
         # Checked again by the current reader, and given its shape (a schema-1 report cached by
         # an older desk gets the new questions, unanswered).
