@@ -102,7 +102,8 @@ def test_un_sp_export_cleans_attachments_and_leaves_originals(desk):
     result = intake("export", uyghur, "--profile", "un-sp", "--out", out, env=env)
     assert result.returncode == 0, result.stderr
     files = files_in(out)
-    assert "CASE-001/WGAD.md" in files and "CASE-001/case.json" in files
+    assert "CASE-001/communication.md" in files and "CASE-001/case.json" in files
+    assert not [n for n in files if n.endswith(".md") and n != "CASE-001/communication.md"]  # drafts only when asked
     image_name = next(n for n in files if n.startswith("CASE-001/attachments/01"))
     cleaned = Image.open(io.BytesIO(files[image_name]))
     assert not cleaned.getexif() and b"SecretCameraMaker" not in files[image_name] and b"GPS" not in files[image_name]
@@ -152,7 +153,7 @@ def test_un_sp_export_writes_one_joint_communication_and_its_cover_message(desk)
     org = root / "org.toml"
     org.write_text('name = "Example Rights Network"\nemail = "desk@example.org"\n', encoding="utf-8")
     out = root / "un-sp-letter"
-    result = intake("export", uyghur, "--profile", "un-sp", "--org", org, "--out", out, env=env)
+    result = intake("export", uyghur, "--profile", "un-sp", "--per-mandate", "--org", org, "--out", out, env=env)
     assert result.returncode == 0, result.stderr
     files = files_in(out)
     letter, cover = files["CASE-001/communication.md"].decode(), files["CASE-001/cover-message.txt"].decode()
@@ -169,4 +170,10 @@ def test_un_sp_export_writes_one_joint_communication_and_its_cover_message(desk)
     hostile.write_bytes(b'name = "x"\npassword = "hunter2"\n')
     refused = intake("export", uyghur, "--profile", "un-sp", "--org", hostile, "--out", root / "never", env=env)
     assert refused.returncode == 1 and "unknown key" in refused.stderr.decode() and b"hunter2" not in refused.stderr
+    assert not (root / "never").exists()
+    drafts = sorted(n for n in files if n.endswith(".md") and n != "CASE-001/communication.md")
+    # Asked for, beside the letter: here for the mandates suggested, which the letter lists for staff to confirm.
+    assert drafts and all(n.split("/")[1][:-3] in letter[:letter.index("To:")] for n in drafts)
+    elsewhere = intake("export", uyghur, "--profile", "stats", "--per-mandate", "--out", root / "never", env=env)
+    assert elsewhere.returncode == 1 and "--per-mandate applies to the un-sp profile only" in elsewhere.stderr.decode()
     assert not (root / "never").exists()

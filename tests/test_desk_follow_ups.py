@@ -64,7 +64,7 @@ def desk(tmp_path_factory):
     (case,) = json.loads(intake("list", "--format", "json", env=env).stdout)
     assert intake("redact", case["id"], "--profile", "un-sp", "--accept-all", env=env).returncode == 0
     before = {p["id"]: p for p in redact(case["id"], env)}
-    assert intake("export", case["id"], "--profile", "un-sp", "--out", root / "before", env=env).returncode == 0
+    assert intake("export", case["id"], "--profile", "un-sp", "--per-mandate", "--out", root / "before", env=env).returncode == 0
 
     # A follow-up gives no code of its own: the reporter quotes the first report's code again.
     client.follow_up(receipt, UPDATE, files=[("prison.jpg", jpeg_with_camera(), "image/jpeg")])
@@ -111,7 +111,7 @@ def test_the_export_carries_the_updates_redacted_and_their_attachments_cleaned(d
     redact(case, env, "--accept-all")
     assert len(read_updates(case, env)) == 2
     out = root / "after"
-    result = intake("export", case, "--profile", "un-sp", "--out", out, env=env)
+    result = intake("export", case, "--profile", "un-sp", "--per-mandate", "--out", out, env=env)
     assert result.returncode == 0, result.stderr
     files = files_in(out)
     blob = b"\n".join(files.values())

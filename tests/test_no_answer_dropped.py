@@ -176,9 +176,9 @@ def pattern(path: str) -> str:
 
 
 
-def export(case: str, profile: str, out, env) -> dict[str, bytes]:
+def export(case: str, profile: str, out, env, *options: str) -> dict[str, bytes]:
     ok(intake("redact", case, "--profile", profile, "--accept-all", env=env))
-    ok(intake("export", case, "--profile", profile, "--out", out, env=env))
+    ok(intake("export", case, "--profile", profile, *options, "--out", out, env=env))
     return files_in(out)
 
 
@@ -190,8 +190,9 @@ def uwazi_csv(case: str, out, env) -> str:
 
 
 def outputs(un_sp: dict, reprisals: dict, stats: dict, uwazi: str) -> dict[str, str]:
-    """Each output's text, as the table names them."""
-    return {UWAZI: uwazi, DRAFT: "\n".join(v.decode() for k, v in sorted(un_sp.items()) if k.endswith(".md")),
+    """Each output's text, as the table names them: the un-sp drafts are the joint letter alone
+    (per-mandate drafts are written only when asked)."""
+    return {UWAZI: uwazi, DRAFT: un_sp["CASE-001/communication.md"].decode(),
             EVENTS: un_sp["CASE-001/case.json"].decode(), MANIFEST: un_sp["manifest.json"].decode(),
             REPRISALS: reprisals["reprisals-report.json"].decode(), STATS: stats["stats.csv"].decode()}
 
@@ -219,7 +220,7 @@ def desk(tmp_path_factory):
     out = {case: outputs(*(export(case, p, root / f"{case}-{p}", env) for p in ("un-sp", "reprisals-report", "stats")),
                          uwazi_csv(case, root / f"{case}-uwazi", env))
            for case in (named, unnamed)}
-    un_sp = files_in(root / f"{named}-un-sp")
+    un_sp = export(named, "un-sp", root / f"{named}-per-mandate", env, "--per-mandate")
     return {"report": shown[named], "follow_up": shown[follow_up], "out": out[named], "unnamed": out[unnamed],
             "proposals": proposals, "drafts": {k: v.decode() for k, v in un_sp.items() if k.endswith(".md")},
             "app": client.app}
@@ -327,6 +328,15 @@ def test_family_affected_is_in_every_draft_that_has_the_account(desk):
             assert account == family, f"{name}: incident {n + 1}'s account without the family members affected"
     letters = [name for name in desk["drafts"] if name.endswith("/communication.md")]
     assert len(letters) == 1 and len(desk["drafts"]) - 1 == len(MANDATES) - 1  # the joint letter, a draft per mandate
+
+
+def test_the_joint_letter_carries_every_answer_a_per_mandate_draft_carries(desk):
+    """Per-mandate drafts are an option: without them nothing a confirmed mandate's draft would
+    have carried is lost, as the letter has an annex for each confirmed mandate."""
+    letter = desk["drafts"]["CASE-001/communication.md"]
+    assert letter == desk["out"][DRAFT]  # the same letter with or without --per-mandate
+    in_drafts = {w for name, text in desk["drafts"].items() for w in MARKERS.values() if re.search(rf"\b{w}\b", text)}
+    assert in_drafts and sorted(w for w in in_drafts if not re.search(rf"\b{w}\b", letter)) == []
 
 
 def test_redaction_does_not_take_the_markers_for_names(desk):

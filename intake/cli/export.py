@@ -15,9 +15,10 @@ from ..desk.state import EXPORT_PROFILES, now_utc
 @click.option("--to", "recipient_text", metavar="RECIPIENT", help="Encrypt the export to a partner's age recipient instead of writing plaintext.")
 @click.option("--force", is_flag=True, help="Export even with unreviewed redaction proposals (they are applied as if accepted); follow-ups not yet read are left out.")
 @click.option("--include-other", is_flag=True, help="Include attachments that cannot be cleaned (not images or PDFs), as they are.")
+@click.option("--per-mandate", is_flag=True, help="un-sp: also write a draft per mandate beside the joint communication.")
 @click.option("--org", "org_path", metavar="FILE", help="The submitting organisation's profile (TOML) that signs communications; default $INTAKE_ORG_PROFILE.")
 @click.argument("case_ids", nargs=-1, required=True, metavar="CASE...")
-def export(session, profile, out_dir, recipient_text, force, include_other, org_path, case_ids):
+def export(session, profile, out_dir, recipient_text, force, include_other, per_mandate, org_path, case_ids):
     """Export reviewed cases, redacted by the profile, with attachments cleaned of metadata."""
     from .. import age
     from ..desk.errors import DeskError
@@ -35,7 +36,7 @@ def export(session, profile, out_dir, recipient_text, force, include_other, org_
     with session.vault.require().changing_state(session.identities) as state:
         resolved = [usable_case(state, c).id for c in case_ids]
         plan = plan_export(session.vault, session.identities, state, resolved, profile, now, force=force, include_other=include_other,
-                           org=org)
+                           per_mandate=per_mandate, org=org)
         written = write_export(plan, out_dir, recipient, vault=session.vault, identities=session.identities)
     for path in written:
         click.echo(str(path))

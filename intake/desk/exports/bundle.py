@@ -12,8 +12,8 @@ time stamps, export ids in case order, entries in a fixed order and dated 0.
 
 Profiles (see docs/exports.md):
     un-sp             per case: communication.md (one joint letter to the confirmed mandates, an annex each),
-                      cover-message.txt (the e-mail to OHCHR), one Markdown draft per mandate, case.json
-                      (Events-style), cleaned attachments
+                      cover-message.txt (the e-mail to OHCHR), case.json (Events-style), cleaned
+                      attachments, and with per_mandate one Markdown draft per mandate
                       (the case's follow-ups included: their text as updates, their attachments numbered on)
     reprisals-report  reprisals-report.json: one entry per case whose consent allows it
     stats             stats.csv: codes only, never free text
@@ -158,17 +158,22 @@ def _large_attachment(submission, info: dict, record: dict, export_id: str, plan
 
 
 def plan_export(vault, identities, state: VaultState, case_ids: list[str], profile: str, now, *,
-                force: bool = False, include_other: bool = False, progress_stream=None,
+                force: bool = False, include_other: bool = False, per_mandate: bool = False, progress_stream=None,
                 org: Organisation | None = None) -> ExportPlan:
     """Everything the export will write, or DeskError before anything is written. `org` signs the
-    communications (organisation.py); without a profile its fields are MISSING lines."""
+    communications (organisation.py); without a profile its fields are MISSING lines. `per_mandate`
+    (un-sp only) adds a draft per mandate: the joint letter is what special procedures send, and
+    case.json carries every answer whatever staff confirmed."""
+    if per_mandate and profile != "un-sp":
+        raise DeskError(f"--per-mandate applies to the un-sp profile only, not {profile}")
     unique = list(dict.fromkeys(case_ids))
     with Progress(len(unique), "exporting", progress_stream) as bar:
-        return _plan(vault, identities, state, unique, profile, now, force, include_other, bar, org or Organisation())
+        return _plan(vault, identities, state, unique, profile, now, force, include_other, per_mandate, bar,
+                     org or Organisation())
 
 
 def _plan(vault, identities, state: VaultState, case_ids: list[str], profile: str, now, force: bool,
-          include_other: bool, bar: Progress, org: Organisation) -> ExportPlan:
+          include_other: bool, per_mandate: bool, bar: Progress, org: Organisation) -> ExportPlan:
     cases = sorted((state.cases[c] for c in case_ids), key=lambda c: (c.received, c.id))
     problems = [follow_up_refusal(state, c, "export") for c in cases if c.report.get("kind") == "follow-up"]
     redaction = "un-sp" if profile == uwazi.PROFILE else profile  # Uwazi gets un-sp's redaction, not a second one
@@ -196,7 +201,8 @@ def _plan(vault, identities, state: VaultState, case_ids: list[str], profile: st
         try:
             if profile == "un-sp":
                 # ASG-REPRISALS is not a special procedure: its entry is the reprisals-report export.
-                for mandate in [m for m in view["mandates"] or view["suggested_mandates"] if m != "ASG-REPRISALS"]:
+                drafted = [m for m in view["mandates"] or view["suggested_mandates"] if m != "ASG-REPRISALS"]
+                for mandate in drafted if per_mandate else []:
                     plan.files[f"{export_id}/{mandate}.md"] = submission_draft(view, redacted, mandate).encode()
                 plan.files[f"{export_id}/case.json"] = _json(events_document(view, redacted))
                 letter = joint_communication(view, redacted, org, case.consent_record)
