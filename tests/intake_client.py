@@ -50,6 +50,10 @@ class IntakeClient:
                 answers[key] = value
         return self._post("/", answers, files)
 
+    def submit(self, answers: dict, lang: str = "en", files=()) -> str:
+        """Submit exactly `answers` from the form in language `lang`. Returns the receipt."""
+        return self._post(f"/?lang={lang}", answers, files)
+
     def follow_up(self, receipt: str, message: str, files=()) -> str:
         return self._post("/follow-up", {"receipt": receipt, "message": message, "consent_store": "y"}, files)
 

@@ -7,6 +7,8 @@ builder, draft_mandates.py). Suggested mandates staff have not confirmed are lis
 the note at the top, never addressed. Built from the redacted report only, like the drafts.
 """
 
+import re
+
 from ..consent import statement
 from ..organisation import Organisation
 from ..rules import MANDATES
@@ -14,7 +16,7 @@ from . import vocab
 from .common import check_names, check_report, confirmed, export_id, names_consented, text
 from .draft_mandates import BUILDERS, general
 from .draft_parts import (Case, Draft, authority_acts, cooperation, date_place_description, imminent,
-                          later_information, name, perpetrators, related_persons, steps, victim_field)
+                          later_information, name, perpetrators, related_persons, source_standing, steps, victim_field)
 
 
 def consent_statement(consent: dict, record: dict) -> list[str]:
@@ -25,7 +27,8 @@ def consent_statement(consent: dict, record: dict) -> list[str]:
     lines = statement(record)
     if share != "yes":
         return lines + ["- MISSING: consent to share this case with the UN special procedures: do not send without it"]
-    return lines + [f"- On the form: the person concerned ({by}) agreed to this case being shared with the special procedures.",
+    who = "the person concerned" + ("" if consent.get("given_by") == "victim" else f" ({by})")
+    return lines + [f"- On the form: {who} agreed to this case being shared with the special procedures.",
                     f"- Name in public UN documents: {vocab.label(vocab.NAME_PUBLIC, consent.get('name_public'))}",
                     f"- Secretary-General's reprisals report: {vocab.label(vocab.SG_REPORT, consent.get('sg_report'))}"]
 
@@ -55,6 +58,7 @@ def joint_communication(case_view: dict, redacted: dict, org: Organisation, cons
     d.field("Organisation", org.name, "the submitting organisation's name")
     d.field("Address", org.address, "the organisation's postal address")
     d.field("Contact", org.email, "the organisation's contact e-mail")
+    d.field("Information received from", source_standing(redacted))
     d.section("Alleged victim(s) and related persons")
     name(d, c)
     for key, label, table in (("sex", "Sex", vocab.SEXES), ("age", "Age", None), ("nationality", "Nationality", None),
@@ -88,9 +92,60 @@ def joint_communication(case_view: dict, redacted: dict, org: Organisation, cons
     d.section("What is requested")
     d.lines.append("- That the mandate holders addressed raise this case with the Government"
                    + (" as an urgent appeal." if case_view.get("urgent") is True else "."))
+    d.section("Signature")
+    d.field("For the organisation", org.name, "the submitting organisation's name")
+    d.field("Signed", ", ".join(v for v in (org.signatory_name, org.signatory_role) if v),
+            "the signatory's name and role")
+    body = set(elements(d.lines))
     for m in mandates:
         annex = Draft()
-        BUILDERS.get(m, general)(annex, Case(redacted, case_view, m, names))
+        BUILDERS.get(m, general)(annex, Case(redacted, case_view, m, names, in_letter=True))
         d.blank()
-        d.lines += [f"## Annex: {m}", ""] + [line.replace("## ", "### ", 1) for line in annex.lines]
+        d.lines += [f"## Annex: {m}", ""] + [line.replace("## ", "### ", 1) for line in only_new(annex.lines, body)]
     return "\n".join(d.lines).strip("\n") + "\n"
+
+
+def _split(lines: list[str]) -> list[list[str]]:
+    """A draft's lines as its parts: a heading, a blank line, or one element (a "- " line with the
+    blank, indented and quoted lines under it)."""
+    parts: list[list[str]] = []
+    for line in lines:
+        if parts and parts[-1][0].startswith("- ") and (not line or line.startswith(" ")):
+            parts[-1].append(line)
+        else:
+            parts.append([line])
+    return parts
+
+
+LONG = 12  # a one-line value this long is an answer, not a code: the same text under another label is a repeat
+
+
+def _keys(part: list[str]) -> set[str]:
+    """What an element says: the line itself, and the answer it gives (a quotation, or a long
+    value) whatever its label: the letter's 'Health' line and the WGAD's quoted 'Health' are one."""
+    quoted = " ".join(line.strip()[1:].strip() for line in part if line.strip().startswith(">"))
+    value = quoted or part[0].partition(": ")[2]
+    return {part[0]} | ({" ".join(value.split())} if quoted or len(value) >= LONG else set())
+
+
+def elements(lines: list[str]) -> set[str]:
+    return {key for part in _split(lines) if part[0].startswith("- ") for key in _keys(part)}
+
+
+def only_new(lines: list[str], body: set[str]) -> list[str]:
+    """An annex without what the letter's body already says, and without the sections left empty:
+    the annex holds what only its mandate asks."""
+    kept = [p for p in _split(lines) if not (p[0].startswith("- ") and not p[0].startswith("- MISSING")
+                                             and _keys(p) & body)]
+    d = Draft()
+    for n, part in enumerate(kept):
+        following = next((q for q in kept[n + 1:] if q[0]), [""])
+        if part[0].startswith("#") and following[0].startswith("- "):
+            d.blank()  # the builder's numbers would skip the sections left out: the titles alone
+            d.lines += [re.sub(r"^(#+) \d+\. ", r"\1 ", part[0]), ""]
+        elif part[0].startswith("- "):
+            d.lines += part
+    return d.lines[1:] if any(line.startswith("- ") for line in d.lines) else [NOTHING_MORE]  # [0]: blank()'s
+
+
+NOTHING_MORE = "- Everything this mandate asks for is in the letter above."

@@ -51,6 +51,7 @@ class Case:
     view: dict
     mandate: str
     names: list  # the victim's real name fields, only when consent allowed them to stay
+    in_letter: bool = False  # an annex of the joint letter, which names the submitter once for all
 
     def __post_init__(self):
         self.incidents = relevant_incidents(self.report, self.mandate)
@@ -157,13 +158,20 @@ def attachments(report: dict) -> str:
     return f"{count} attachment(s) with the report{later}: staff check them" if count else ""
 
 
-def submitter(d: Draft, c: Case, title: str = "Submitter") -> None:
-    """The source's standing only (relation, how known); the submitting organisation is staff's to add."""
-    d.section(title)
-    reporter = c.report.get("reporter") or {}
+def source_standing(report: dict) -> str:
+    """Who the information came from, by role only, and how they know (never who they are)."""
+    reporter = report.get("reporter") or {}
     relation = vocab.label(vocab.RELATIONS, reporter.get("relation"))
-    how = vocab.label(vocab.HOW_KNOWN, reporter.get("how_known"))
-    d.field("Information received from", f"{relation}; how known: {how}")
+    return f"{relation}; how known: {vocab.label(vocab.HOW_KNOWN, reporter.get('how_known'))}"
+
+
+def submitter(d: Draft, c: Case, title: str = "Submitter") -> None:
+    """The source's standing only (relation, how known); the submitting organisation is staff's to add.
+    Nothing in an annex: the joint letter says both once, in its From."""
+    if c.in_letter:
+        return
+    d.section(title)
+    d.field("Information received from", source_standing(c.report))
     d.missing("the submitting organisation's name and address, the date and a signature (staff; the "
               "source is never named in this draft)")
 
