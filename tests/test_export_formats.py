@@ -219,7 +219,9 @@ def test_wgad_draft_for_the_detained_lawyer():
     assert "- MISSING: whether a warrant or other official decision was shown" in arrest
     assert "- MISSING: internal steps and domestic remedies" in section(draft, "Domestic remedies (V)")
     assert "- MISSING: the argument why the detention is arbitrary" in draft
-    assert "Category II" in draft  # hint: SR-FOE suggested (inciting subversion) and a defender
+    categories = section(draft, "Circumstances, and why the detention is arbitrary (IV)")
+    assert "- Category II, detained for exercising rights" in categories and "the person's human rights work" in categories
+    assert "  - Category IV, prolonged administrative custody of an asylum-seeker or migrant without review: no answer points to it" in categories
     assert "- MISSING: the submitting organisation's name and address" in section(draft, "Submitter (VI)")
     # Names pseudonymised, the source only by relation.
     assert "- Name: Person A (victim) (pseudonym" in draft

@@ -5,7 +5,7 @@ SR FoE §2.5, the ASG §4.2; any other mandate: the common minimum of §1.3, the
 """
 
 from . import vocab
-from .common import DETENTION_CODES, all_codes, confirmed, precision, text, violation_codes
+from .common import DETENTION_CODES, all_codes, precision, text, violation_codes
 from .draft_parts import (Case, Draft, accounts, attachments, authority_acts, cooperation, date_place_description, family,
                           name, perpetrator, perpetrators, period, place, start, steps, submitter, victim_field, violations)
 
@@ -71,24 +71,53 @@ def _wgad(d: Draft, c: Case) -> None:
         d.quote(f"Ill-treatment{c.tag(n)}", text(inc, "ill_treatment"))
     d.missing("the argument why the detention is arbitrary, under at least one of Categories I-V, with "
               "reasons (staff)")
-    d.field("Hints from the coded answers (staff judge)", _wgad_hints(c))
+    _wgad_categories(d, c)
     d.section("Domestic remedies (V)")
     d.quote("Steps taken", text(c.report, "remedies", "domestic"),
             "internal steps and domestic remedies taken, and their results, or why none were possible")
     submitter(d, c, "Submitter (VI)")
 
 
-def _wgad_hints(c: Case) -> str:
-    codes = set(all_codes(c.report))
-    mandates = set(confirmed(c.view)) | set(c.view.get("suggested_mandates") or [])
-    hints = []
-    if mandates & {"SR-FOE", "SR-FOAA", "SR-FORB"} or c.victim("is_defender") == "yes":
-        hints.append("Category II (detained for exercising rights: expression, association, belief, human rights work)")
-    if codes & {"UNFAIR_TRIAL", "DENIAL_OF_LAWYER_OF_CHOICE", "RSDL_INCOMMUNICADO"}:
-        hints.append("Category III (fair-trial violations: unfair or secret trial, no lawyer of choice, incommunicado)")
-    if codes & {"MINORITY_TARGETING", "RELIGIOUS_PERSECUTION"}:
-        hints.append("Category V (discrimination)")
-    return "; ".join(hints) or "none"
+# The Working Group's five categories (un-procedures.md §2.1), each with the coded answers that
+# point to it. Which answers support which category is staff's to argue: these are the leads.
+_CATEGORIES = (
+    ("I", "no legal basis for the deprivation of liberty",
+     {"RSDL_INCOMMUNICADO", "ENFORCED_DISAPPEARANCE", "HOUSE_ARREST", "FORCED_PSYCHIATRIC_DETENTION"}),
+    ("II", "detained for exercising rights (UDHR arts 7, 13, 14, 18-21; ICCPR arts 12, 18, 19, 21, 22, 25-27)",
+     {"STATE_SECURITY_CHARGE", "CENSORSHIP", "RELIGIOUS_PERSECUTION", "NGO_CLOSURE", "LAWYER_DISBARMENT"}),
+    ("III", "fair-trial violations serious enough to make the detention arbitrary",
+     {"UNFAIR_TRIAL", "DENIAL_OF_LAWYER_OF_CHOICE", "RSDL_INCOMMUNICADO", "TORTURE_ILL_TREATMENT"}),
+    ("IV", "prolonged administrative custody of an asylum-seeker or migrant without review", {"FORCED_RETURN"}),
+    ("V", "discrimination (national, ethnic or social origin, language, religion, political opinion, gender...)",
+     {"MINORITY_TARGETING", "RELIGIOUS_PERSECUTION", "SEXUAL_GENDER_BASED"}),
+)
+
+
+def _leads(c: Case, category: str, codes: set) -> list[str]:
+    """The answers of this report that point to `category`, named by their labels."""
+    found = set(all_codes(c.report))
+    leads = [vocab.VIOLATIONS[code] for code in sorted(found & codes) if code in vocab.VIOLATIONS]
+    incidents = [inc for _, inc in c.incidents]
+    if category == "I":
+        if any(text(inc, "warrant") for inc in incidents):
+            leads.append("the answer on the warrant or written decision shown")
+        if not any(text(inc, "legal_basis") for inc in incidents):
+            leads.append("no reason or law given by the authorities, as far as the report knows")
+    elif category == "II":
+        if c.victim("is_defender") == "yes" or c.victim("human_rights_work"):
+            leads.append("the person's human rights work")
+        if text(c.report, "un_cooperation", "body"):
+            leads.append("the cooperation with the UN before the detention (the reprisal link)")
+    elif category == "III" and any(text(inc, "lawyer_and_family") for inc in incidents):
+        leads.append("the answer on access to a lawyer and the family")
+    return leads
+
+
+def _wgad_categories(d: Draft, c: Case) -> None:
+    d.lines.append("- Categories the facts may support (staff argue at least one, with reasons, and strike the rest):")
+    for category, title, codes in _CATEGORIES:
+        leads = _leads(c, category, codes)
+        d.lines.append(f"  - Category {category}, {title}: " + ("; ".join(leads) if leads else "no answer points to it"))
 
 
 def _wgeid(d: Draft, c: Case) -> None:
