@@ -132,6 +132,21 @@ def test_a_sheet_written_before_a_redaction_change_is_refused_with_nothing_store
     assert _status(env, case_id)["translated"] == 0 and _history(env, case_id) == []
 
 
+def test_a_stored_translation_is_not_used_once_its_original_changed(desk):
+    root, env, case_id, _, _ = desk
+    sheet = root / "sheet.md"
+    _sheet(env, case_id, sheet)
+    ok(_apply(env, case_id, _fill(sheet, {"incidents[0].narrative": "His son Person C (victim's son) was summoned."})))
+    assert _status(env, case_id)["translated"] == 1
+    ok(intake("redact", case_id, "--add", "person:unit head:国保", env=env))  # the original changes under it
+    ok(intake("redact", case_id, "--profile", "un-sp", "--accept-all", env=env))
+    assert _status(env, case_id)["translated"] == 0
+    ok(intake("export", case_id, "--profile", "un-sp", "--out", root / "out", env=env))
+    letter = files_in(root / "out")["CASE-001/communication.md"].decode()
+    assert "MISSING: translation of incidents[0].narrative into English" in letter
+    assert "was summoned" not in letter and "Annex: original texts" not in letter
+
+
 def test_a_sheet_written_before_a_follow_up_arrived_is_refused_with_nothing_stored(desk):
     root, env, case_id, client, receipt = desk
     sheet = root / "sheet.md"
@@ -251,3 +266,20 @@ def test_a_damaged_stored_translation_makes_the_case_damaged_not_a_crash():
         record = {"id": "c1", "sha256": "0" * 64, "imported": "2026-11-01T00:00:00Z", "report": {}, "translations": bad}
         loaded = load_case("c1", record)
         assert isinstance(loaded, Damaged)
+
+
+def test_uwazi_gets_the_translated_accounts_in_the_letters_language(desk):
+    root, env, case_id, _, _ = desk
+    ok(intake("translate", case_id, "--language", "fr", env=env))
+    sheet = root / "sheet.md"
+    _sheet(env, case_id, sheet)
+    assert "<!-- into: fr -->" in sheet.read_text()
+    ok(_apply(env, case_id, _fill(sheet, {"incidents[0].narrative": "Il a été emmené par la sécurité d'État."})))
+    ok(intake("export", case_id, "--profile", "uwazi", "--out", root / "uwazi", env=env))
+    import csv
+    import io
+    import zipfile
+    with zipfile.ZipFile(root / "uwazi" / "uwazi.zip") as archive:
+        (row,) = csv.DictReader(io.StringIO(archive.read("import.csv").decode()))
+    assert row["narrative__fr"] == "Incident 1: Il a été emmené par la sécurité d'État."
+    assert row["narrative"].startswith("Incident 1: 他在会见") and row["title__fr"] == row["title"]
