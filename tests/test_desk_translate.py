@@ -247,11 +247,25 @@ def test_an_english_report_needs_no_translation_into_english(tmp_path):
     ok(intake("import", client.data_dir / "submissions", env=env))
     (row,) = json.loads(ok(intake("list", "--format", "json", env=env)))
     assert not any("TRANSLATION" in items for items in row["missing"].values())
+    _refused(intake("translate", row["id"], "--sheet", tmp_path / "s.md", env=env), "no decision yet")
     ok(intake("redact", row["id"], "--profile", "un-sp", "--accept-all", env=env))
     _refused(intake("translate", row["id"], "--sheet", tmp_path / "s.md", env=env), "nothing in")
     assert not (tmp_path / "s.md").exists()
     ok(intake("translate", row["id"], "--language", "fr", env=env))
+    (row,) = json.loads(ok(intake("list", "--format", "json", env=env)))
+    assert all("TRANSLATION" in items for items in row["missing"].values())
     assert _sheet(env, row["id"], tmp_path / "fr.md")["answers"] > 0
+
+
+def test_the_language_is_set_before_redaction_is_done(tmp_path):
+    identity, env = new_vault(tmp_path)
+    client = IntakeClient(tmp_path / "server", [identity.recipient()])
+    client.report({}, language="bo")
+    ok(intake("import", client.data_dir / "submissions", env=env))
+    (row,) = json.loads(ok(intake("list", "--format", "json", env=env)))
+    assert json.loads(ok(intake("translate", row["id"], "--language", "es", env=env))) == {"case": row["id"], "language": "es"}
+    _refused(intake("translate", row["id"], env=env), "no decision yet")
+    assert "letter in: Spanish" in ok(intake("show", row["id"], env=env)).decode()
 
 
 def test_a_damaged_stored_translation_makes_the_case_damaged_not_a_crash():

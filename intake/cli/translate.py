@@ -18,8 +18,8 @@ from .desk import usable_case, vault_options
 @click.option("--by", metavar="NAME", help="With --apply: who translated the sheet (name or initials, for the audit log).")
 @click.argument("case_id", metavar="CASE")
 def translate(session, target, sheet, applied, by, case_id):
-    """Translate CASE's redacted free-text answers: write a sheet, fill it in, apply it. Without
-    --sheet or --apply, says what is translated and what is missing."""
+    """Translate CASE's redacted free-text answers: write a sheet, fill it in, apply it. With no
+    option, says what is translated and what is missing."""
     from ..desk.errors import DeskError
     from ..desk.state import now_utc
     from ..desk.translating import apply_sheet, case_answers, status, write_sheet
@@ -41,6 +41,8 @@ def translate(session, target, sheet, applied, by, case_id):
             out = apply_sheet(state, case, applied, by, now_utc())
         elif sheet:
             out = write_sheet(state, case, sheet)
+        elif target:  # the language alone: set whatever the state of the redaction
+            out = {"case": case.id, "language": target}
         else:
             out = status(case, case_answers(state, case, "its translations are listed")[0])
     click.echo(json.dumps(out, ensure_ascii=False))

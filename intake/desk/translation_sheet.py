@@ -129,7 +129,7 @@ def _entry(lines: list[str], at: int) -> tuple[Entry, int]:
     if not lines[at].startswith("## "):
         raise SheetError(f"line {at + 1}: expected an entry heading ('## ' and an answer id)")
     answer_id = lines[at][3:].strip()
-    if not ANSWER_ID.fullmatch(answer_id) or len(answer_id) > 120:
+    if len(answer_id) > 120 or not ANSWER_ID.fullmatch(answer_id):
         raise SheetError(f"line {at + 1}: the heading does not name an answer id")
     found = DIGEST.fullmatch(lines[at + 1]) if at + 1 < len(lines) else None
     if found is None or found.group(2) not in SOURCES:
