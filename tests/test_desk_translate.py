@@ -234,6 +234,11 @@ def test_readiness_lists_missing_translations_until_they_are_applied(desk):
     letter = files_in(root / "out")["CASE-001/communication.md"].decode()
     assert "MISSING: translation of" not in letter
     assert all(_english(i) in letter for i in ids)
+    # No answer dropped: each one translated is in the annex in the reporter's words, under its id.
+    annex = letter.split("## Annex: original texts", 1)[1]
+    for entry in sheet.read_text().split("\n## ")[1:]:
+        answer_id, original = entry.split("\n", 1)[0], entry.split("original:\n\n", 1)[1].split("\n\ntranslation:", 1)[0]
+        assert f"### {answer_id} (Chinese)\n\n{original}\n" in annex
     # Another target language: everything is missing again, for that language.
     ok(intake("translate", case_id, "--language", "es", env=env))
     (row,) = json.loads(ok(intake("list", "--format", "json", env=env)))

@@ -36,7 +36,7 @@ class Answer:
 
 def is_prose(text: str) -> bool:
     """Words, not a code or a single Latin word ("detained", "2024-03")."""
-    return any(c.isspace() for c in text.strip()) or not text.isascii()
+    return not text.isascii() or any(c.isspace() for c in text.strip())
 
 
 def free_text_answers(document: dict, proposals: Iterable[Proposal], profile: str) -> list[Answer]:
