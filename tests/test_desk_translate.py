@@ -302,3 +302,34 @@ def test_uwazi_gets_the_translated_accounts_in_the_letters_language(desk):
         (row,) = csv.DictReader(io.StringIO(archive.read("import.csv").decode()))
     assert row["narrative__fr"] == "Incident 1: Il a été emmené par la sécurité d'État."
     assert row["narrative"].startswith("Incident 1: 他在会见") and row["title__fr"] == row["title"]
+
+
+def test_a_json_sheet_round_trip_and_hostile_json(desk):
+    root, env, case_id, _, _ = desk
+    sheet = root / "sheet.json"
+    ok(intake("translate", case_id, "--sheet", sheet, "--format", "json", env=env))
+    assert stat.S_IMODE(sheet.stat().st_mode) == 0o600
+    data = json.loads(sheet.read_text())
+    assert SON not in sheet.read_text() and {e["id"] for e in data["entries"]} >= {"incidents[0].narrative"}
+    good = json.loads(json.dumps(data))
+    for entry in good["entries"]:
+        entry["translation"] = _english(entry["id"]) if entry["id"] == "victim.health" else ""
+    hostile = [
+        ('{"schema": "intake.translation-sheet/1", "schema": "x"}', "repeats a key"),
+        ('{"entries": ' + "[" * 100_000 + "]" * 100_000 + "}", "not valid JSON"),
+        ('{"schema": "intake.translation-sheet/1",', "not valid JSON"),
+        (json.dumps(dict(good, schema="intake.translation-sheet/2")), "not a translation sheet"),
+        (json.dumps(dict(good, entries=good["entries"] + good["entries"][:1])), "appears twice"),
+        (json.dumps(dict(good, entries=[dict(good["entries"][0], translation="a\u202eb")])), "invisible characters"),
+        (json.dumps(dict(good, entries=[dict(good["entries"][0], extra="x")])), "not an entry the desk wrote"),
+        (json.dumps(dict(good, entries=[dict(good["entries"][0], original="changed")] + good["entries"][1:])),
+         "was changed in the sheet"),
+    ]
+    for text, message in hostile:
+        bad = root / "bad.json"
+        bad.write_text(text)
+        _refused(_apply(env, case_id, bad), message)
+    assert _status(env, case_id)["translated"] == 0 and _history(env, case_id) == []
+    filled = root / "filled.json"
+    filled.write_text(json.dumps(good, ensure_ascii=False))
+    assert json.loads(ok(_apply(env, case_id, filled)))["stored"] == ["victim.health"]

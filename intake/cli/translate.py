@@ -15,9 +15,11 @@ from .desk import usable_case, vault_options
               help="Write a sheet of the answers to translate to FILE (a new file; redacted text only).")
 @click.option("--apply", "applied", metavar="FILE", type=click.Path(dir_okay=False),
               help="Store the translations of a filled-in sheet (refused whole if the case changed since).")
+@click.option("--format", "sheet_format", type=click.Choice(("markdown", "json")), default="markdown", show_default=True,
+              help="With --sheet: the sheet as Markdown (for translators) or JSON (for tools); --apply reads either.")
 @click.option("--by", metavar="NAME", help="With --apply: who translated the sheet (name or initials, for the audit log).")
 @click.argument("case_id", metavar="CASE")
-def translate(session, target, sheet, applied, by, case_id):
+def translate(session, target, sheet, applied, sheet_format, by, case_id):
     """Translate CASE's redacted free-text answers: write a sheet, fill it in, apply it. With no
     option, says what is translated and what is missing."""
     from ..desk.errors import DeskError
@@ -40,7 +42,7 @@ def translate(session, target, sheet, applied, by, case_id):
         if applied:
             out = apply_sheet(state, case, applied, by, now_utc())
         elif sheet:
-            out = write_sheet(state, case, sheet)
+            out = write_sheet(state, case, sheet, as_json=sheet_format == "json")
         elif target:  # the language alone: set whatever the state of the redaction
             out = {"case": case.id, "language": target}
         else:

@@ -49,15 +49,16 @@ def status(case: Case, found: list[Answer]) -> dict:
             "missing": [a.id for a in needed if a.id not in done]}
 
 
-def write_sheet(state: VaultState, case: Case, path: Path) -> dict:
+def write_sheet(state: VaultState, case: Case, path: Path, as_json: bool = False) -> dict:
     """Write the sheet of the answers to translate into the case's language (current
-    translations filled in)."""
+    translations filled in), as Markdown or JSON."""
     found, _ = case_answers(state, case, "a sheet is written")
     target = language(case)
     needed = to_translate(found, target)
     if not needed:
         raise DeskError(f"nothing in {case.id} needs translating into {TARGETS[target]}: every answer is written in it")
-    text = translation_sheet.write(target, [(a, current(case, target, a) or "") for a in needed])
+    write = translation_sheet.write_json if as_json else translation_sheet.write
+    text = write(target, [(a, current(case, target, a) or "") for a in needed])
     path = Path(path)
     if not path.parent.is_dir():
         raise DeskError(f"{path.parent} does not exist")
@@ -113,12 +114,13 @@ def apply_sheet(state: VaultState, case: Case, path: Path, by: str, now) -> dict
     stale = _stale(entries, needed)
     if stale:
         raise DeskError(f"the sheet is stale: {stale} since the sheet was written; nothing was stored",
-                        hint=f"write a new sheet with 'intake translate {case.id} --sheet FILE'")
+                        hint=f"write a new sheet with 'intake translate {case.id} --sheet FILE' "
+                             "(a sheet of another case is refused the same way)")
     by_id = {a.id: a for a in needed}
     for entry in entries:
         answer = by_id[entry.id]
         if entry.language != answer.language or _lines(entry.original) != _lines(visible(answer.text)):
-            raise DeskError(f"line {entry.line}: the original of {entry.id} was changed in the sheet; nothing was stored",
+            raise DeskError(f"{entry.where}: the original of {entry.id} was changed in the sheet; nothing was stored",
                             hint=f"write a new sheet with 'intake translate {case.id} --sheet FILE'")
     texts = {e.id: e.translation for e in entries if e.translation}
     refusal = _leak_refusal(case, texts, proposals)

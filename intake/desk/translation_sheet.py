@@ -19,12 +19,15 @@
     <!-- end -->
 
 The original is quoted ("> ") with hidden characters escaped (terminal.visible), so no reporter
-text can forge a marker line. The file comes back from outside the vault, so it is read as
+text can forge a marker line. `--format json` writes the same as one JSON object instead
+(`{"schema", "into", "help", "entries": [{"id", "sha256", "written_in", "original",
+"translation"}]}`), for tools; `--apply` reads either. The file comes back from outside the vault, so it is read as
 hostile: a size cap, every marker line where it must be, one error line (with the line number,
 never the text: it may hold a name) for anything else, and a repeated id refused. Whether the
 ids and digests are still those of the case is for translating.py to decide.
 """
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -33,6 +36,7 @@ from .terminal import visible
 from .translations import ANSWER_ID, MAX_TEXT, SOURCES, TARGETS, Answer
 
 MAGIC = "<!-- intake translation sheet 1 -->"
+SCHEMA = "intake.translation-sheet/1"
 INTO = re.compile(r"<!-- into: ([a-z]{2}) -->")
 DIGEST = re.compile(r"<!-- sha256: ([0-9a-f]{64}); written in: ([A-Za-z_]{2,8}) -->")
 ORIGINAL, TRANSLATION, END = "original:", "translation:", "<!-- end -->"
@@ -57,7 +61,7 @@ class Entry:
     language: str
     original: str  # as quoted in the sheet (escaped)
     translation: str  # "" for an empty slot
-    line: int  # where its heading is
+    where: str  # "line 12" (its heading) or "entry 3"
 
 
 def write(target: str, entries: list[tuple[Answer, str]]) -> str:
@@ -69,6 +73,14 @@ def write(target: str, entries: list[tuple[Answer, str]]) -> str:
                   ORIGINAL, "", *[f"> {line}" if line else ">" for line in visible(answer.text).split("\n")], "",
                   TRANSLATION, "", *([translation, ""] if translation else [""]), END, ""]
     return "\n".join(lines)
+
+
+def write_json(target: str, entries: list[tuple[Answer, str]]) -> str:
+    """The sheet as JSON; hidden characters escaped as in the exports (valid JSON escapes)."""
+    return visible(json.dumps({"schema": SCHEMA, "into": target, "help": HELP.format(name=TARGETS[target]),
+                               "entries": [{"id": a.id, "sha256": a.sha256, "written_in": a.language,
+                                            "original": a.text, "translation": t} for a, t in entries]},
+                              ensure_ascii=False, indent=1)) + "\n"
 
 
 def read(path) -> tuple[str, list[Entry]]:
@@ -84,7 +96,49 @@ def read(path) -> tuple[str, list[Entry]]:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise SheetError("the sheet is not UTF-8 text", hint="save it as UTF-8 in the editor") from None
-    return parse(text)
+    return parse_json(text) if text.removeprefix("\ufeff").lstrip().startswith("{") else parse(text)
+
+
+def _no_repeats(pairs):
+    keys = [k for k, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise SheetError("the JSON sheet repeats a key in an object")
+    return dict(pairs)
+
+
+def parse_json(text: str) -> tuple[str, list[Entry]]:
+    try:
+        sheet = json.loads(text.removeprefix("\ufeff"), object_pairs_hook=_no_repeats)
+    except (ValueError, RecursionError):
+        raise SheetError("the JSON sheet is not valid JSON") from None
+    if (not isinstance(sheet, dict) or set(sheet) != {"schema", "into", "help", "entries"}
+            or sheet["schema"] != SCHEMA or not isinstance(sheet["entries"], list)):
+        raise SheetError("not a translation sheet written by 'intake translate --sheet --format json'")
+    if sheet["into"] not in TARGETS:
+        raise SheetError("the sheet's target language is damaged")
+    if len(sheet["entries"]) > MAX_ENTRIES:
+        raise SheetError(f"the sheet has more than {MAX_ENTRIES} entries: not a sheet the desk wrote")
+    entries, seen = [], set()
+    for n, item in enumerate(sheet["entries"], 1):
+        where = f"entry {n}"
+        if (not isinstance(item, dict) or set(item) != {"id", "sha256", "written_in", "original", "translation"}
+                or not all(isinstance(v, str) for v in item.values())):
+            raise SheetError(f"{where}: not an entry the desk wrote (id, sha256, written_in, original, translation)")
+        if len(item["id"]) > 120 or not ANSWER_ID.fullmatch(item["id"]):
+            raise SheetError(f"{where}: the id is not an answer id")
+        if not re.fullmatch(r"[0-9a-f]{64}", item["sha256"]) or item["written_in"] not in SOURCES:
+            raise SheetError(f"{where}: the sha256 or the language of {item['id']} is damaged")
+        if item["id"] in seen:
+            raise SheetError(f"{where}: {item['id']} appears twice in the sheet")
+        seen.add(item["id"])
+        translation = item["translation"].replace("\r\n", "\n").strip()
+        if visible(translation) != translation:
+            raise SheetError(f"{where}: the translation of {item['id']} holds control or invisible characters",
+                             hint="type it again without them")
+        if len(translation) > MAX_TEXT:
+            raise SheetError(f"{where}: the translation of {item['id']} is longer than {MAX_TEXT} characters")
+        entries.append(Entry(item["id"], item["sha256"], item["written_in"], visible(item["original"]), translation, where))
+    return sheet["into"], entries
 
 
 def parse(text: str) -> tuple[str, list[Entry]]:
@@ -102,7 +156,7 @@ def parse(text: str) -> tuple[str, list[Entry]]:
     while at < len(lines):
         entry, at = _entry(lines, at)
         if entry.id in seen:
-            raise SheetError(f"line {entry.line + 1}: {entry.id} appears twice in the sheet")
+            raise SheetError(f"{entry.where}: {entry.id} appears twice in the sheet")
         seen.add(entry.id)
         entries.append(entry)
         if len(entries) > MAX_ENTRIES:
@@ -159,4 +213,4 @@ def _entry(lines: list[str], at: int) -> tuple[Entry, int]:
     translation = "\n".join(typed).strip()
     if len(translation) > MAX_TEXT:
         raise SheetError(f"line {heading + 1}: the translation of {answer_id} is longer than {MAX_TEXT} characters")
-    return Entry(answer_id, found.group(1), found.group(2), "\n".join(quoted), translation, heading + 1), at + 1
+    return Entry(answer_id, found.group(1), found.group(2), "\n".join(quoted), translation, f"line {heading + 1}"), at + 1

@@ -12,8 +12,8 @@ for each answer still to translate.
 
 from ..consent import statement
 from ..organisation import Organisation
-from ..translations import Rendering
 from ..rules import MANDATES
+from ..translations import Rendering
 from . import vocab
 from .common import check_names, check_report, confirmed, export_id, names_consented, text
 from .draft_mandates import BUILDERS, general
