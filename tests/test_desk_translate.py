@@ -158,6 +158,7 @@ def test_a_sheet_written_before_a_follow_up_arrived_is_refused_with_nothing_stor
     follow_up = json.loads(ok(intake("redact", case_id, "--format", "json", env=env)))["updates"][0]["case"]
     ok(intake("redact", case_id, "--read", follow_up, "--accept-all", env=env))
     _refused(_apply(env, case_id, filled), "stale: updates[0].message is not in it")
+    _refused(intake("translate", follow_up, "--sheet", root / "f.md", env=env), "is a follow-up", case_id)
     assert _status(env, case_id)["translated"] == 0 and _history(env, case_id) == []
     assert "updates[0].message" in _sheet(env, case_id, root / "new.md")["missing"]
 
@@ -333,3 +334,11 @@ def test_a_json_sheet_round_trip_and_hostile_json(desk):
     filled = root / "filled.json"
     filled.write_text(json.dumps(good, ensure_ascii=False))
     assert json.loads(ok(_apply(env, case_id, filled)))["stored"] == ["victim.health"]
+
+
+def test_no_sheet_beyond_the_recorded_consent(desk):
+    root, env, case_id, _, _ = desk
+    ok(intake("consent", case_id, "--given-by", "family", "--date", "2026-11-02", "--channel", "phone",
+              "--risks-explained", "yes", "--scope", "reprisals-anonymised", env=env))
+    _refused(intake("translate", case_id, "--sheet", root / "s.md", env=env), "does not cover the special procedures")
+    assert not (root / "s.md").exists()
