@@ -13,16 +13,19 @@ from staff_vault import files_in, intake, new_vault, ok
 
 NARRATIVE = "他在会见特别报告员之后被国保带走。他的儿子王小明也被传唤。"
 SON = "王小明"
+OFFICER = "李强"
 
 
 @pytest.fixture()
 def desk(tmp_path):
     identity, env = new_vault(tmp_path)
     client = IntakeClient(tmp_path / "server", [identity.recipient()])
-    receipt = client.report({"incidents-0-narrative": NARRATIVE}, language="zh_Hans")
+    # An answer that is a name alone: redaction makes it a pseudonym, and it is still an answer.
+    receipt = client.report({"incidents-0-narrative": NARRATIVE, "incidents-0-perpetrator_details": OFFICER},
+                            language="zh_Hans")
     ok(intake("import", client.data_dir / "submissions", env=env))
     (case,) = json.loads(intake("list", "--format", "json", env=env).stdout)
-    ok(intake("redact", case["id"], "--add", f"person:victim's son:{SON}", env=env))
+    ok(intake("redact", case["id"], "--add", f"person:victim's son:{SON}", "--add", f"person:officer:{OFFICER}", env=env))
     ok(intake("redact", case["id"], "--profile", "un-sp", "--accept-all", env=env))
     return tmp_path, env, case["id"], client, receipt
 
@@ -75,11 +78,11 @@ def test_a_sheet_round_trip_puts_the_translation_in_the_letter_and_the_original_
     written = _sheet(env, case_id, sheet)
     assert stat.S_IMODE(sheet.stat().st_mode) == 0o600
     text = sheet.read_text()
-    assert SON not in text and "Person C (victim's son)" in text  # the redacted original only
+    assert SON not in text and "Person D (victim's son)" in text  # the redacted original only
     ids = re.findall(r"^## (\S+)$", text, re.MULTILINE)
     assert "incidents[0].narrative" in ids and ids == written["missing"] and written["translated"] == 0
     assert "victim.name" not in ids  # names are given as written
-    narrative = "He was taken by state security after meeting the Special Rapporteur. His son Person C (victim's son) was summoned too."
+    narrative = "He was taken by state security after meeting the Special Rapporteur. His son Person D (victim's son) was summoned too."
     filled = _fill(sheet, {"incidents[0].narrative": narrative, "victim.health": "needs medication, translated"})
     out = json.loads(ok(_apply(env, case_id, filled)))
     assert sorted(out["stored"]) == ["incidents[0].narrative", "victim.health"] and out["translated"] == 2
@@ -92,7 +95,7 @@ def test_a_sheet_round_trip_puts_the_translation_in_the_letter_and_the_original_
     assert f"  > {narrative} (translated from Chinese; original: incidents[0].narrative)" in body
     assert "他在会见特别报告员之后" not in body
     assert "### incidents[0].narrative (Chinese)" in annex
-    assert "> 他在会见特别报告员之后被国保带走。他的儿子Person C (victim's son)也被传唤。" in annex
+    assert "> 他在会见特别报告员之后被国保带走。他的儿子Person D (victim's son)也被传唤。" in annex
     assert "- MISSING: translation of victim.human_rights_work into English" in body
     assert "MISSING: translation of incidents[0].narrative" not in letter
     assert SON not in letter
@@ -123,7 +126,7 @@ def test_a_sheet_written_before_a_redaction_change_is_refused_with_nothing_store
     root, env, case_id, _, _ = desk
     sheet = root / "sheet.md"
     _sheet(env, case_id, sheet)
-    filled = _fill(sheet, {"incidents[0].narrative": "His son Person C (victim's son) was summoned."})
+    filled = _fill(sheet, {"incidents[0].narrative": "His son Person D (victim's son) was summoned."})
     rows = json.loads(ok(intake("redact", case_id, "--format", "json", env=env)))["proposals"]
     son = next(r for r in rows if r["path"] == "incidents[0].narrative" and r["original"] == SON)
     ok(intake("redact", case_id, "--reject", son["id"], env=env))
@@ -136,7 +139,7 @@ def test_a_stored_translation_is_not_used_once_its_original_changed(desk):
     root, env, case_id, _, _ = desk
     sheet = root / "sheet.md"
     _sheet(env, case_id, sheet)
-    ok(_apply(env, case_id, _fill(sheet, {"incidents[0].narrative": "His son Person C (victim's son) was summoned."})))
+    ok(_apply(env, case_id, _fill(sheet, {"incidents[0].narrative": "His son Person D (victim's son) was summoned."})))
     assert _status(env, case_id)["translated"] == 1
     ok(intake("redact", case_id, "--add", "person:unit head:国保", env=env))  # the original changes under it
     ok(intake("redact", case_id, "--profile", "un-sp", "--accept-all", env=env))
@@ -227,6 +230,7 @@ def test_readiness_lists_missing_translations_until_they_are_applied(desk):
     assert f"TRANSLATION: {count} answer(s) not yet translated into English" in shown
     sheet = root / "sheet.md"
     ids = _sheet(env, case_id, sheet)["missing"]
+    assert "incidents[0].perpetrator.details" in ids and OFFICER not in sheet.read_text()
     ok(_apply(env, case_id, _fill(sheet, {i: _english(i) for i in ids})))
     (row,) = json.loads(ok(intake("list", "--format", "json", env=env)))
     assert not any("TRANSLATION" in items for items in row["missing"].values())

@@ -38,7 +38,7 @@ def case_answers(state: VaultState, case: Case, purpose: str) -> tuple[list[Answ
                         f"{purpose} only once redaction is complete",
                         hint=f"review them with 'intake redact {case.id} --profile {PROFILE}'") from None
     languages = [f.report.get("form_language", "") for f in updates_for(state, case, PROFILE)]
-    return answers(redacted, case.report.get("form_language", ""), languages), proposals
+    return answers(redacted, case.report, languages), proposals
 
 
 def status(case: Case, found: list[Answer]) -> dict:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .redaction.answers import is_prose
-from .redaction.paths import pattern, set_path, walk_strings
+from .redaction.paths import get_path, pattern, set_path, walk_strings
 
 if TYPE_CHECKING:  # state.py checks stored records with check_translations: no import at run time
     from .state import Case
@@ -59,11 +59,14 @@ def _clean(value: str) -> str:
     return value.strip().replace("\r\n", "\n").replace("\r", "\n")
 
 
-def answers(document: dict, report_language: str, update_languages: list[str] = ()) -> list[Answer]:
+def answers(document: dict, report: dict, update_languages: list[str] = ()) -> list[Answer]:
     """The free-text answers of a (redacted) case document the un-sp export carries, in walk
-    order; an update's language is its follow-up's (`update_languages`, in the updates' order)."""
+    order; an update's language is its follow-up's (`update_languages`, in the updates' order).
+
+    Which answers they are is judged on the reporter's own words (`report`, the case's report),
+    never on what redaction made of them, so that the readiness item, read from the report
+    alone, counts exactly the report's answers a sheet holds."""
     # Here, not at the top: state.py imports this module, and the exports import state.py.
-    from .exports.common import is_pseudonym
     from .exports.coverage import COVERAGE, DRAFT, EVENTS, FOLLOW_UP, exported
 
     found = []
@@ -72,15 +75,22 @@ def answers(document: dict, report_language: str, update_languages: list[str] = 
         if field_pattern.startswith("updates[]."):
             carried = exported(FOLLOW_UP, field_pattern.removeprefix("updates[]."))
             n = int(path[len("updates["):path.index("]")])
-            language = update_languages[n] if n < len(update_languages) else ""
+            language, written = (update_languages[n] if n < len(update_languages) else ""), value
         else:
-            carried, language = exported(COVERAGE, field_pattern), report_language
+            carried, language, written = exported(COVERAGE, field_pattern), report.get("form_language", ""), _at(report, path)
         text = _clean(value)
-        if (field_pattern in NAMES or not carried & {DRAFT, EVENTS} or not text or not is_prose(text)
-                or is_pseudonym(text)):
+        if field_pattern in NAMES or not carried & {DRAFT, EVENTS} or not text or not is_prose(_clean(written)):
             continue
         found.append(Answer(path, text, language))
     return found
+
+
+def _at(report: dict, path: str) -> str:
+    try:
+        found = get_path(report, path)
+    except (KeyError, IndexError, TypeError):
+        return ""
+    return found if isinstance(found, str) else ""
 
 
 def to_translate(found: list[Answer], target: str) -> list[Answer]:
@@ -163,8 +173,7 @@ def readiness_item(case: "Case") -> str | None:
         return None
     target = language(case)
     have = stored(case, target)
-    missing = [a for a in to_translate(answers(case.report, case.report.get("form_language", "")), target)
-               if a.id not in have]
+    missing = [a for a in to_translate(answers(case.report, case.report), target) if a.id not in have]
     if not missing:
         return None
     return (f"{MISSING_ID}: {len(missing)} answer(s) not yet translated into {TARGETS[target]} "
@@ -202,7 +211,7 @@ def render(case: "Case", redacted: dict, update_languages: list[str]) -> Renderi
     target = language(case)
     plain, marked = copy.deepcopy(redacted), copy.deepcopy(redacted)
     out = Rendering(target, plain, marked)
-    for answer in to_translate(answers(redacted, case.report.get("form_language", ""), update_languages), target):
+    for answer in to_translate(answers(redacted, case.report, update_languages), target):
         text = current(case, target, answer)
         if text is None:
             out.missing.append(answer.id)
