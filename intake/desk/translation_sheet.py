@@ -47,7 +47,9 @@ HELP = """Translate each original into {name}. Type the translation between its 
 line and its "<!-- end -->" line; leave it empty if you have not translated it yet. Keep
 pseudonyms such as "Person A (victim)" and "[… withheld]" exactly as they are, and add no
 name the original does not have. Change no other line: the desk refuses a sheet whose marker
-lines, ids or originals were changed, and one written before the case last changed."""
+lines, ids or originals were changed, and one written before the case last changed.
+This file is confidential, like the case itself: keep it safe, and delete it once the
+translations are in."""
 
 
 class SheetError(DeskError):

@@ -72,15 +72,19 @@ def answers(document: dict, report: dict, update_languages: list[str] = ()) -> l
     found = []
     for path, value in walk_strings(document):
         field_pattern = pattern(path)
-        if field_pattern.startswith("updates[]."):
-            carried = exported(FOLLOW_UP, field_pattern.removeprefix("updates[]."))
-            n = int(path[len("updates["):path.index("]")])
-            language, written = (update_languages[n] if n < len(update_languages) else ""), value
-        else:
-            carried, language, written = exported(COVERAGE, field_pattern), report.get("form_language", ""), _at(report, path)
-        text = _clean(value)
-        if field_pattern in NAMES or not carried & {DRAFT, EVENTS} or not text or not is_prose(_clean(written)):
+        update = field_pattern.startswith("updates[].")
+        carried = exported(FOLLOW_UP, field_pattern[len("updates[]."):]) if update else exported(COVERAGE, field_pattern)
+        if field_pattern in NAMES or not carried & {DRAFT, EVENTS}:
             continue
+        text = _clean(value)
+        written = value if update or document is report else _at(report, path)
+        if not text or not is_prose(_clean(written)):
+            continue
+        if update:
+            n = int(path[len("updates["):path.index("]")])
+            language = update_languages[n] if n < len(update_languages) else ""
+        else:
+            language = report.get("form_language", "")
         found.append(Answer(path, text, language))
     return found
 
