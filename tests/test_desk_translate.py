@@ -3,6 +3,7 @@ in, checked against the case as it is now, stored encrypted and audited, and giv
 with the originals in its annex."""
 
 import json
+import os
 import re
 import stat
 
@@ -205,6 +206,9 @@ def test_a_malformed_or_hostile_sheet_is_refused_with_one_line_and_nothing_store
         _refused(result, message)
     assert _status(env, case_id)["translated"] == 0 and _history(env, case_id) == []
     _refused(intake("translate", case_id, "--apply", filled, env=env), "--by")
+    _refused(_apply(env, case_id, root / "nowhere.md"), "is not a file")
+    os.mkfifo(root / "fifo.md")
+    _refused(_apply(env, case_id, root / "fifo.md"), "is not a file")
     _refused(_apply(env, case_id, filled, by="Li\nWen"), "--by")
     _refused(intake("translate", case_id, "--sheet", sheet, env=env), "already exists")  # the translator's file stays
     ok(_apply(env, case_id, filled))  # the good sheet still goes in

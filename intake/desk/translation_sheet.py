@@ -28,6 +28,7 @@ ids and digests are still those of the case is for translating.py to decide.
 """
 
 import json
+import os
 import re
 from dataclasses import dataclass
 
@@ -87,6 +88,8 @@ def write_json(target: str, entries: list[tuple[Answer, str]]) -> str:
 
 def read(path) -> tuple[str, list[Entry]]:
     """(target language, entries) of the sheet at `path`, or SheetError."""
+    if not os.path.isfile(path):  # a FIFO or a device would never end
+        raise DeskError(f"{path} is not a file")
     try:
         with open(path, "rb") as f:
             data = f.read(MAX_SHEET_BYTES + 1)
