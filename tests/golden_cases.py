@@ -75,6 +75,42 @@ DETENTION = {
         "never_disclose": "弟弟的工作单位",
     },
     "mandates": ["WGAD", "SR-HEALTH", "SR-HRD"],
+    # The organisation's translator, into the letter's language (intake translate).
+    "translations": {
+        "imminent.details": "The lawyer heard that the case has been sent to the procuratorate.",
+        "incidents[0].family_affected": "Her younger brother was summoned for a talk by the domestic security police "
+                                        "and warned not to speak to foreign media.",
+        "incidents[0].ill_treatment": "Interrogated for long stretches, and not given her medicine during them.",
+        "incidents[0].lawyer_and_family": "The lawyer the family hired asked three times to meet her and was refused "
+                                          "each time, on the grounds that the case \"involves state security\".",
+        "incidents[0].legal_basis": "Placed under criminal detention on suspicion of \"picking quarrels and provoking "
+                                    "trouble\".",
+        "incidents[0].narrative": "As she was about to board her flight to Geneva for the Universal Periodic Review of "
+                                  "China at Beijing Capital International Airport, several plain-clothes officers took "
+                                  "her away. The family received the criminal detention notice only a month later.",
+        "incidents[0].perpetrator.details": "Beijing Municipal State Security Bureau",
+        "incidents[0].place": "Beijing Capital International Airport",
+        "incidents[0].province": "Beijing",
+        "incidents[0].warrant": "No document of any kind was shown when she was taken.",
+        "related_persons[0].what_happened": "Summoned twice for talks by the domestic security police; a camera was "
+                                            "installed outside his door.",
+        "remedies.domestic": "The lawyer applied to the district procuratorate for a review of the need for continued "
+                             "detention, and received no answer.",
+        "un_cooperation.link_evidence": "During interrogation the police pressed her on which UN staff she was going to "
+                                        "meet in Geneva, and said she was \"colluding with foreign forces to smear "
+                                        "China\".",
+        "victim.detention_place": "Chaoyang District Detention Centre, Beijing",
+        "victim.ethnicity": "Han",
+        "victim.health": "Has cirrhosis of the liver and tuberculosis and needs medication every day. The detention "
+                         "centre refused to let her be treated in hospital, and the medicine the family brought was "
+                         "sent back.",
+        "victim.holding_authority": "Chaoyang Branch of the Beijing Municipal Public Security Bureau",
+        "victim.human_rights_work": "For years she helped petitioners in Beijing learn their rights, and gathered "
+                                    "petitioners' testimony for the UN's Universal Periodic Review of China.",
+        "victim.nationality": "Chinese",
+        "victim.occupation": "Retired accountant",
+        "victim.residence": "Beijing",
+    },
     "consent": ["--given-by", "family", "--date", "2025-10-20", "--channel", "secure-message",
                 "--risks-explained", "yes", "--scope", "un-sp,reprisals-named"],
 }
@@ -135,6 +171,7 @@ EXIT_BAN = {
         "still_in_china": "yes",
     },
     "mandates": ["SR-HRD", "SR-FOE"],
+    "translations": {},  # written in English, the letter's language
     "consent": ["--given-by", "victim", "--date", "2026-05-20", "--channel", "video",
                 "--risks-explained", "yes", "--scope", "un-sp,reprisals-anonymised"],
 }
@@ -183,6 +220,20 @@ DISAPPEARANCE = {
         "still_in_china": "no",
     },
     "mandates": ["WGEID", "SR-MIN"],
+    "translations": {
+        "incidents[0].lawyer_and_family": "The family was given no notice of any kind.",
+        "incidents[0].narrative": "After his son testified at the UN, police took him away from his home. Since then "
+                                  "the family does not know where he is.",
+        "incidents[0].place": "Kashgar",
+        "incidents[0].province": "Xinjiang",
+        "remedies.domestic": "The family went to the police station three times to ask; no answer was given.",
+        "un_cooperation.link_evidence": "The police told him: your son spoke against the state at the UN.",
+        "victim.ethnicity": "Uyghur",
+        "victim.nationality": "Chinese",
+        "victim.occupation": "Retired teacher",
+        "victim.religion": "Islam",
+        "victim.residence": "Kashgar",
+    },
     "consent": ["--given-by", "family", "--date", "2023-01-15", "--channel", "video",
                 "--risks-explained", "yes", "--scope", "un-sp,reprisals-named"],
 }

@@ -37,10 +37,10 @@ class IntakeClient:
         found = RECEIPT.search(response.text)  # a follow-up's page shows no code
         return found.group(1) if found else ""
 
-    def report(self, overrides: dict | None = None, files=(), marker: str = "") -> str:
+    def report(self, overrides: dict | None = None, files=(), marker: str = "", language: str = "") -> str:
         """Submit a report (valid_answers with overrides; None removes a key). Returns the receipt.
 
-        `files` are (name, bytes, content type) triples.
+        `files` are (name, bytes, content type) triples; `language` is the form's (`?lang=`).
         """
         answers = valid_answers(marker)
         for key, value in (overrides or {}).items():
@@ -48,14 +48,15 @@ class IntakeClient:
                 answers.pop(key, None)
             else:
                 answers[key] = value
-        return self._post("/", answers, files)
+        return self._post(f"/?lang={language}" if language else "/", answers, files)
 
     def submit(self, answers: dict, lang: str = "en", files=()) -> str:
         """Submit exactly `answers` from the form in language `lang`. Returns the receipt."""
         return self._post(f"/?lang={lang}", answers, files)
 
-    def follow_up(self, receipt: str, message: str, files=()) -> str:
-        return self._post("/follow-up", {"receipt": receipt, "message": message, "consent_store": "y"}, files)
+    def follow_up(self, receipt: str, message: str, files=(), language: str = "") -> str:
+        return self._post(f"/follow-up?lang={language}" if language else "/follow-up",
+                          {"receipt": receipt, "message": message, "consent_store": "y"}, files)
 
     def submissions(self) -> list[Path]:
         return sorted((self.data_dir / "submissions").glob("*.age"))

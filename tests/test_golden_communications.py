@@ -2,7 +2,8 @@
 
 Each case of golden_cases.py is submitted through the real web app in the reporter's language,
 imported, triaged (mandates confirmed), given a consent record, redacted (--accept-all) and
-exported as un-sp and uwazi, as docs/exports.md walks through. The joint communication, its
+translated into English by a translator's sheet (intake translate) and exported as un-sp and
+uwazi, as docs/exports.md walks through. The joint communication, its
 cover message and the Uwazi import.csv must equal tests/fixtures/golden/<case>/. After a
 deliberate change, rewrite them with
 
@@ -10,7 +11,8 @@ deliberate change, rewrite them with
 
 and review the diff like code. Besides the files, each letter is checked for what an OHCHR desk
 officer looks for first: every confirmed mandate named once, the UN link, the consent
-statement, and a MISSING line only for a fact nobody gave.
+statement, the translated text with the originals in an annex, and a MISSING line only for a
+fact nobody gave.
 """
 
 import csv
@@ -60,6 +62,17 @@ def _photo() -> bytes:
     return out.getvalue()
 
 
+def _filled(sheet: Path, translations: dict[str, str]) -> Path:
+    """The sheet with each translation typed into its slot, as a translator would in an editor."""
+    text = sheet.read_text(encoding="utf-8")
+    for answer_id, translation in translations.items():
+        slot = text.index("translation:\n\n", text.index(f"## {answer_id}\n")) + len("translation:\n\n")
+        text = text[:slot] + translation + "\n" + text[slot:]
+    filled = sheet.with_name("filled.md")
+    filled.write_text(text, encoding="utf-8")
+    return filled
+
+
 def _export(name: str, root: Path) -> dict[str, str]:
     case = CASES[name]
     identity, env = new_vault(root)
@@ -76,6 +89,10 @@ def _export(name: str, root: Path) -> dict[str, str]:
     read = [a for p in review["proposals"] if p["kind"] == "unread_script" for a in ("--reject", p["id"])]
     ok(intake("redact", case_id, "--profile", "un-sp", *read, env=env))
     ok(intake("redact", case_id, "--profile", "un-sp", "--accept-all", env=env))
+    if case["translations"]:
+        sheet = root / "sheet.md"
+        ok(intake("translate", case_id, "--sheet", sheet, env=env))
+        ok(intake("translate", case_id, "--apply", _filled(sheet, case["translations"]), "--by", "T. Translator", env=env))
     (root / "org.toml").write_text(ORG, encoding="utf-8")
     ok(intake("export", case_id, "--profile", "un-sp", "--org", root / "org.toml", "--out", root / "un-sp", env=env))
     ok(intake("export", case_id, "--profile", "uwazi", "--out", root / "uwazi", env=env))
@@ -137,3 +154,16 @@ def test_the_uwazi_csv_names_only_files_in_the_zip(exported):
     assert len(rows) == 1 and rows[0]["title"].startswith("CASE-001: ")
     named = [a for a in rows[0]["attachments"].split("|") if a]
     assert named and set(named) <= set(out["zip"])
+
+
+def test_the_letter_gives_the_translation_and_keeps_the_original_in_its_annex(exported):
+    name, out = exported
+    letter = out["communication.md"]
+    translations = CASES[name]["translations"]
+    if not translations:  # written in the letter's language
+        assert "translated" not in letter and "## Annex: original texts" not in letter
+        return
+    body, originals = letter.split("## Annex: original texts\n", 1)
+    assert [t for t in translations.values() if t not in body] == []
+    assert sorted(re.findall(r"^### (\S+) \(", originals, re.M)) == sorted(translations)
+    assert "translation of" not in letter  # nothing left untranslated

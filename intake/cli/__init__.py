@@ -18,6 +18,7 @@ from .files import decrypt, encrypt
 from .keys import keygen, recipient
 from .collect import collect
 from .consent import consent
+from .translate import translate
 from .web import demo, serve
 from .desk import COMMANDS as DESK_COMMANDS
 from .export import export
@@ -43,7 +44,7 @@ def cli():
     """Secure intake of reprisal reports: age encryption, the web form and the staff desk."""
 
 
-for command in (keygen, recipient, encrypt, decrypt, serve, demo, collect, *DESK_COMMANDS, redact, export, consent, *QUARANTINE_COMMANDS, *VAULT_COMMANDS,
+for command in (keygen, recipient, encrypt, decrypt, serve, demo, collect, *DESK_COMMANDS, redact, export, consent, translate, *QUARANTINE_COMMANDS, *VAULT_COMMANDS,
                 *REPLY_COMMANDS):
     cli.add_command(command)
 

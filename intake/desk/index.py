@@ -22,6 +22,7 @@ from .replies import summary as reply_summary
 from .rules import evaluate, rules_digest
 from .state import Case, load_case
 from .terminal import visible
+from .translations import readiness_item
 
 SUMMARY_LENGTH = 60
 
@@ -42,7 +43,10 @@ def summary(report: dict) -> str:
 
 
 def list_columns(case_id: str, case, result) -> dict:
-    """What `intake list` shows of a usable case, given the rules' result (rules.Triage)."""
+    """What `intake list` shows of a usable case, given the rules' result (rules.Triage), and
+    the answers still to translate for the case's letter (a readiness item for every mandate)."""
+    untranslated = readiness_item(case)
+    readiness = {m: items + [untranslated] for m, items in result.readiness.items()} if untranslated else result.readiness
     return {
         "id": case_id,
         "received": case.received,
@@ -53,8 +57,8 @@ def list_columns(case_id: str, case, result) -> dict:
         "stale": result.stale,
         "suggested_mandates": result.suggested_mandates,
         "mandates": case.mandates,
-        "ready_for": result.ready_for,
-        "missing": result.readiness,
+        "ready_for": [] if untranslated else result.ready_for,
+        "missing": readiness,
         "follow_up_of": case.follow_up_of,
         # A follow-up whose receipt matches no case in the vault (not imported yet, a mistyped
         # code, or its report removed): it cannot be exported until it is linked.
@@ -91,7 +95,7 @@ def _rendered(columns: dict) -> dict:
             "cells": [visible(cell) for cell in table_cells(columns)]}
 
 
-ROW_FORMAT = "4"  # a change to the columns or their escaping: every row is made again
+ROW_FORMAT = "5"  # a change to the columns or their escaping: every row is made again
 
 
 def _made_by() -> str:

@@ -178,6 +178,23 @@ def _proposal_id(prefix: str, by_id) -> str:
     return matches[0]
 
 
+def unread_refusal(state: VaultState, case: Case, profile: str) -> str | None:
+    """Why `case` cannot leave as `profile` while follow-ups nobody has read wait, or None."""
+    ids = [f.id for f in unread_updates(state, case, profile)]
+    if not ids:
+        return None
+    return (f"{case.id} has follow-ups not yet read for {profile}: {', '.join(ids)}; read them in "
+            f"'intake redact {case.id} --profile {profile}', then add --read ID for each")
+
+
+def reviewed(state: VaultState, case: Case, profile: str) -> tuple[dict, list]:
+    """The case document redacted for `profile` with every follow-up, and the proposals it was
+    made with; raises on unreviewed proposals."""
+    document, keys = _document(state, case, profile, frozenset())
+    proposals = _proposals(case, profile, document, keys)
+    return apply(document, proposals, decisions_for(case, profile)), proposals
+
+
 def redacted_report(state: VaultState, case: Case, profile: str, *, force: bool = False,
                     leave_out: frozenset = frozenset()) -> dict:
     """The case document as it may leave the organisation under `profile`, without the follow-ups

@@ -8,6 +8,7 @@ from ..submission.layout import REPORT_SCHEMA_1
 from .exports import vocab
 from .rules import MANDATES, evaluate
 from .state import Case, VaultState
+from . import translations
 
 
 def case_row(case: Case, now: datetime.datetime) -> dict:
@@ -95,6 +96,10 @@ def case_document(case: Case, state: VaultState, attachments: list[dict], now) -
             "urgent_decision": case.urgent,
             # What staff confirmed with the person (consent.py), shown beside the form's consent answers.
             "consent_record": case.consent_record or None, "consent_on_form": case.report.get("consent"),
+            # The letter's language and the translations stored into each (translations.py).
+            "translations": {"language": translations.language(case),
+                             "stored": {t: len(translations.stored(case, t)) for t in translations.TARGETS
+                                        if translations.stored(case, t)}},
             # New full reports that quote this one's receipt: linked, but their own cases.
             "quoted_by_reports": [i for i in case.follow_ups if i in state.cases and state.cases[i].report.get("kind") != "follow-up"],
             "unread_follow_ups": _unread_follow_ups(case, state),
@@ -164,6 +169,10 @@ def format_case(doc: dict) -> str:
                                        if record else "none yet ('intake consent CASE ...')"))
     out.append("  consent on the form: " + ", ".join(f"{k} {v}" for k, v in sorted(form.items())))
     out.append(f"  form language: {case['language'] or '-'}   receipt: {report.get('receipt', '-')}")
+    kept = case["translations"]
+    out.append(f"  letter in: {translations.TARGETS[kept['language']]}   translations stored: "
+               + (", ".join(f"{n} into {t}" for t, n in kept["stored"].items()) or "none")
+               + f" ('intake translate {case['id']}' lists what is missing)")
     out += _people_and_event(report)
     out.append("")
     out += _answers(report, skip={"attachments", "schema", "receipt"})

@@ -40,10 +40,11 @@ from ..consent import scope_refusal
 from ..errors import DeskError
 from ..organisation import Organisation
 from ..progress import Progress
-from ..review import follow_up_refusal, redacted_report, unread_updates, updates_for
+from ..review import follow_up_refusal, redacted_report, unread_refusal, unread_updates, updates_for
 from ..state import EXPORT_PROFILES, Case, VaultState
 from ..submission import Submission
 from ..terminal import visible
+from ..translations import Rendering, render
 from ..views import case_row
 from .communication import joint_communication
 from .cover_message import cover_message
@@ -62,7 +63,8 @@ class ExportPlan:
     # (export id, its manifest record, [(case, "report" | "update N"), ...]).
     attachments: list[tuple[str, dict, list]] = field(default_factory=list)
     include_other: bool = False
-    uwazi_rows: list[tuple[str, dict, list[str], dict]] = field(default_factory=list)  # id, redacted, mandates, record
+    # id, redacted, mandates, record, translations (translations.Rendering)
+    uwazi_rows: list[tuple[str, dict, list[str], dict, Rendering]] = field(default_factory=list)
 
 
 def _case_view(case: Case, export_id: str, now) -> dict:
@@ -179,9 +181,7 @@ def _plan(vault, identities, state: VaultState, case_ids: list[str], profile: st
     redaction = "un-sp" if profile == uwazi.PROFILE else profile  # Uwazi gets un-sp's redaction, not a second one
     unread = {c.id: [f.id for f in unread_updates(state, c, redaction)] for c in cases}
     if not force:
-        problems += [f"{case_id} has follow-ups not yet read for {profile}: {', '.join(ids)}; read them in "
-                     f"'intake redact {case_id} --profile {profile}', then add --read ID for each"
-                     for case_id, ids in unread.items() if ids]
+        problems += [refusal for c in cases if (refusal := unread_refusal(state, c, redaction))]
     problems += [refusal for c in cases if (refusal := scope_refusal(c, profile))]
     if problems:
         raise DeskError("; ".join(problems))
@@ -198,14 +198,16 @@ def _plan(vault, identities, state: VaultState, case_ids: list[str], profile: st
         updates = [f for f in updates_for(state, case, redaction) if f.id not in leave_out]
         redacted = redacted_report(state, case, redaction, force=force, leave_out=leave_out)
         record = {"export_id": export_id}
+        translation = (render(case, redacted, [f.report.get("form_language", "") for f in updates])
+                       if redaction == "un-sp" else None)
         try:
             if profile == "un-sp":
                 # ASG-REPRISALS is not a special procedure: its entry is the reprisals-report export.
                 drafted = [m for m in view["mandates"] or view["suggested_mandates"] if m != "ASG-REPRISALS"]
                 for mandate in drafted if per_mandate else []:
-                    plan.files[f"{export_id}/{mandate}.md"] = submission_draft(view, redacted, mandate).encode()
+                    plan.files[f"{export_id}/{mandate}.md"] = submission_draft(view, redacted, mandate, translation).encode()
                 plan.files[f"{export_id}/case.json"] = _json(events_document(view, redacted))
-                letter = joint_communication(view, redacted, org, case.consent_record)
+                letter = joint_communication(view, redacted, org, case.consent_record, translation)
                 plan.files[f"{export_id}/communication.md"] = letter.encode()
                 plan.files[f"{export_id}/cover-message.txt"] = cover_message(view, redacted.get("consent") or {}, org).encode()
                 sources = [(case, "report")] + [(f, f"update {n}") for n, f in enumerate(updates, 1)]
@@ -213,7 +215,7 @@ def _plan(vault, identities, state: VaultState, case_ids: list[str], profile: st
             elif profile == uwazi.PROFILE:
                 events_document(view, redacted)  # the un-sp checks: names only with consent, a report
                 mandates = [m for m in view["mandates"] or view["suggested_mandates"] if m != "ASG-REPRISALS"]
-                plan.uwazi_rows.append((export_id, redacted, mandates, record))
+                plan.uwazi_rows.append((export_id, redacted, mandates, record, translation))
                 sources = [(case, "report")] + [(f, f"update {n}") for n, f in enumerate(updates, 1)]
                 plan.attachments.append((export_id, record, sources))
             elif profile == "reprisals-report":
@@ -306,9 +308,11 @@ class _ZipSink:
 
 def _uwazi_files(plan: ExportPlan) -> None:
     """import.csv (attachment names known once they are cleaned) and the thesauri."""
-    rows = [uwazi.case_row(eid, redacted, mandates, [a["file"] for a in record.get("attachments", []) if "file" in a])
-            for eid, redacted, mandates, record in plan.uwazi_rows]
-    plan.files["import.csv"] = uwazi.import_csv(rows, [])
+    rows = [uwazi.case_row(eid, redacted, mandates, [a["file"] for a in record.get("attachments", []) if "file" in a],
+                           translation)
+            for eid, redacted, mandates, record, translation in plan.uwazi_rows]
+    languages = sorted({t.target for *_, t in plan.uwazi_rows if uwazi.translated_narrative(t)})
+    plan.files["import.csv"] = uwazi.import_csv(rows, languages)
     for name, table in uwazi.thesauri().items():
         plan.files[f"thesauri/{name}.csv"] = uwazi.thesaurus_csv(table)
 

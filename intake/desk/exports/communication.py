@@ -4,7 +4,10 @@ Sections: alleged victim(s) and related persons; UN cooperation and the reprisal
 incident; legal basis as the report gives it; domestic remedies and government response; what
 is requested; then an annex for each confirmed mandate with what only it asks (the mandate's own
 builder, draft_mandates.py). Suggested mandates staff have not confirmed are listed for staff in
-the note at the top, never addressed. Built from the redacted report only, like the drafts.
+the note at the top, never addressed. Built from the redacted report only, like the drafts;
+given the case's translations (translations.render), the letter gives each answer in the
+target language, marked as translated, with the originals in a last annex, and a MISSING line
+for each answer still to translate.
 """
 
 import re
@@ -12,6 +15,7 @@ import re
 from ..consent import statement
 from ..organisation import Organisation
 from ..rules import MANDATES
+from ..translations import Rendering
 from . import vocab
 from .common import check_names, check_report, confirmed, export_id, names_consented, text
 from .draft_mandates import BUILDERS, general
@@ -34,14 +38,18 @@ def consent_statement(consent: dict, record: dict) -> list[str]:
 
 
 def free_text(value: str) -> str:
-    """The reporter's words as the communication gives them: today the redacted original."""
+    """The reporter's words as the communication gives them: the redacted report it is given
+    already holds the translations (translations.render)."""
     return value
 
 
-def joint_communication(case_view: dict, redacted: dict, org: Organisation, consent_record: dict | None = None) -> str:
+def joint_communication(case_view: dict, redacted: dict, org: Organisation, consent_record: dict | None = None,
+                        translation: Rendering | None = None) -> str:
     check_report(redacted)
     allowed = names_consented(redacted, "un-sp")
     names = check_names(redacted, allowed, "a communication to the special procedures")
+    if translation is not None:
+        redacted = translation.marked
     mandates = [m for m in confirmed(case_view) if m in MANDATES and m != "ASG-REPRISALS"]
     suggested = [m for m in case_view.get("suggested_mandates") or []
                  if isinstance(m, str) and m in MANDATES and m not in mandates and m != "ASG-REPRISALS"]
@@ -52,6 +60,8 @@ def joint_communication(case_view: dict, redacted: dict, org: Organisation, cons
     if suggested:
         d.lines += [f"> STAFF NOTE: suggested but not confirmed: {', '.join(suggested)}. Confirm in triage "
                     "('intake triage CASE --mandate +CODE') to address them; they are not addressed here.", ""]
+    if translation is not None:
+        d.lines += translation.notice() + (translation.missing_lines() + [""] if translation.missing else [])
     d.lines.append("To:")
     d.lines += [f"- {MANDATES[m]} ({m})" for m in mandates] or ["- MISSING: no mandate confirmed in triage yet"]
     d.lines += ["", "From:"]
@@ -102,6 +112,9 @@ def joint_communication(case_view: dict, redacted: dict, org: Organisation, cons
         BUILDERS.get(m, general)(annex, Case(redacted, case_view, m, names, in_letter=True))
         d.blank()
         d.lines += [f"## Annex: {m}", ""] + [line.replace("## ", "### ", 1) for line in only_new(annex.lines, body)]
+    if translation is not None and translation.translated:
+        d.blank()
+        d.lines += translation.annex()
     return "\n".join(d.lines).strip("\n") + "\n"
 
 

@@ -21,7 +21,9 @@ Outputs:
 Every output carries the answer as the profile's redaction left it: names only where consent
 allows (CONSENTED), pseudonyms for everyone else, places and dates generalised by the
 reprisals-report and stats profiles. Where an output carries something made from the answer rather
-than its words (a band, a month, a province looked up), DERIVED says so.
+than its words (a band, a month, a province looked up), DERIVED says so. A free-text answer staff
+translated (translations.py) is in the drafts in translation, its words in their annex of
+originals, and in case.json as written: it reaches the same outputs.
 """
 
 DRAFT = "un-sp draft"

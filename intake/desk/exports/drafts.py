@@ -8,6 +8,7 @@ gives the same text.
 """
 
 from ..rules import MANDATES
+from ..translations import Rendering
 from . import vocab
 from .common import check_mandate, check_names, check_report, confirmed, export_id, names_consented
 from .draft_mandates import BUILDERS, general
@@ -20,21 +21,29 @@ NOTE = ("> CONFIDENTIAL DRAFT, for staff to complete and check; not a submission
         "> confidential and whether the victim's name may be published (consent above).")
 
 
-def submission_draft(case_view: dict, redacted: dict, mandate: str) -> str:
-    """The Markdown draft of a submission to `mandate` (a code of rules.MANDATES)."""
+def submission_draft(case_view: dict, redacted: dict, mandate: str, translation: Rendering | None = None) -> str:
+    """The Markdown draft of a submission to `mandate` (a code of rules.MANDATES); with the
+    case's translations, in its target language as the communication is (communication.py)."""
     check_report(redacted)
     check_mandate(mandate)
     # The name may stay only with the consent that lets redaction keep it for this recipient.
     asg = mandate == "ASG-REPRISALS"
     allowed = names_consented(redacted, "reprisals-report" if asg else "un-sp")
-    case = Case(redacted, case_view, mandate, check_names(redacted, allowed, f"a submission to {mandate}"))
+    names = check_names(redacted, allowed, f"a submission to {mandate}")
+    case = Case(redacted if translation is None else translation.marked, case_view, mandate, names)
     d = Draft()
     _header(d, case)
+    if translation is not None and translation.missing:
+        d.blank()
+        d.lines += translation.missing_lines()
     BUILDERS.get(mandate, general)(d, case)
     related_persons(d, case)
     imminent(d, case)
     later_information(d, case)
     _checklist(d, case)
+    if translation is not None and translation.translated:
+        d.blank()
+        d.lines += translation.annex()
     return "\n".join(d.lines).strip("\n") + "\n"
 
 

@@ -70,20 +70,36 @@ def header(languages: list[str]) -> list[str]:
     return [c for p in ("title",) + tuple(name for name, _, _ in PROPERTIES) + (ATTACHMENTS,) for c in language_columns(p, languages)]
 
 
-def case_row(export_id: str, redacted: dict, mandates: list[str], attachment_files: list[str]) -> dict:
-    """One case's cells (before neutralising), from the un-sp profile's redacted report."""
+def _narrative(redacted: dict) -> str:
+    return "\n\n".join(f"Incident {n}: {t}" for n, i in incidents(redacted) if (t := text(i, "narrative")))
+
+
+def translated_narrative(translation) -> str:
+    """The narrative in the case's target language (translations.Rendering), "" when no
+    incident's account is translated: the column is filled only where a translation exists."""
+    if translation is None or not any(a.id.startswith("incidents[") and a.id.endswith(".narrative")
+                                      for a in translation.translated):
+        return ""
+    return _narrative(translation.plain)
+
+
+def case_row(export_id: str, redacted: dict, mandates: list[str], attachment_files: list[str], translation=None) -> dict:
+    """One case's cells (before neutralising), from the un-sp profile's redacted report; with its
+    translations, `narrative__<lang>` too (an account not yet translated stays in the original)."""
     codes = all_codes(redacted)
     main = vocab.VIOLATIONS.get(codes[0], codes[0]) if codes else "reprisal"
     starts = [text(i, "start", "date") for _, i in incidents(redacted)]
     ends = [text(i, "end", "date") for _, i in incidents(redacted)]
     starts, ends = sorted(s for s in starts if s), sorted(e for e in ends if e)
     title = f"{export_id}: {main}"
-    return {"title": title, "title__en": title,
+    translated = translated_narrative(translation)
+    extra = {f"title__{translation.target}": title, f"narrative__{translation.target}": translated} if translated else {}
+    return extra | {"title": title, "title__en": title,
             "violations": multi(vocab.VIOLATIONS.get(c, c) for c in codes),
             "event_period": date_range(starts[0] if starts else "", ends[-1] if ends else ""),
             "victim_status": vocab.VICTIM_STATUSES.get(text(redacted, "victim", "status"), ""),
             "un_mandates": multi(mandates),
-            "narrative": "\n\n".join(f"Incident {n}: {t}" for n, i in incidents(redacted) if (t := text(i, "narrative"))),
+            "narrative": _narrative(redacted),
             ATTACHMENTS: multi(attachment_files)}
 
 

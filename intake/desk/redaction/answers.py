@@ -34,8 +34,9 @@ class Answer:
         return "".join(out)
 
 
-def _is_prose(text: str) -> bool:
-    return any(c.isspace() for c in text.strip()) or not text.isascii()
+def is_prose(text: str) -> bool:
+    """Words, not a code or a single Latin word ("detained", "2024-03")."""
+    return not text.isascii() or any(c.isspace() for c in text.strip())
 
 
 def free_text_answers(document: dict, proposals: Iterable[Proposal], profile: str) -> list[Answer]:
@@ -48,7 +49,7 @@ def free_text_answers(document: dict, proposals: Iterable[Proposal], profile: st
         here = sorted(by_path.get(path, []), key=lambda p: (p.start, p.end))
         if not text.strip() or not carries_free_text(prof, pattern(path)):
             continue
-        if any(p.detector == "field" for p in here) or not (here or _is_prose(text)):
+        if any(p.detector == "field" for p in here) or not (here or is_prose(text)):
             continue
         marked = take_disjoint(sorted(here, key=lambda p: (-(p.end - p.start), p.start, p.id)), lambda p: (p.start, p.end))
         answers.append(Answer(path, text, tuple(here), tuple(sorted(marked, key=lambda p: p.start))))
