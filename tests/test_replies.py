@@ -105,19 +105,21 @@ def server_store(tmp_path):
 
 def _write(tmp_path, entries, name="batch") -> Path:
     folder = tmp_path / name
-    batch_module.write_batch_dir(folder, entries)
+    batch_module.write_batch_dir(folder, batch_module.new_batch_id(), entries)
     return folder
 
 
 def test_a_batch_is_delivered_and_read_with_the_code_only(tmp_path, server_store):
     codes = [new_receipt() for _ in range(3)]
     folder = _write(tmp_path, [_entry(c, text=f"message {n}") for n, c in enumerate(codes)])
-    assert replies_store.deliver(server_store, batch_module.read_batch_dir(folder)) == 3
+    assert replies_store.deliver_dir(server_store, folder) == 3
     for n, code in enumerate(codes):
         found = read_mailbox(server_store, code.lower())
         assert found.status == "received" and found.messages[0].text == f"message {n}"
     assert read_mailbox(server_store, new_receipt()) is None  # a valid code without messages
-    for path in server_store.replies.iterdir():
+    placed = sorted(server_store.replies.glob("*.age")) + sorted(server_store.replies.glob("*.delivered"))
+    assert len(placed) == 4  # three mailboxes and the batch's delivery note
+    for path in placed:
         assert path.stat().st_mode & 0o777 == 0o600
         assert path.stat().st_mtime % 86400 == 0  # the day, not the time, of the delivery
     assert server_store.replies.stat().st_mode & 0o777 == 0o700
@@ -125,18 +127,18 @@ def test_a_batch_is_delivered_and_read_with_the_code_only(tmp_path, server_store
 
 def test_a_delivery_replaces_the_mailbox_and_the_source_can_delete_it(tmp_path, server_store):
     code = new_receipt()
-    replies_store.deliver(server_store, batch_module.read_batch_dir(_write(tmp_path, [_entry(code, text="first")])))
-    replies_store.deliver(server_store, batch_module.read_batch_dir(_write(tmp_path, [_entry(code, "needs-info", "second")], "b2")))
+    replies_store.deliver_dir(server_store, _write(tmp_path, [_entry(code, text="first")]))
+    replies_store.deliver_dir(server_store, _write(tmp_path, [_entry(code, "needs-info", "second")], "b2"))
     assert read_mailbox(server_store, code).messages[0].text == "second"
     assert not delete_mailbox(server_store, new_receipt())  # another code deletes nothing
     assert delete_mailbox(server_store, code) and read_mailbox(server_store, code) is None
-    assert list(server_store.replies.iterdir()) == []
+    assert list(server_store.replies.glob("*.age")) == []
 
 
 def _refused(tmp_path, folder: Path, server_store, message: str) -> None:
     before = sorted(p.name for p in server_store.replies.iterdir())
     with pytest.raises(batch_module.BadBatch) as refused:
-        replies_store.deliver(server_store, batch_module.read_batch_dir(folder))
+        replies_store.deliver_dir(server_store, folder)
     assert message in str(refused.value) and "\n" not in str(refused.value)
     assert sorted(p.name for p in server_store.replies.iterdir()) == before  # nothing delivered
 
@@ -166,7 +168,7 @@ def _rewrite_manifest(folder: Path, doc: dict) -> None:
 ])
 def test_a_damaged_batch_is_refused_whole_with_one_line(tmp_path, server_store, damage, message):
     good = [_entry(new_receipt()) for _ in range(3)]
-    replies_store.deliver(server_store, batch_module.read_batch_dir(_write(tmp_path, good[:1], "earlier")))
+    replies_store.deliver_dir(server_store, _write(tmp_path, good[:1], "earlier"))
     folder = _write(tmp_path, good)
     first = folder / good[0].name
     doc = _manifest(folder)
@@ -222,41 +224,41 @@ def _tar(members) -> io.BytesIO:
 def test_a_tar_batch_is_checked_like_a_folder(server_store):
     entries = [_entry(new_receipt()) for _ in range(2)]
     stream = io.BytesIO()
-    batch_module.write_batch_tar(stream, entries)
+    batch_module.write_batch_tar(stream, batch_module.new_batch_id(), entries)
     stream.seek(0)
-    assert replies_store.deliver(server_store, batch_module.read_batch_tar(stream)) == 2
-    manifest = batch_module.manifest_bytes(entries)
+    assert replies_store.deliver_tar(server_store, stream) == 2
+    manifest = batch_module.manifest_bytes(batch_module.new_batch_id(), entries)
     for members, message in [
         ([(f"../{entries[0].name}", entries[0].data), ("manifest.json", manifest)], "unexpected entry"),
         ([(entries[0].name, entries[0].data), (entries[0].name, entries[0].data), ("manifest.json", manifest)], "twice"),
         ([(entries[0].name, entries[0].data)], "has no manifest.json"),
     ]:
         with pytest.raises(batch_module.BadBatch, match=message):
-            batch_module.read_batch_tar(_tar(members))
+            batch_module.receive_tar(_tar(members), lambda entry: None)
     with pytest.raises(batch_module.BadBatch, match="not a readable tar"):
-        batch_module.read_batch_tar(io.BytesIO(b"\x00" * 100 + b"garbage" * 100))
+        batch_module.receive_tar(io.BytesIO(b"\x00" * 100 + b"garbage" * 100), lambda entry: None)
 
 
 def test_a_delivery_interrupted_after_its_commit_is_finished_by_the_next(tmp_path, server_store, monkeypatch):
     code = new_receipt()
-    entries = batch_module.read_batch_dir(_write(tmp_path, [_entry(code)]))
+    folder = _write(tmp_path, [_entry(code)])
     real_replace = os.replace
 
     def crash(*args):
         raise OSError(5, "I/O error (simulated crash)")
     monkeypatch.setattr(replies_store.os, "replace", crash)
     with pytest.raises(OSError):
-        replies_store.deliver(server_store, entries)
+        replies_store.deliver_dir(server_store, folder)
     assert read_mailbox(server_store, code) is None  # not yet in place...
     monkeypatch.setattr(replies_store.os, "replace", real_replace)
     other = new_receipt()
-    replies_store.deliver(server_store, batch_module.read_batch_dir(_write(tmp_path, [_entry(other)], "next")))
+    replies_store.deliver_dir(server_store, _write(tmp_path, [_entry(other)], "next"))
     assert read_mailbox(server_store, code) is not None and read_mailbox(server_store, other) is not None
-    assert [p.name for p in server_store.replies.iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in server_store.replies.iterdir() if p.name.startswith(".")] == [".lock"]
 
 
 def test_a_delivery_interrupted_before_its_commit_delivers_nothing(tmp_path, server_store, monkeypatch):
-    entries = batch_module.read_batch_dir(_write(tmp_path, [_entry(new_receipt()) for _ in range(3)]))
+    folder = _write(tmp_path, [_entry(new_receipt()) for _ in range(3)])
     calls = []
     real = replies_store.AtomicFile
 
@@ -268,13 +270,13 @@ def test_a_delivery_interrupted_before_its_commit_delivers_nothing(tmp_path, ser
             super().__init__(*args, **kwargs)
     monkeypatch.setattr(replies_store, "AtomicFile", FailingThird)
     with pytest.raises(OSError):
-        replies_store.deliver(server_store, entries)
-    assert list(server_store.replies.iterdir()) == []
+        replies_store.deliver_dir(server_store, folder)
+    assert [p.name for p in server_store.replies.iterdir()] == [".lock"]
 
 
 def test_reply_retention_deletes_old_mailboxes_only(tmp_path, server_store):
     old, new = new_receipt(), new_receipt()
-    replies_store.deliver(server_store, batch_module.read_batch_dir(_write(tmp_path, [_entry(old), _entry(new)])))
+    replies_store.deliver_dir(server_store, _write(tmp_path, [_entry(old), _entry(new)]))
     path = replies_store.mailbox_path(server_store, derive(old).id)
     stamp = time.time() - 31 * 86400
     os.utime(path, (stamp, stamp))
@@ -415,8 +417,11 @@ def test_a_seized_server_yields_no_reply_and_no_link_to_its_submission(tmp_path)
     _deliver(tmp_path / "batch", client.data_dir)
 
     seized = {p: p.read_bytes() for p in client.data_dir.rglob("*") if p.is_file()}
-    mailbox_files = [p for p in seized if p.parent.name == "replies"]
+    mailbox_files = [p for p in seized if p.parent.name == "replies" and p.suffix == ".age"]
     assert len(mailbox_files) == 1
+    # Beside it, only the lock and the batch's delivery note: empty files, named by no mailbox.
+    others = [p for p in seized if p.parent.name == "replies" and p.suffix != ".age"]
+    assert sorted(p.suffix or p.name for p in others) == [".delivered", ".lock"] and not any(seized[p] for p in others)
     for path, data in seized.items():
         assert secret.encode() not in data and secret.encode("utf-16-le") not in data
         for name in submission_names:
@@ -454,3 +459,87 @@ def test_deliver_refuses_a_folder_that_is_not_the_servers(tmp_path):
     result = intake("deliver", tmp_path / "batch", "--data-dir", tmp_path / "nowhere", env=clean_env())
     assert result.returncode == 1 and "no submissions folder" in result.stderr.decode()
     shutil.rmtree(tmp_path / "batch")
+
+
+def _replies_row(env, case_id) -> dict:
+    rows = json.loads(ok(intake("replies", "list", "--format", "json", env=env)))
+    return next(r for r in rows if r["case"] == case_id)
+
+
+def test_replies_collected_before_they_were_delivered_are_not_taken_for_read(tmp_path):
+    """Collect and deliver on one visit, collect first: the listing was made before the batch
+    was placed, so the mailbox missing from it says nothing about the source reading it."""
+    identity, env, client = _desk(tmp_path)
+    receipt = client.report()
+    _import(client, env, tmp_path, "usb1")
+    (case_id,) = _case_ids(env)
+    ok(intake("reply", case_id, "--text", "Does the family consent?", env=env))
+    ok(intake("replies", "export", "--out", tmp_path / "batch", env=env))
+    stick = _import(client, env, tmp_path, "usb2")  # collect first...
+    _deliver(tmp_path / "batch", client.data_dir)  # ...then deliver
+    assert json.loads(ok(intake("replies", "seen", stick, env=env))) == {"read": 0, "expired": 0}
+    row = _replies_row(env, case_id)
+    assert row["read"] == 0 and row["not_delivered"] == 1  # exported, not yet confirmed placed
+    # The next visit's listing shows the delivery and the mailbox still there: delivered, unread.
+    stick = _import(client, env, tmp_path, "usb3")
+    assert json.loads(ok(intake("replies", "seen", stick, env=env))) == {"read": 0, "expired": 0}
+    assert _replies_row(env, case_id)["delivered_unread"] == 1
+    # A later batch (a new status) still carries the question to the source.
+    ok(intake("status", case_id, "--public", "under-review", env=env))
+    ok(intake("replies", "export", "--out", tmp_path / "batch2", env=env))
+    _deliver(tmp_path / "batch2", client.data_dir)
+    found = read_mailbox(Store(client.data_dir), receipt)
+    assert found.status == "under-review" and [m.text for m in found.messages] == ["Does the family consent?"]
+
+
+def test_a_batch_left_half_placed_is_finished_by_collect_and_not_taken_for_read(tmp_path, monkeypatch):
+    identity, env, client = _desk(tmp_path)
+    receipt = client.report()
+    _import(client, env, tmp_path, "usb1")
+    (case_id,) = _case_ids(env)
+    ok(intake("reply", case_id, "--text", "Where is he held?", env=env))
+    ok(intake("replies", "export", "--out", tmp_path / "batch", env=env))
+    real_replace = os.replace
+
+    def crash(*args):
+        raise OSError(5, "I/O error (simulated crash)")
+    monkeypatch.setattr(replies_store.os, "replace", crash)
+    with pytest.raises(OSError):
+        replies_store.deliver_dir(Store(client.data_dir), tmp_path / "batch")
+    monkeypatch.setattr(replies_store.os, "replace", real_replace)
+    stick = _import(client, env, tmp_path, "usb2")  # collect finishes the placing first
+    assert [row["id"] for row in json.loads((stick / LISTING).read_text())["mailboxes"]] == [derive(receipt).id]
+    assert json.loads(ok(intake("replies", "seen", stick, env=env))) == {"read": 0, "expired": 0}
+    assert _replies_row(env, case_id)["delivered_unread"] == 1
+    assert read_mailbox(Store(client.data_dir), receipt).messages[0].text == "Where is he held?"
+
+
+def test_messages_the_source_deleted_are_not_sent_again(tmp_path):
+    """"Delete these messages" holds: the next batch leaves the mailbox out until staff write
+    again or change the status, and then holds only what is new (and the current status)."""
+    identity, env, client = _desk(tmp_path)
+    receipt = client.report()
+    _import(client, env, tmp_path, "usb1")
+    (case_id,) = _case_ids(env)
+    ok(intake("reply", case_id, "--text", "Thank you.", env=env))
+    ok(intake("status", case_id, "--public", "sent-to-un", env=env))
+    ok(intake("replies", "export", "--out", tmp_path / "batch", env=env))
+    _deliver(tmp_path / "batch", client.data_dir)
+    store = Store(client.data_dir)
+    assert delete_mailbox(store, receipt)
+    stick = _import(client, env, tmp_path, "usb2")
+    assert json.loads(ok(intake("replies", "seen", stick, env=env))) == {"read": 1, "expired": 0}
+    result = intake("replies", "export", "--out", tmp_path / "batch2", env=env)
+    assert result.returncode == 1 and "no replies" in result.stderr.decode() and not (tmp_path / "batch2").exists()
+    # A new status is sent, alone; a new reply with the current status.
+    ok(intake("status", case_id, "--public", "closed", env=env))
+    ok(intake("replies", "export", "--out", tmp_path / "batch3", env=env))
+    _deliver(tmp_path / "batch3", client.data_dir)
+    assert read_mailbox(store, receipt) == content.MailboxContent("closed", ())
+    assert delete_mailbox(store, receipt)
+    ok(intake("replies", "seen", _import(client, env, tmp_path, "usb3"), env=env))
+    ok(intake("reply", case_id, "--text", "One more question.", env=env))
+    ok(intake("replies", "export", "--out", tmp_path / "batch4", env=env))
+    _deliver(tmp_path / "batch4", client.data_dir)
+    found = read_mailbox(store, receipt)
+    assert found.status == "closed" and [m.text for m in found.messages] == ["One more question."]

@@ -3,8 +3,10 @@
 import json
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -24,7 +26,10 @@ CANARY = "CANARY-9d2f-reply 孙律师 <script>alert(1)</script>"
 def _deliver(data_dir, code: str, status: str, text: str) -> None:
     mailbox = derive(code)
     data = content.encode(content.MailboxContent(status, (content.Message("2026-12-07", text),)))
-    replies_store.deliver(Store(data_dir), [batch_module.Entry(mailbox.id, age.encrypt_bytes([mailbox.recipient], data))])
+    with tempfile.TemporaryDirectory() as folder:
+        entry = batch_module.Entry(mailbox.id, age.encrypt_bytes([mailbox.recipient], data))
+        batch_module.write_batch_dir(Path(folder), batch_module.new_batch_id(), [entry])
+        replies_store.deliver_dir(Store(data_dir), Path(folder))
 
 
 @pytest.fixture(scope="module")

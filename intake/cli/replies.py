@@ -105,10 +105,10 @@ def replies_export(session, out):
             raise UserError("no replies or statuses to deliver", hint="write one with 'intake reply CASE' or 'intake status CASE'")
         # Written inside the change: if the batch cannot be written, nothing is marked delivered.
         if out == "-":
-            write_batch_tar(sys.stdout.buffer, batch.entries)
+            write_batch_tar(sys.stdout.buffer, batch.id, batch.entries)
             sys.stdout.flush()
         else:
-            write_batch_dir(Path(out), batch.entries)
+            write_batch_dir(Path(out), batch.id, batch.entries)
     summary = {"mailboxes": batch.mailboxes, "replies": batch.messages, "cases": batch.cases}
     if out != "-":
         click.echo(json.dumps(summary))
@@ -189,8 +189,7 @@ def deliver(batch, data_dir):
     bad entry is refused whole and nothing of it is delivered."""
     import os
 
-    from ..replies.batch import read_batch_dir, read_batch_tar
-    from ..replies.store import deliver as place
+    from ..replies.store import deliver_dir, deliver_tar
     from ..store import Store
 
     store = Store(data_dir or os.environ.get("INTAKE_DATA_DIR", "data"))
@@ -200,15 +199,14 @@ def deliver(batch, data_dir):
     store.check_owner()
     path = Path(batch)
     if batch == "-":
-        entries = read_batch_tar(sys.stdin.buffer)
+        placed = deliver_tar(store, sys.stdin.buffer)
     elif path.is_dir():
-        entries = read_batch_dir(path)
+        placed = deliver_dir(store, path)
     elif path.is_file():
         with open(path, "rb") as f:
-            entries = read_batch_tar(f)
+            placed = deliver_tar(store, f)
     else:
         raise UserError(f"cannot read {batch}: no such file or folder")
-    placed = place(store, entries)
     click.echo(json.dumps({"delivered": placed}))
     click.echo(f"intake: delivered {placed} mailbox(es); their sources read them with their receipt codes", err=True)
 
