@@ -49,6 +49,48 @@ def test_codes_issued_before_the_check_symbol_still_have_a_mailbox():
     assert derive(old).id == derive(old.lower().replace("-", "")).id
 
 
+# Known answers: a code issued today must open the same mailbox in years (mailbox.py). The
+# master is Argon2id with the documented parameters; the two values after it are recomputed here
+# with RFC 5869 HKDF from the standard library, then pinned.
+KNOWN_MAILBOXES = [
+    ("7K3M9QW-2XT4HJ8-RNC6VB7", "7K3M9QW2XT4HJ8RNC6VB7",
+     "6e1fa6cbd693aa0eebcbeea3c91ebbd28387db2f87efca60db5a90fbe50cc642", "4hciugj4i3jhy3pcvanvz6yxia",
+     "cbd43d6f9ef563fe4d1155a89cec357ef379a3099e82c86e2cc4c744b1a31738"),
+    ("ABCDE-FGHJK-MNPQR-STVWX", "ABCDEFGHJKMNPQRSTVWX",  # a code issued before the check symbol
+     "2ca52e39d83473f3028909d2a07dfe1189f2f25fdbc9334e7b463bb7208f79ae", "rurbijdgjvxrlicve2nzyirjm4",
+     "b8d89f833bb3b110eb7e2415da1875855290a1a22db239acfc425484bd03f63e"),
+]
+
+
+def _hkdf_sha256(key: bytes, info: bytes, size: int) -> bytes:
+    import hmac
+    prk = hmac.new(bytes(32), key, "sha256").digest()
+    okm, block, n = b"", b"", 1
+    while len(okm) < size:
+        block = hmac.new(prk, block + info + bytes([n]), "sha256").digest()
+        okm, n = okm + block, n + 1
+    return okm[:size]
+
+
+@pytest.mark.parametrize("code, symbols, master, mailbox_id, recipient_sha256", KNOWN_MAILBOXES)
+def test_a_fixed_code_derives_a_fixed_mailbox(code, symbols, master, mailbox_id, recipient_sha256):
+    import base64
+
+    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+    from intake.replies import mailbox as mailbox_module
+    derived_master = Argon2id(salt=b"intake.replies/v1 receipt code", length=32, iterations=2, lanes=1,
+                              memory_cost=64 * 1024).derive(symbols.encode("ascii"))
+    assert derived_master.hex() == master
+    assert base64.b32encode(_hkdf_sha256(derived_master, b"intake.replies/v1 mailbox id", 16)).decode().rstrip("=").lower() == mailbox_id
+    seed = _hkdf_sha256(derived_master, b"intake.replies/v1 mlkem768x25519 seed", 32)
+    for typed in (code, code.lower().replace("-", " ")):
+        mailbox = mailbox_module.derive(typed)
+        assert mailbox.id == mailbox_id and mailbox.identity._seed == seed
+        recipient = str(mailbox.recipient)
+        assert recipient.startswith("age1pq1") and hashlib.sha256(recipient.encode()).hexdigest() == recipient_sha256
+    assert str(age.HybridIdentity(seed).recipient()) == recipient
+
+
 def test_the_mailbox_id_and_the_key_are_separate_derivations():
     """The id is what the server sees: it must not be (part of) the key or the recipient."""
     mailbox = derive(new_receipt())
