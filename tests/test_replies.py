@@ -177,12 +177,16 @@ def test_a_delivery_replaces_the_mailbox_and_the_source_can_delete_it(tmp_path, 
     assert list(server_store.replies.glob("*.age")) == []
 
 
+def _replies_folder(server_store) -> list[str]:
+    return sorted(p.name for p in server_store.replies.iterdir() if p.name != ".lock")
+
+
 def _refused(tmp_path, folder: Path, server_store, message: str) -> None:
-    before = sorted(p.name for p in server_store.replies.iterdir())
+    before = _replies_folder(server_store)
     with pytest.raises(batch_module.BadBatch) as refused:
         replies_store.deliver_dir(server_store, folder)
     assert message in str(refused.value) and "\n" not in str(refused.value)
-    assert sorted(p.name for p in server_store.replies.iterdir()) == before  # nothing delivered
+    assert _replies_folder(server_store) == before  # nothing delivered
 
 
 def _manifest(folder: Path) -> dict:
@@ -585,3 +589,122 @@ def test_messages_the_source_deleted_are_not_sent_again(tmp_path):
     _deliver(tmp_path / "batch4", client.data_dir)
     found = read_mailbox(store, receipt)
     assert found.status == "closed" and [m.text for m in found.messages] == ["One more question."]
+
+
+# --- the server's folder against a hostile disk and a large batch ------------------------------------
+
+
+def _big_entry(size: int) -> batch_module.Entry:
+    """A mailbox file of about `size` bytes (deliver checks headers, sizes and sums, not content)."""
+    mailbox = derive(new_receipt())
+    return batch_module.Entry(mailbox.id, age.encrypt_bytes([mailbox.recipient], os.urandom(size)))
+
+
+def test_a_batch_is_staged_one_file_at_a_time_not_held_whole(tmp_path, server_store):
+    import tracemalloc
+    entries = [_big_entry(900_000) for _ in range(24)]
+    with open(tmp_path / "batch.tar", "wb") as f:
+        batch_module.write_batch_tar(f, batch_module.new_batch_id(), entries)
+    folder = _write(tmp_path, entries)
+    def from_tar():
+        with open(tmp_path / "batch.tar", "rb") as f:
+            return replies_store.deliver_tar(server_store, f)
+    for deliver in (lambda: replies_store.deliver_dir(server_store, folder), from_tar):
+        tracemalloc.start()
+        try:
+            assert deliver() == 24
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert peak < 6 << 20, peak  # a 21 MiB batch, a few files' worth in memory at most
+
+
+def test_a_batch_larger_than_the_total_cap_is_refused_whole(tmp_path, server_store, monkeypatch):
+    entries = [_big_entry(100_000) for _ in range(3)]
+    monkeypatch.setattr(batch_module, "MAX_TOTAL", 250_000)
+    folder = _write(tmp_path, entries)
+    _refused(tmp_path, folder, server_store, "lists more than")  # from the manifest, before any file is read
+    stream = io.BytesIO()
+    batch_module.write_batch_tar(stream, batch_module.new_batch_id(), entries)
+    stream.seek(0)
+    with pytest.raises(batch_module.BadBatch, match="holds more than"):  # from the running sum: the manifest comes last
+        replies_store.deliver_tar(server_store, stream)
+    assert _replies_folder(server_store) == []
+
+
+def _blocking_free(fn, timeout=10):
+    """fn() run in a thread: its result, or a failure if it waits (on a pipe) instead of returning."""
+    import threading
+    result = []
+
+    def run():
+        try:
+            result.append(("value", fn()))
+        except Exception as exc:
+            result.append(("error", exc))
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(timeout)
+    assert not worker.is_alive(), "blocked"
+    kind, value = result[0]
+    if kind == "error":
+        raise value
+    return value
+
+
+def test_a_pipe_or_link_planted_in_the_replies_folder_is_neither_waited_on_nor_followed(tmp_path, server_store):
+    code = new_receipt()
+    path = replies_store.mailbox_path(server_store, derive(code).id)
+    os.mkfifo(path)
+    try:
+        assert _blocking_free(lambda: read_mailbox(server_store, code)) is None
+        assert _blocking_free(lambda: delete_mailbox(server_store, code)) is False
+    finally:
+        with open(os.open(path, os.O_RDWR | os.O_NONBLOCK), "wb"):  # let a blocked reader go
+            pass
+    path.unlink()
+    # A link to a submission, dated past the retention: neither retention nor a delete zeroes it.
+    submission = server_store.submissions / "victim.age"
+    submission.write_bytes(b"age-encryption.org/v1 ciphertext of a report")
+    old = time.time() - 40 * 86400
+    os.utime(submission, (old, old))
+    path.symlink_to(submission)
+    os.utime(path, (old, old), follow_symlinks=False)
+    replies_store.expire(server_store, 30)
+    from intake.retention import overwrite_and_unlink
+    overwrite_and_unlink(path)
+    assert submission.read_bytes() == b"age-encryption.org/v1 ciphertext of a report" and not path.is_symlink()
+    from intake import retention
+    (server_store.submissions / "link.age").symlink_to(submission)
+    assert retention.expire(server_store, 30) == 1  # the old submission itself, never through the link
+    assert not submission.exists() and (server_store.submissions / "link.age").is_symlink()
+
+
+def test_a_pipe_in_a_batch_folder_is_refused_without_waiting(tmp_path, server_store):
+    folder = _write(tmp_path, [_entry(new_receipt())])
+    os.mkfifo(folder / (derive(new_receipt()).id + ".age"))
+    with pytest.raises(batch_module.BadBatch, match="not a regular file"):
+        _blocking_free(lambda: replies_store.deliver_dir(server_store, folder))
+    assert _replies_folder(server_store) == []
+
+
+def test_a_source_deleting_while_collect_lists_does_not_break_the_listing(tmp_path, server_store, monkeypatch):
+    from intake.collect import MANIFEST, collect_to_tar
+    codes = [new_receipt() for _ in range(2)]
+    replies_store.deliver_dir(server_store, _write(tmp_path, [_entry(c) for c in codes]))
+    gone = replies_store.mailbox_path(server_store, derive(codes[0]).id)
+    real_lstat = os.lstat
+
+    def deleted_just_before(path, *args, **kwargs):  # the source's delete lands between glob and stat
+        if Path(path) == gone and gone.exists():
+            delete_mailbox(server_store, codes[0])
+        return real_lstat(path, *args, **kwargs)
+    monkeypatch.setattr(replies_store.os, "lstat", deleted_just_before)
+    stream = io.BytesIO()
+    collect_to_tar(server_store, stream)
+    monkeypatch.undo()
+    stream.seek(0)
+    with tarfile.open(fileobj=stream) as tar:
+        assert tar.getnames()[-2:] == [MANIFEST, LISTING]
+        listing = json.loads(tar.extractfile(LISTING).read())
+    assert [row["id"] for row in listing["mailboxes"]] == [derive(codes[1]).id] and len(listing["delivered"]) == 1

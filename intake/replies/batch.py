@@ -125,8 +125,12 @@ def _manifest(data: bytes) -> tuple[str, dict[str, dict]]:
             raise BadBatch(f"manifest entry {n}: the SHA-256 is not 64 hex digits")
         listed[row["id"] + SUFFIX] = row
     if sum(row["size"] for row in listed.values()) > MAX_TOTAL:
-        raise BadBatch(f"the batch manifest lists more than {MAX_TOTAL >> 20} MiB of mailbox files")
+        raise BadBatch(f"the batch manifest lists more than {_mib(MAX_TOTAL)} of mailbox files")
     return doc["batch"], listed
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1 << 20):g} MiB"
 
 
 def _entry_name(name: str) -> str | None:
@@ -162,9 +166,10 @@ class _Received:
         limit = MAX_MANIFEST if name == MANIFEST else MAX_FILE
         if size > limit:
             raise BadBatch(f"{name} in the batch is larger than {limit} bytes")
-        self.total += size
-        if self.total > MAX_TOTAL + MAX_MANIFEST:
-            raise BadBatch(f"the batch holds more than {MAX_TOTAL >> 20} MiB of mailbox files")
+        if name != MANIFEST:
+            self.total += size
+        if self.total > MAX_TOTAL:
+            raise BadBatch(f"the batch holds more than {_mib(MAX_TOTAL)} of mailbox files")
 
     def file(self, name: str, data: bytes) -> None:
         entry = _sealed_entry(_entry_name(name), data)
