@@ -708,3 +708,28 @@ def test_a_source_deleting_while_collect_lists_does_not_break_the_listing(tmp_pa
         assert tar.getnames()[-2:] == [MANIFEST, LISTING]
         listing = json.loads(tar.extractfile(LISTING).read())
     assert [row["id"] for row in listing["mailboxes"]] == [derive(codes[1]).id] and len(listing["delivered"]) == 1
+
+
+def test_deliveries_wait_for_each_other_and_the_server_start_finishes_an_interrupted_one(tmp_path, server_store, monkeypatch):
+    import fcntl
+    import threading
+    code, other = new_receipt(), new_receipt()
+    folder = _write(tmp_path, [_entry(code)])
+    lock = os.open(server_store.replies / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(lock, fcntl.LOCK_EX)  # another deliver (or collect's listing) at work
+    worker = threading.Thread(target=replies_store.deliver_dir, args=(server_store, folder), daemon=True)
+    worker.start()
+    worker.join(0.5)
+    assert worker.is_alive() and read_mailbox(server_store, code) is None
+    os.close(lock)
+    worker.join(30)
+    assert not worker.is_alive() and read_mailbox(server_store, code) is not None
+    # Interrupted after its commit: the server's start places it.
+    real_replace = os.replace
+    monkeypatch.setattr(replies_store.os, "replace", lambda *args: (_ for _ in ()).throw(OSError(5, "I/O error")))
+    with pytest.raises(OSError):
+        replies_store.deliver_dir(server_store, _write(tmp_path, [_entry(other)], "next"))
+    monkeypatch.setattr(replies_store.os, "replace", real_replace)
+    assert read_mailbox(server_store, other) is None
+    server_store.prepare()
+    assert read_mailbox(server_store, other) is not None and not list(server_store.replies.glob(".placing-*"))

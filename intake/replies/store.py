@@ -143,6 +143,12 @@ def expire(store: Store, days: int, now: float | None = None) -> int:
     return deleted
 
 
+def finish_deliveries(store: Store) -> None:
+    """Finish what an interrupted delivery left (Store.prepare, when the server starts)."""
+    with _locked(store):
+        _finish(store)
+
+
 def _finish(store: Store) -> None:
     """Remove what an interrupted delivery left unfinished; place what it had completed."""
     for leftover in store.replies.glob(_STAGED + "*"):
