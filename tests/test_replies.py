@@ -44,6 +44,23 @@ def test_a_code_typed_in_any_way_derives_the_same_mailbox():
     assert "identity" not in repr(mailbox) and mailbox.identity.to_secret_string() not in repr(mailbox)
 
 
+def as_typed_on_a_phone(code: str) -> str:
+    """The code as a phone keyboard or an input method may give it: full-width symbols, dashes
+    of other kinds, no-break and ideographic spaces."""
+    wide = "".join(chr(ord(c) + 0xFEE0) if c != "-" else c for c in code)
+    first, second, third = wide.split("-")
+    return f"\u3000{first}\u00a0\u2013\u00a0{second.lower()}\u2014{third}\u202f"
+
+
+def test_a_code_typed_with_an_input_method_derives_the_same_mailbox():
+    code = new_receipt()
+    typed = as_typed_on_a_phone(code)
+    assert not typed.isascii() and derive(typed).id == derive(code).id
+    assert derive(code.replace("-", "\u2212")).id == derive(code).id  # a minus sign
+    assert derive(code[:-1] + "\uff0a") is None  # a full-width symbol that is no code symbol
+    assert derive(code + " " * 200) is None  # nothing that long is a code
+
+
 def test_codes_issued_before_the_check_symbol_still_have_a_mailbox():
     old = "ABCDE-FGHJK-MNPQR-STVWX"
     assert derive(old).id == derive(old.lower().replace("-", "")).id
@@ -376,8 +393,9 @@ def test_reply_and_status_reach_the_source_and_its_answer_links_to_the_case(tmp_
     found = read_mailbox(store, receipt)
     assert found.status == "needs-info" and found.messages[0].text == "When was he taken? 请告诉我们日期。"
 
-    # The source answers with a follow-up quoting the code: it links to the case and answers the question.
-    client.follow_up(receipt, "He was taken on 5 March.")
+    # The source answers with a follow-up quoting the code (typed on a phone): it links to the
+    # case and answers the question.
+    client.follow_up(as_typed_on_a_phone(receipt), "He was taken on 5 March.")
     _import(client, env, tmp_path, "usb2")
     rows = {row["id"]: row for row in json.loads(ok(intake("list", "--format", "json", env=env)))}
     assert rows[case_id]["follow_ups"] and rows[case_id]["replies"]["awaiting_answer"] is False

@@ -62,6 +62,25 @@ def test_a_source_reads_the_status_and_the_reply_with_the_code(server):
     assert code not in server.log() and derive(code).id not in server.log() and "CANARY" not in server.log()
 
 
+def test_a_code_typed_with_an_input_method_reads_the_messages(server):
+    from test_replies import as_typed_on_a_phone
+    code = new_receipt()
+    _deliver(server.data_dir, code, "under-review", "Thank you for writing.")
+    _, page = _lookup(server, as_typed_on_a_phone(code))
+    assert page.status_code == 200 and "Thank you for writing." in page.text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_Hans", "zh_Hant", "ug", "bo"])
+def test_the_follow_up_page_links_to_the_messages(server, lang):
+    import re
+    page = requests.get(f"{server.url}/follow-up?lang={lang}", timeout=30)
+    assert page.status_code == 200
+    (link,) = re.findall(r'<a href="(/messages[^"]*)">([^<]+)</a>', page.text)
+    assert link[1].strip()
+    messages = requests.get(server.url + link[0], timeout=30)
+    assert messages.status_code == 200 and 'name="receipt"' in messages.text
+
+
 def test_a_wrong_code_and_a_code_without_messages_give_the_same_page(server):
     _, wrong = _lookup(server, new_receipt())
     _, none = _lookup(server, new_receipt())
