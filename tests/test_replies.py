@@ -751,3 +751,56 @@ def test_deliveries_wait_for_each_other_and_the_server_start_finishes_an_interru
     assert read_mailbox(server_store, other) is None
     server_store.prepare()
     assert read_mailbox(server_store, other) is not None and not list(server_store.replies.glob(".placing-*"))
+
+
+def _tar_of(members) -> bytes:
+    """A tar stream of (name, data, type) members, as a hostile or damaged batch may be."""
+    stream = io.BytesIO()
+    with tarfile.open(fileobj=stream, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for name, data, kind in members:
+            info = tarfile.TarInfo(name)
+            info.type, info.size = kind, len(data) if kind == tarfile.REGTYPE else 0
+            if kind in (tarfile.SYMTYPE, tarfile.LNKTYPE):
+                info.linkname = "../submissions/x.age"
+            tar.addfile(info, io.BytesIO(data) if kind == tarfile.REGTYPE else None)
+    return stream.getvalue()
+
+
+def test_deliver_refuses_a_bad_batch_with_one_line_and_places_nothing(tmp_path, server_store):
+    good = _entry(new_receipt())
+    replies_store.deliver_dir(server_store, _write(tmp_path, [_entry(new_receipt())], "earlier"))
+    before = _replies_folder(server_store)
+    manifest = batch_module.manifest_bytes(batch_module.new_batch_id(), [good])
+    big = _big_entry(batch_module.MAX_FILE)  # a little over the cap once sealed
+    other = _entry(new_receipt())
+    reg, sym, hard = tarfile.REGTYPE, tarfile.SYMTYPE, tarfile.LNKTYPE
+    mailbox_name = derive(new_receipt()).id + ".age"
+    cases = {
+        "traversal": ([("../" + good.name, good.data, reg), ("manifest.json", manifest, reg)], "unexpected entry"),
+        "absolute": ([("/tmp/" + good.name, good.data, reg), ("manifest.json", manifest, reg)], "unexpected entry"),
+        "symlink": ([(mailbox_name, b"", sym), ("manifest.json", manifest, reg)], "not a regular file"),
+        "hard link": ([(mailbox_name, b"", hard), ("manifest.json", manifest, reg)], "not a regular file"),
+        "oversized member": ([(big.name, big.data, reg), ("manifest.json", manifest, reg)], "larger than"),
+        "twice": ([(good.name, good.data, reg), (good.name, good.data, reg), ("manifest.json", manifest, reg)], "twice"),
+        "no manifest": ([(good.name, good.data, reg)], "has no manifest.json"),
+        "not age": ([(good.name, good.data, reg), (big.name, big.data[:1000], reg), ("manifest.json", manifest, reg)],
+                    "not an age file"),
+        "not listed": ([(good.name, good.data, reg), (other.name, other.data, reg), ("manifest.json", manifest, reg)],
+                       "not in its manifest"),
+    }
+    for label, (members, message) in cases.items():
+        result = run_intake("deliver", "-", "--data-dir", server_store.root, input=_tar_of(members), env=clean_env())
+        err = result.stderr.decode()
+        assert result.returncode == 1 and message in err and err.count("\n") == 1 and result.stdout == b"", (label, err)
+        assert _replies_folder(server_store) == before, label
+    result = run_intake("deliver", "-", "--data-dir", server_store.root, input=os.urandom(3000), env=clean_env())
+    assert result.returncode == 1 and "not a readable tar stream" in result.stderr.decode()
+    # A folder without its manifest (a stick pulled out while export wrote it) and a missing path.
+    folder = _write(tmp_path, [good])
+    (folder / "manifest.json").unlink()
+    for path, message in [(folder, "has no manifest.json"), (tmp_path / "nowhere", "no such file or folder")]:
+        result = intake("deliver", path, "--data-dir", server_store.root, env=clean_env())
+        err = result.stderr.decode()
+        assert result.returncode == 1 and message in err and err.count("\n") == 1, err
+    assert _replies_folder(server_store) == before
+    assert [p.name for p in server_store.replies.iterdir() if p.name.startswith(".")] == [".lock"]  # no staging left
