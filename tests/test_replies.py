@@ -804,3 +804,57 @@ def test_deliver_refuses_a_bad_batch_with_one_line_and_places_nothing(tmp_path, 
         assert result.returncode == 1 and message in err and err.count("\n") == 1, err
     assert _replies_folder(server_store) == before
     assert [p.name for p in server_store.replies.iterdir() if p.name.startswith(".")] == [".lock"]  # no staging left
+
+
+def _listing_file(path: Path, day, mailboxes=(), delivered=(), schema="intake.replies-present/2") -> Path:
+    doc = {"schema": schema, "day": day.isoformat(), "retention_days": 30, "mailboxes": list(mailboxes)}
+    if delivered is not None:
+        doc["delivered"] = [{"batch": b, "day": d.isoformat()} for b, d in delivered]
+    path.write_text(json.dumps(doc))
+    return path
+
+
+def test_read_and_expired_are_counted_from_the_day_the_server_placed_the_batch(tmp_path):
+    """A stick carried to the server ten days after the export: the retention runs from the
+    server's day in the delivery note, and a listing decides only about batches it has notes of."""
+    import datetime
+    identity, env, client = _desk(tmp_path)
+    client.report()
+    _import(client, env, tmp_path, "usb1")
+    (case_id,) = _case_ids(env)
+    ok(intake("reply", case_id, "--text", "Is he still held?", env=env))
+    ok(intake("replies", "export", "--out", tmp_path / "batch", env=env))
+    batch_id = _manifest(tmp_path / "batch")["batch"]
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    placed = today + datetime.timedelta(days=10)
+    seen = lambda listing: json.loads(ok(intake("replies", "seen", listing, env=env)))  # noqa: E731
+    # A listing of the first format, and one without this batch's note, say nothing.
+    assert seen(_listing_file(tmp_path / "old.json", placed, delivered=None, schema="intake.replies-present/1")) == {"read": 0, "expired": 0}
+    assert seen(_listing_file(tmp_path / "none.json", today + datetime.timedelta(days=20))) == {"read": 0, "expired": 0}
+    # 35 days after the export but 25 after the delivery, the mailbox gone: read, not expired.
+    assert seen(_listing_file(tmp_path / "l1.json", today + datetime.timedelta(days=35), delivered=[(batch_id, placed)])) \
+        == {"read": 1, "expired": 0}
+    assert _replies_row(env, case_id)["read"] == 1
+    shown = json.loads(ok(intake("show", case_id, "--format", "json", env=env)))
+    assert [e["action"] for e in shown["history"]][-2:] == ["replies delivered", "reply read"]
+
+
+def test_a_mailbox_gone_past_the_retention_after_its_delivery_is_expired_and_not_sent_again(tmp_path):
+    import datetime
+    identity, env, client = _desk(tmp_path)
+    receipt = client.report()
+    _import(client, env, tmp_path, "usb1")
+    (case_id,) = _case_ids(env)
+    ok(intake("reply", case_id, "--text", "Is he still held?", env=env))
+    ok(intake("replies", "export", "--out", tmp_path / "batch", env=env))
+    batch_id = _manifest(tmp_path / "batch")["batch"]
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    mailbox = {"id": derive(receipt).id, "day": today.isoformat()}
+    # Seen placed and still there; then, the note pruned with the mailbox by the retention, gone.
+    assert json.loads(ok(intake("replies", "seen", _listing_file(tmp_path / "l1.json", today, [mailbox], [(batch_id, today)]),
+                                env=env))) == {"read": 0, "expired": 0}
+    assert _replies_row(env, case_id)["delivered_unread"] == 1
+    late = _listing_file(tmp_path / "l2.json", today + datetime.timedelta(days=31))
+    assert json.loads(ok(intake("replies", "seen", late, env=env))) == {"read": 0, "expired": 1}
+    result = intake("replies", "export", "--out", tmp_path / "batch2", env=env)
+    assert result.returncode == 1 and "no replies" in result.stderr.decode()
