@@ -103,7 +103,7 @@ def replies_export(session, out):
         batch = build_batch(state, _cases_with_replies(state), now_utc())
         if not batch.entries:
             raise UserError("no replies or statuses to deliver", hint="write one with 'intake reply CASE' or 'intake status CASE'")
-        # Written inside the change: if the batch cannot be written, nothing is marked delivered.
+        # Written inside the change: if the batch cannot be written, nothing is marked exported.
         if out == "-":
             write_batch_tar(sys.stdout.buffer, batch.id, batch.entries)
             sys.stdout.flush()

@@ -3,13 +3,14 @@
     DATA_DIR/replies/<mailbox id>.age       mode 0600; its time is the day it was delivered
     DATA_DIR/replies/<batch id>.delivered   an empty note: that batch was placed (its time: the day)
     DATA_DIR/replies/.staged-<random>/      a batch being placed (removed if found unfinished)
-    DATA_DIR/replies/.placing-<random>/     a batch fully staged: finished by the next deliver or collect
+    DATA_DIR/replies/.placing-<random>/     a batch fully staged: finished by the next deliver, collect or start
     DATA_DIR/replies/.lock                  taken by deliver, collect's listing and the retention
 
 A batch is placed whole or not at all: every file is written and fsynced into a staging
 folder, which is then renamed (one atomic step) to mark it complete; only then are its files
 moved over the mailboxes they replace, and its delivery note last. A crash before that rename
-leaves nothing delivered, one after it leaves a folder the next `deliver` or `collect` finishes.
+leaves nothing delivered, one after it leaves a folder that the next `deliver` or `collect`, or
+the server starting (Store.prepare), finishes.
 A newer delivery replaces a mailbox's file (the desk sends whatever its source has not read).
 A source's "delete" and the retention period (INTAKE_REPLY_RETENTION_DAYS) overwrite and
 remove the file; the retention removes the notes too.
