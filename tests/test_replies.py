@@ -420,7 +420,7 @@ def test_the_source_deleting_the_mailbox_is_seen_by_the_desk_as_read(tmp_path):
     stick = _import(client, env, tmp_path, "usb2")
     listing = json.loads((stick / LISTING).read_text())
     assert [row["id"] for row in listing["mailboxes"]] == [derive(receipts[1]).id]
-    assert json.loads(ok(intake("replies", "seen", stick, env=env))) == {"read": 1, "expired": 0}
+    assert json.loads(ok(intake("replies", "seen", stick, env=env))) == {"delivered": 2, "read": 1, "expired": 0}
     state = {r["case"]: r for r in json.loads(ok(intake("replies", "list", "--format", "json", env=env)))}
     read_case = next(c for c in cases if state[c]["read"])
     assert state[read_case]["read"] == 1 and sum(s["read"] for s in state.values()) == 1
@@ -541,12 +541,12 @@ def test_replies_collected_before_they_were_delivered_are_not_taken_for_read(tmp
     ok(intake("replies", "export", "--out", tmp_path / "batch", env=env))
     stick = _import(client, env, tmp_path, "usb2")  # collect first...
     _deliver(tmp_path / "batch", client.data_dir)  # ...then deliver
-    assert json.loads(ok(intake("replies", "seen", stick, env=env))) == {"read": 0, "expired": 0}
+    assert json.loads(ok(intake("replies", "seen", stick, env=env))) == {"delivered": 0, "read": 0, "expired": 0}
     row = _replies_row(env, case_id)
     assert row["read"] == 0 and row["not_delivered"] == 1  # exported, not yet confirmed placed
     # The next visit's listing shows the delivery and the mailbox still there: delivered, unread.
     stick = _import(client, env, tmp_path, "usb3")
-    assert json.loads(ok(intake("replies", "seen", stick, env=env))) == {"read": 0, "expired": 0}
+    assert json.loads(ok(intake("replies", "seen", stick, env=env))) == {"delivered": 1, "read": 0, "expired": 0}
     assert _replies_row(env, case_id)["delivered_unread"] == 1
     # A later batch (a new status) still carries the question to the source.
     ok(intake("status", case_id, "--public", "under-review", env=env))
@@ -573,7 +573,7 @@ def test_a_batch_left_half_placed_is_finished_by_collect_and_not_taken_for_read(
     monkeypatch.setattr(replies_store.os, "replace", real_replace)
     stick = _import(client, env, tmp_path, "usb2")  # collect finishes the placing first
     assert [row["id"] for row in json.loads((stick / LISTING).read_text())["mailboxes"]] == [derive(receipt).id]
-    assert json.loads(ok(intake("replies", "seen", stick, env=env))) == {"read": 0, "expired": 0}
+    assert json.loads(ok(intake("replies", "seen", stick, env=env))) == {"delivered": 1, "read": 0, "expired": 0}
     assert _replies_row(env, case_id)["delivered_unread"] == 1
     assert read_mailbox(Store(client.data_dir), receipt).messages[0].text == "Where is he held?"
 
@@ -592,7 +592,7 @@ def test_messages_the_source_deleted_are_not_sent_again(tmp_path):
     store = Store(client.data_dir)
     assert delete_mailbox(store, receipt)
     stick = _import(client, env, tmp_path, "usb2")
-    assert json.loads(ok(intake("replies", "seen", stick, env=env))) == {"read": 1, "expired": 0}
+    assert json.loads(ok(intake("replies", "seen", stick, env=env))) == {"delivered": 1, "read": 1, "expired": 0}
     result = intake("replies", "export", "--out", tmp_path / "batch2", env=env)
     assert result.returncode == 1 and "no replies" in result.stderr.decode() and not (tmp_path / "batch2").exists()
     # A new status is sent, alone; a new reply with the current status.
@@ -829,11 +829,11 @@ def test_read_and_expired_are_counted_from_the_day_the_server_placed_the_batch(t
     placed = today + datetime.timedelta(days=10)
     seen = lambda listing: json.loads(ok(intake("replies", "seen", listing, env=env)))  # noqa: E731
     # A listing of the first format, and one without this batch's note, say nothing.
-    assert seen(_listing_file(tmp_path / "old.json", placed, delivered=None, schema="intake.replies-present/1")) == {"read": 0, "expired": 0}
-    assert seen(_listing_file(tmp_path / "none.json", today + datetime.timedelta(days=20))) == {"read": 0, "expired": 0}
+    assert seen(_listing_file(tmp_path / "old.json", placed, delivered=None, schema="intake.replies-present/1")) == {"delivered": 0, "read": 0, "expired": 0}
+    assert seen(_listing_file(tmp_path / "none.json", today + datetime.timedelta(days=20))) == {"delivered": 0, "read": 0, "expired": 0}
     # 35 days after the export but 25 after the delivery, the mailbox gone: read, not expired.
     assert seen(_listing_file(tmp_path / "l1.json", today + datetime.timedelta(days=35), delivered=[(batch_id, placed)])) \
-        == {"read": 1, "expired": 0}
+        == {"delivered": 1, "read": 1, "expired": 0}
     assert _replies_row(env, case_id)["read"] == 1
     shown = json.loads(ok(intake("show", case_id, "--format", "json", env=env)))
     assert [e["action"] for e in shown["history"]][-2:] == ["replies delivered", "reply read"]
@@ -852,9 +852,9 @@ def test_a_mailbox_gone_past_the_retention_after_its_delivery_is_expired_and_not
     mailbox = {"id": derive(receipt).id, "day": today.isoformat()}
     # Seen placed and still there; then, the note pruned with the mailbox by the retention, gone.
     assert json.loads(ok(intake("replies", "seen", _listing_file(tmp_path / "l1.json", today, [mailbox], [(batch_id, today)]),
-                                env=env))) == {"read": 0, "expired": 0}
+                                env=env))) == {"delivered": 1, "read": 0, "expired": 0}
     assert _replies_row(env, case_id)["delivered_unread"] == 1
     late = _listing_file(tmp_path / "l2.json", today + datetime.timedelta(days=31))
-    assert json.loads(ok(intake("replies", "seen", late, env=env))) == {"read": 0, "expired": 1}
+    assert json.loads(ok(intake("replies", "seen", late, env=env))) == {"delivered": 0, "read": 0, "expired": 1}
     result = intake("replies", "export", "--out", tmp_path / "batch2", env=env)
     assert result.returncode == 1 and "no replies" in result.stderr.decode()

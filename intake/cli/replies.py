@@ -164,8 +164,9 @@ def _listing_bytes(src: str) -> bytes:
 @vault_options
 @click.argument("src", metavar="SRC")
 def replies_seen(session, src):
-    """Read collect's listing of the server's mailboxes (SRC: the collect folder, tar, or the file)
-    and mark replies whose mailbox is gone as read (or expired, past the server's retention)."""
+    """Read collect's listing of the server's mailboxes (SRC: the collect folder, tar, or the file):
+    mark the replies of the batches it shows placed as delivered, and those whose mailbox is gone
+    since as read (or expired, past the server's retention)."""
     from ..desk.replies import note_listing
     from ..desk.state import now_utc
     from ..replies.listing import parse_listing

@@ -198,11 +198,12 @@ def note_listing(state: VaultState, cases: list[Case], listing: dict, now: datet
     batches whose delivery notes it holds were placed; a mailbox missing from it, when the
     latest batch placed for it is among those notes, was deleted by its source (read) or, from
     the server's retention period after that day, perhaps expired unread. A listing made before
-    a batch was placed says nothing about it. Returns the counts of replies read and expired."""
+    a batch was placed says nothing about it. Returns the counts of replies found delivered, read
+and expired."""
     notes = {row["batch"]: row["day"] for row in listing["delivered"]}
     present = {row["id"] for row in listing["mailboxes"]}
     listed_day, days = listing["day"], listing["retention_days"]
-    counts = {"read": 0, "expired": 0}
+    counts = {"delivered": 0, "read": 0, "expired": 0}
     for case in cases:
         sent = case.replies.get("sent", [])
         confirmed = [row for row in sent if row["batch"] in notes and (row.get("delivered") or "") < notes[row["batch"]]]
@@ -210,10 +211,11 @@ def note_listing(state: VaultState, cases: list[Case], listing: dict, now: datet
             row["delivered"] = notes[row["batch"]]  # placed again later: the later day counts
         status = case.replies.get("status")
         items = [(m["id"], m) for m in case.replies.get("messages", [])] + ([("status", status)] if status else [])
-        for _, item in items:
+        for label, item in items:
             placed = [notes[b] for b in item.get("batches", []) if b in notes]
             if placed and not _delivered(item) and not _done(item):
                 item["delivered"] = min(placed)
+                counts["delivered"] += label != "status"
         if confirmed:
             state.record(case.id, "replies delivered", {"delivered": [None, confirmed[-1]["delivered"]]},
                          f"delivery note in the server's listing of {listed_day}")
