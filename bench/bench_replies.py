@@ -48,7 +48,9 @@ def main() -> None:
         code = new_receipt()
         mailbox = derive(code)
         plaintext = content.encode(content.MailboxContent("needs-info", (content.Message("2026-12-07", "x" * 2000),)))
-        store.deliver(data_dir, [batch.Entry(mailbox.id, age.encrypt_bytes([mailbox.recipient], plaintext))])
+        batch.write_batch_dir(Path(tmp) / "batch", batch.new_batch_id(),
+                              [batch.Entry(mailbox.id, age.encrypt_bytes([mailbox.recipient], plaintext))])
+        store.deliver_dir(data_dir, Path(tmp) / "batch")
         lookup_cpu, lookup_wall = timed(lambda: read_mailbox(data_dir, code), runs)
         wrong_cpu, _ = timed(lambda: read_mailbox(data_dir, new_receipt()), runs)
     recipient = age.HybridIdentity.generate().recipient()

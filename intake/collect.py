@@ -7,8 +7,9 @@ decrypted: the files are copied byte for byte.
 A second run after an interruption finishes the job: a file already at the destination with the
 same size and hash is not copied again, just deleted on the server.
 
-Beside the submissions goes the listing of the reply mailboxes still on the server
-(replies/listing.py): the desk learns from it which replies their sources have read.
+Beside the submissions goes the listing of the reply mailboxes still on the server and of the
+batches placed (replies/listing.py): the desk learns from it which replies reached the server
+and which their sources have read.
 """
 
 import hashlib
@@ -21,7 +22,8 @@ from pathlib import Path
 from .atomic import AtomicFile, fsync_dir
 from .errors import UserError
 from .replies import listing
-from .replies.store import DEFAULT_DAYS, present
+from .replies.store import DEFAULT_DAYS
+from .replies.store import listing as replies_listing
 from .store import Store
 
 MANIFEST = "MANIFEST.sha256"
@@ -91,7 +93,8 @@ def create_destination(dest: Path) -> None:
 
 
 def _listing(store: Store, reply_retention_days: int) -> bytes:
-    return listing.listing_bytes(present(store), reply_retention_days)
+    mailboxes, delivered = replies_listing(store)
+    return listing.listing_bytes(mailboxes, delivered, reply_retention_days)
 
 
 def collect_to_directory(store: Store, dest: Path, *, keep: bool = False, reply_retention_days: int = DEFAULT_DAYS) -> CollectResult:

@@ -11,10 +11,15 @@ The server keeps no record of them; the code is stored only inside the encrypted
 
 import re
 import secrets
+import unicodedata
 
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _VALUE = {c: i for i, c in enumerate(_ALPHABET)}
 _TYPO_MAP = str.maketrans({"I": "1", "L": "1", "O": "0"})
+# What a phone keyboard or an input method puts between groups: dashes NFKC leaves alone
+# (hyphen, figure, en and em dash, horizontal bar, minus), and any space.
+_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+MAX_TYPED = 100  # characters: far more than a code with spaces, so NFKC never meets a long text
 RANDOM = 20  # 20 × 5 bits = 100 bits
 LENGTH = RANDOM + 1  # and the check symbol
 # A code as written: the current form, or the form of codes issued before the check symbol.
@@ -42,7 +47,12 @@ def format_receipt(code: str) -> str:
 
 
 def _cleaned(text: str) -> str:
-    return "".join(c for c in text.upper() if c not in " -\t").translate(_TYPO_MAP)
+    """The symbols of a typed code: full-width letters and digits (an input method, a phone)
+    read as their ASCII forms, separators dropped, I L O read as 1 1 0."""
+    if len(text) > MAX_TYPED:
+        return ""
+    text = unicodedata.normalize("NFKC", text).upper()
+    return "".join(c for c in text if not (c.isspace() or c in _DASHES)).translate(_TYPO_MAP)
 
 
 def normalize_receipt(text: str) -> str | None:

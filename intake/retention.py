@@ -6,7 +6,9 @@ unlinking; on SSDs, copy-on-write and journaling file systems the old blocks may
 (docs/operations.md says what to do about that).
 """
 
+import errno
 import os
+import stat
 import time
 from pathlib import Path
 
@@ -32,12 +34,22 @@ def retention_days(env=os.environ) -> int | None:
 
 
 def overwrite_and_unlink(path: Path) -> None:
-    """Zero the file's bytes in place, fsync, then remove it."""
-    with open(path, "r+b", buffering=0) as f:
-        remaining = os.fstat(f.fileno()).st_size
-        while remaining:
-            remaining -= f.write(_ZEROS[: min(remaining, len(_ZEROS))])
-        os.fsync(f.fileno())
+    """Zero the file's bytes in place, fsync, then remove it. A link or anything but a plain
+    file in its place is removed without writing: a planted link never zeroes its target."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        if exc.errno not in (errno.ELOOP, errno.ENXIO):  # a link; a pipe nobody reads
+            raise
+        path.unlink()
+        return
+    with os.fdopen(fd, "r+b", buffering=0) as f:
+        info = os.fstat(f.fileno())
+        if stat.S_ISREG(info.st_mode):
+            remaining = info.st_size
+            while remaining:
+                remaining -= f.write(_ZEROS[: min(remaining, len(_ZEROS))])
+            os.fsync(f.fileno())
     path.unlink()
 
 
@@ -51,7 +63,8 @@ def expire(store: Store, days: int, now: float | None = None) -> int:
     deleted = 0
     for path in store.submission_paths():
         try:
-            if path.stat().st_mtime < cutoff:
+            info = os.lstat(path)
+            if stat.S_ISREG(info.st_mode) and info.st_mtime < cutoff:
                 overwrite_and_unlink(path)
                 deleted += 1
         except FileNotFoundError:

@@ -105,6 +105,8 @@ class Store:
             if path.is_file():
                 path.unlink()
                 stale += 1
+        from .replies.store import finish_deliveries  # (replies.store builds on this module)
+        finish_deliveries(self)  # a batch committed before a crash reaches its sources now
         return Prepared(stale, tightened)
 
     def free_bytes(self) -> int:

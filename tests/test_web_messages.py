@@ -3,8 +3,10 @@
 import json
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -24,7 +26,10 @@ CANARY = "CANARY-9d2f-reply 孙律师 <script>alert(1)</script>"
 def _deliver(data_dir, code: str, status: str, text: str) -> None:
     mailbox = derive(code)
     data = content.encode(content.MailboxContent(status, (content.Message("2026-12-07", text),)))
-    replies_store.deliver(Store(data_dir), [batch_module.Entry(mailbox.id, age.encrypt_bytes([mailbox.recipient], data))])
+    with tempfile.TemporaryDirectory() as folder:
+        entry = batch_module.Entry(mailbox.id, age.encrypt_bytes([mailbox.recipient], data))
+        batch_module.write_batch_dir(Path(folder), batch_module.new_batch_id(), [entry])
+        replies_store.deliver_dir(Store(data_dir), Path(folder))
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +60,25 @@ def test_a_source_reads_the_status_and_the_reply_with_the_code(server):
         if path.is_file():
             assert b"CANARY-9d2f" not in path.read_bytes()
     assert code not in server.log() and derive(code).id not in server.log() and "CANARY" not in server.log()
+
+
+def test_a_code_typed_with_an_input_method_reads_the_messages(server):
+    from test_replies import as_typed_on_a_phone
+    code = new_receipt()
+    _deliver(server.data_dir, code, "under-review", "Thank you for writing.")
+    _, page = _lookup(server, as_typed_on_a_phone(code))
+    assert page.status_code == 200 and "Thank you for writing." in page.text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_Hans", "zh_Hant", "ug", "bo"])
+def test_the_follow_up_page_links_to_the_messages(server, lang):
+    import re
+    page = requests.get(f"{server.url}/follow-up?lang={lang}", timeout=30)
+    assert page.status_code == 200
+    (link,) = re.findall(r'<a href="(/messages[^"]*)">([^<]+)</a>', page.text)
+    assert link[1].strip()
+    messages = requests.get(server.url + link[0], timeout=30)
+    assert messages.status_code == 200 and 'name="receipt"' in messages.text
 
 
 def test_a_wrong_code_and_a_code_without_messages_give_the_same_page(server):

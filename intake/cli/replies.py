@@ -103,12 +103,12 @@ def replies_export(session, out):
         batch = build_batch(state, _cases_with_replies(state), now_utc())
         if not batch.entries:
             raise UserError("no replies or statuses to deliver", hint="write one with 'intake reply CASE' or 'intake status CASE'")
-        # Written inside the change: if the batch cannot be written, nothing is marked delivered.
+        # Written inside the change: if the batch cannot be written, nothing is marked exported.
         if out == "-":
-            write_batch_tar(sys.stdout.buffer, batch.entries)
+            write_batch_tar(sys.stdout.buffer, batch.id, batch.entries)
             sys.stdout.flush()
         else:
-            write_batch_dir(Path(out), batch.entries)
+            write_batch_dir(Path(out), batch.id, batch.entries)
     summary = {"mailboxes": batch.mailboxes, "replies": batch.messages, "cases": batch.cases}
     if out != "-":
         click.echo(json.dumps(summary))
@@ -164,8 +164,9 @@ def _listing_bytes(src: str) -> bytes:
 @vault_options
 @click.argument("src", metavar="SRC")
 def replies_seen(session, src):
-    """Read collect's listing of the server's mailboxes (SRC: the collect folder, tar, or the file)
-    and mark replies whose mailbox is gone as read (or expired, past the server's retention)."""
+    """Read collect's listing of the server's mailboxes (SRC: the collect folder, tar, or the file):
+    mark the replies of the batches it shows placed as delivered, and those whose mailbox is gone
+    since as read (or expired, past the server's retention)."""
     from ..desk.replies import note_listing
     from ..desk.state import now_utc
     from ..replies.listing import parse_listing
@@ -189,8 +190,7 @@ def deliver(batch, data_dir):
     bad entry is refused whole and nothing of it is delivered."""
     import os
 
-    from ..replies.batch import read_batch_dir, read_batch_tar
-    from ..replies.store import deliver as place
+    from ..replies.store import deliver_dir, deliver_tar
     from ..store import Store
 
     store = Store(data_dir or os.environ.get("INTAKE_DATA_DIR", "data"))
@@ -200,15 +200,14 @@ def deliver(batch, data_dir):
     store.check_owner()
     path = Path(batch)
     if batch == "-":
-        entries = read_batch_tar(sys.stdin.buffer)
+        placed = deliver_tar(store, sys.stdin.buffer)
     elif path.is_dir():
-        entries = read_batch_dir(path)
+        placed = deliver_dir(store, path)
     elif path.is_file():
         with open(path, "rb") as f:
-            entries = read_batch_tar(f)
+            placed = deliver_tar(store, f)
     else:
         raise UserError(f"cannot read {batch}: no such file or folder")
-    placed = place(store, entries)
     click.echo(json.dumps({"delivered": placed}))
     click.echo(f"intake: delivered {placed} mailbox(es); their sources read them with their receipt codes", err=True)
 

@@ -13,5 +13,7 @@ the encrypted report.
                                                                     code, in memory; reads, answers, deletes
 
 content.py is the plaintext of a mailbox file, batch.py the delivery batch, store.py the
-server's replies folder. docs/operations.md describes the workflow and what a server can learn.
+server's replies folder with its delivery notes, listing.py what `collect` brings back (the
+mailboxes still there and the notes), from which the desk learns what was delivered and read.
+docs/operations.md describes the workflow and what a server can learn.
 """
