@@ -313,6 +313,7 @@ def test_person_without_javascript_fills_form_attaches_file_and_gets_receipt(bro
         "date": f"2024-01 {marker}",
         "link_evidence": f"questioned about the UPR submission {marker}",
         "already_raised": "",
+        "government_replied": "", "earlier_sg_report": "", "earlier_sg_report_year": None,  # not answered
     }
     assert len(report["incidents"]) == 1, "empty optional incident slots must not be stored"
     incident = report["incidents"][0]

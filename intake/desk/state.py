@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, fields
 from ..submission import SubmissionError
 from ..submission.schema import READER_VERSION, validate_report
 from .consent import check_record
+from .facts import check_facts
 
 STATUSES = ("new", "reviewing", "needs-info", "ready", "forwarded", "closed")
 EXPORT_PROFILES = ("un-sp", "reprisals-report", "stats")  # as in redaction/profiles.py
@@ -51,6 +52,8 @@ class Case:
     replies: dict = field(default_factory=dict)
     # How staff confirmed the informed consent of the person concerned (consent.py); {} if not yet.
     consent_record: dict = field(default_factory=dict)
+    # What staff know better than the form (facts.py): fact key -> value; {} if none.
+    facts: dict = field(default_factory=dict)
     # Which strict reader last passed the cached report (schema.READER_VERSION): a report is
     # checked again only when the reader has changed since, so loading a case stays fast.
     checked: str = ""
@@ -69,7 +72,7 @@ class Case:
 _CASE_FIELDS: dict[str, type | tuple[type, ...]] = {
     "id": str, "sha256": str, "imported": str, "report": dict, "status": str, "mandates": list,
     "urgent": (bool, type(None)), "notes": list, "links": list, "follow_up_of": (str, type(None)),
-    "follow_ups": list, "redaction": dict, "replies": dict, "consent_record": dict, "checked": str, "history": list}
+    "follow_ups": list, "redaction": dict, "replies": dict, "consent_record": dict, "facts": dict, "checked": str, "history": list}
 
 
 def case_from_json(data) -> Case:
@@ -80,6 +83,7 @@ def case_from_json(data) -> Case:
         if name in data and not isinstance(data[name], kind):
             raise ValueError(f"the case record's {name} has the wrong type")
     check_record(data.get("consent_record"))
+    check_facts(data.get("facts"))
     if data.get("checked") != READER_VERSION:
         # Checked again by the current reader, and given its shape (a schema-1 report cached by
         # an older desk gets the new questions, unanswered).
