@@ -130,7 +130,7 @@ def test_exports_use_the_facts_attributed_and_give_both_when_the_form_answered_t
     assert event["arrest"]["date"] is None  # the source's answers and the organisation's stay apart
     (entry,) = json.loads(_export(root, env, case_id, "reprisals-report")["reprisals-report.json"])
     facts = entry["submitting_organisation_facts"]
-    assert facts == {"attribution": said, "detention_kind": "detention_centre", "charges": "picking_quarrels",
+    assert facts == {"attribution": said, "detention_kind": "detention_centre", "charges": ["picking_quarrels"],
                      "government_replied": "no", "earlier_sg_report_year": "2023", "un_reference": "CHN 4/2023"}
     assert "Chaoyang" not in json.dumps(entry, ensure_ascii=False)  # free-text facts stay out of the entry
     stats = _export(root, env, case_id, "stats")["stats.csv"].splitlines()

@@ -106,6 +106,11 @@ def staff_fact(report: dict, key: str) -> str:
     return text(report, "staff_facts", key)
 
 
+def staff_fact_value(report: dict, key: str) -> str | list[str]:
+    """A staff fact for a JSON export: text, or the list of codes for charges."""
+    return code_list(report.get("staff_facts") or {}, key) if key == "charges" else staff_fact(report, key)
+
+
 def with_staff(answer: str, fact: str) -> str:
     """The form's answer and the organisation's fact on the same question, each attributed:
     the fact alone where the form left it unanswered, both where they differ."""

@@ -30,7 +30,7 @@ from ..facts import ATTRIBUTION, FACTS
 from ..rules import load_rules
 from . import vocab
 from .common import (age_band_of, check_names, check_report, code_list, date_type, export_id, incidents, is_pseudonym,
-                     names_consented, precision, staff_fact, text, updates, victim_label, violation_codes)
+                     names_consented, precision, staff_fact_value, text, updates, victim_label, violation_codes)
 
 SCHEMA = "intake.events/1"
 # The event's consent record: the answers as codes (their labels: docs/report-schema.md).
@@ -269,7 +269,7 @@ def _staff_facts(report: dict) -> dict | None:
     facts = report.get("staff_facts")
     if not isinstance(facts, dict) or not facts:
         return None
-    return {"attribution": ATTRIBUTION, **{key: staff_fact(report, key) for key in FACTS if key in facts}}
+    return {"attribution": ATTRIBUTION, **{key: staff_fact_value(report, key) for key in FACTS if key in facts}}
 
 
 def _code_and_label(table: dict, code: str) -> dict:

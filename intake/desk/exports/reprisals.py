@@ -12,7 +12,7 @@ if the redacted report kept them (redaction keeps them only with that consent).
 
 from . import vocab
 from ..facts import ATTRIBUTION
-from .common import (check_names, check_report, code_list, export_id, incidents, month_of, province, staff_fact, text,
+from .common import (check_names, check_report, code_list, export_id, incidents, month_of, province, staff_fact, staff_fact_value, text,
                      violation_codes)
 
 SCHEMA = "intake.reprisals-entry/1"
@@ -84,7 +84,7 @@ def reprisals_entry(case_view: dict, redacted: dict) -> dict | None:
         "earlier_sg_report_year": text(coop, "earlier_sg_report_year") or None,
         # What the organisation added (desk/facts.py): codes, a year and a UN reference, attributed.
         "submitting_organisation_facts": {
-            "attribution": ATTRIBUTION, **{k: staff_fact(redacted, k) for k in REPRISAL_FACTS if staff_fact(redacted, k)}}
+            "attribution": ATTRIBUTION, **{k: staff_fact_value(redacted, k) for k in REPRISAL_FACTS if staff_fact(redacted, k)}}
         if any(staff_fact(redacted, k) for k in REPRISAL_FACTS) else None,
         "government_response": None,
         "urgent": case_view.get("urgent") is True,
