@@ -174,3 +174,18 @@ def test_damaged_stored_facts_make_the_case_damaged_not_a_crash(stored):
     record = {"id": "c1", "sha256": "0" * 64, "imported": "2026-11-01T00:00:00Z", "report": {}, "facts": stored}
     loaded = load_case("c1", record)
     assert isinstance(loaded, Damaged) and "fact" in loaded.reason
+
+
+def test_facts_go_on_the_report_not_on_a_follow_up(tmp_path):
+    from intake_client import IntakeClient
+    from staff_vault import new_vault
+
+    identity, env = new_vault(tmp_path)
+    client = IntakeClient(tmp_path / "server", [identity.recipient()])
+    client.follow_up(client.report(), "He was charged on 4 March.")
+    ok(intake("import", client.data_dir / "submissions", env=env))
+    rows = json.loads(ok(intake("list", "--format", "json", env=env)))
+    (report, follow_up), = [(r["id"], r["follow_ups"][0]) for r in rows if r["follow_ups"]]
+    result = _facts(env, follow_up, "charges=subversion")
+    assert result.returncode == 1 and f"add the facts to the case it adds to ({report})" in result.stderr.decode()
+    ok(_facts(env, report, "charges=subversion"))

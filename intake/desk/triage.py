@@ -6,7 +6,7 @@ Every change is written to the audit log with the time, the old and new values, 
 from .case_ids import resolve
 from .errors import DeskError
 from .facts import set_facts
-from .review import withheld_name
+from .review import follow_up_refusal, withheld_name
 from .state import STATUSES, VaultState, timestamp
 
 
@@ -18,6 +18,8 @@ def apply_triage(state: VaultState, case_id: str, *, known_mandates, status=None
     """Apply the given decisions to one case; returns {field: [old, new]}. Raises DeskError.
     `facts`: KEY=VALUE items for the case's staff facts (facts.py), audited on their own."""
     case = state.cases[case_id]
+    if facts and case.report.get("kind") == "follow-up":  # its facts are its report's
+        raise DeskError(follow_up_refusal(state, case, "add the facts to"))
     fact_changes = set_facts(state, case, list(facts), lambda text: withheld_name(case, text), reason) if facts else {}
     changes: dict = {}
     if status is not None and status != case.status:
