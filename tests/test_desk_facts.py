@@ -189,3 +189,13 @@ def test_facts_go_on_the_report_not_on_a_follow_up(tmp_path):
     result = _facts(env, follow_up, "charges=subversion")
     assert result.returncode == 1 and f"add the facts to the case it adds to ({report})" in result.stderr.decode()
     ok(_facts(env, report, "charges=subversion"))
+
+
+def test_a_report_cannot_carry_facts_as_if_from_the_organisation():
+    """Only the desk adds `staff_facts` (to the case document): a report.json holding them is refused."""
+    from fuzz_seeds import report
+    from intake.submission import SubmissionError
+    from intake.submission.schema import validate_report
+
+    with pytest.raises(SubmissionError, match="1 unknown"):
+        validate_report(report() | {"attachments": [], "staff_facts": {"charges": ["cult"]}})
