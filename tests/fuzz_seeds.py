@@ -58,11 +58,12 @@ def related_person(n: int = 0) -> dict:
 
 
 def report(*, incidents: int = 1, anonymous: bool = False, follow_up_of: str | None = None,
-           language: str = "en", group: bool = False, related: int = 0, schema: int = 2) -> dict:
+           language: str = "en", group: bool = False, related: int = 0, schema: int = 3) -> dict:
     """A report as intake/web/report.py builds it for a valid form (attachments added on seal);
+    `schema=2`: as the form before the arrest, the charges and earlier UN action built it;
     `schema=1`: as the form before related persons and the imminent event built it."""
     answers = {
-        "schema": "intake.report/2",
+        "schema": "intake.report/3",
         "kind": "report",
         "received": "2026-11-26T14:34:55Z",
         "receipt": RECEIPT,
@@ -81,13 +82,18 @@ def report(*, incidents: int = 1, anonymous: bool = False, follow_up_of: str | N
             "human_rights_work": "Defends petitioners; sent a submission to the UPR.", "is_defender": "yes",
             "id_document": "", "residence": "Beijing", "status": "detained", "detention_place": "RSDL, Beijing",
             "holding_authority": "Beijing State Security Bureau", "health": "Needs heart medication.",
+            "detention_kind": "rsdl", "arrest_date": "2026-09-14", "arrest_place": "At home, Chaoyang district",
+            "charges": ["subversion"], "charges_wording": "煽动颠覆国家政权罪",
         },
         "un_cooperation": {
             "body": "upr", "kind": "submission", "by": "victim", "date": "2026年7月",
             "link_evidence": "Detained two weeks after.", "already_raised": "",
+            "government_replied": "no", "earlier_sg_report": "yes" if related else "",
+            "earlier_sg_report_year": "2025" if related else None,
         },
         "incidents": [incident(n) for n in range(incidents)],
-        "remedies": {"domestic": "", "others_informed": "Amnesty International"},
+        "remedies": {"domestic": "", "others_informed": "Amnesty International",
+                     "response": "The procuratorate did not answer."},
         "consent": {
             "store": True, "share_with_un": "yes", "name_public": "anonymised", "sg_report": "anonymised",
             "given_by": "family", "still_in_china": "yes", "never_disclose": "Do not name his daughter.",
@@ -96,6 +102,13 @@ def report(*, incidents: int = 1, anonymous: bool = False, follow_up_of: str | N
         "imminent": ({"kind": "trial", "date": "2027-01", "date_unsure": True, "details": "Intermediate court"} if related
                      else {"kind": "", "date": None, "date_unsure": False, "details": ""}),
     }
+    if schema <= 2:
+        for section, key in (("victim", "detention_kind"), ("victim", "arrest_date"), ("victim", "arrest_place"),
+                             ("victim", "charges"), ("victim", "charges_wording"), ("remedies", "response"),
+                             ("un_cooperation", "government_replied"), ("un_cooperation", "earlier_sg_report"),
+                             ("un_cooperation", "earlier_sg_report_year")):
+            del answers[section][key]
+        answers["schema"] = "intake.report/2"
     if schema == 1:
         del answers["related_persons"], answers["imminent"], answers["un_cooperation"]["by"]
         answers["schema"] = "intake.report/1"
@@ -104,7 +117,7 @@ def report(*, incidents: int = 1, anonymous: bool = False, follow_up_of: str | N
 
 def follow_up(message: str = "He was moved to another detention centre on 20 November.") -> dict:
     return {
-        "schema": "intake.report/2", "kind": "follow-up", "received": "2026-11-27T08:00:01Z",
+        "schema": "intake.report/3", "kind": "follow-up", "received": "2026-11-27T08:00:01Z",
         "receipt": "KPSSQ-VCNRZ-Y688G-CBGZT",
         "form_language": "zh_Hans", "follow_up_of": EARLIER, "message": message, "consent": {"store": True},
     }

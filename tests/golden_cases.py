@@ -34,6 +34,11 @@ DETENTION = {
         "victim_residence": "北京市",
         "status": "detained",
         "detention_place": "北京市朝阳区看守所",
+        "detention_kind": "detention_centre",
+        "arrest_date": "2025-09-14",
+        "arrest_place": "首都国际机场",
+        "charges": ["picking_quarrels"],
+        "charges_wording": "涉嫌寻衅滋事罪",
         "holding_authority": "北京市公安局朝阳分局",
         "health": "患有肝硬化和肺结核，需要每天服药。看守所拒绝让她住院治疗，家属送去的药被退回。",
         "un_body": "upr",
@@ -66,6 +71,9 @@ DETENTION = {
         "imminent_date_unsure": "y",
         "imminent_details": "律师听说案件已移送检察院。",
         "remedies": "律师向朝阳区检察院申请羁押必要性审查，没有收到任何答复。",
+        "remedies_response": "检察院没有答复；看守所说“上面不让见”。",
+        "government_replied": "",
+        "earlier_sg_report": "no",
         "consent_store": "y",
         "consent_share_un": "yes",
         "consent_name_public": "yes",
@@ -94,6 +102,10 @@ DETENTION = {
         "incidents[0].warrant": "No document of any kind was shown when she was taken.",
         "related_persons[0].what_happened": "Summoned twice for talks by the domestic security police; a camera was "
                                             "installed outside his door.",
+        "remedies.response": "The procuratorate did not answer; the detention centre said \"orders from above: no "
+                             "visits\".",
+        "victim.arrest_place": "Beijing Capital International Airport",
+        "victim.charges_wording": "On suspicion of picking quarrels and provoking trouble",
         "remedies.domestic": "The lawyer applied to the district procuratorate for a review of the need for continued "
                              "detention, and received no answer.",
         "un_cooperation.link_evidence": "During interrogation the police pressed her on which UN staff she was going to "
@@ -111,6 +123,8 @@ DETENTION = {
         "victim.occupation": "Retired accountant",
         "victim.residence": "Beijing",
     },
+    # What the organisation learnt from the UN and the lawyer, not from the form.
+    "facts": ["government_replied=no_letter"],
     "consent": ["--given-by", "family", "--date", "2025-10-20", "--channel", "secure-message",
                 "--risks-explained", "yes", "--scope", "un-sp,reprisals-named"],
 }
@@ -162,6 +176,9 @@ EXIT_BAN = {
                                    "applied for the trip.",
         "related-0-consent_named": "yes",
         "remedies": "Applied in writing to the exit and entry administration for the reason; no answer.",
+        "remedies_response": "None in writing; by phone an officer said the decision \"came from above\".",
+        "government_replied": "",  # not sure
+        "earlier_sg_report": "",  # not sure
         "others_informed": "Told a lawyers' group abroad.",
         "consent_store": "y",
         "consent_share_un": "yes",
@@ -172,6 +189,7 @@ EXIT_BAN = {
     },
     "mandates": ["SR-HRD", "SR-FOE"],
     "translations": {},  # written in English, the letter's language
+    "facts": ["government_replied=yes", "earlier_sg_report_year=2024", "un_reference=CHN 6/2024"],
     "consent": ["--given-by", "victim", "--date", "2026-05-20", "--channel", "video",
                 "--risks-explained", "yes", "--scope", "un-sp,reprisals-anonymised"],
 }
@@ -211,6 +229,12 @@ DISAPPEARANCE = {
                                  "شۇنىڭدىن بېرى ئائىلىسى ئۇنىڭ قەيەردە ئىكەنلىكىنى بىلمەيدۇ.",
         "incidents-0-perpetrator": "police",
         "incidents-0-lawyer_and_family": "ئائىلىسىگە ھېچقانداق ئۇقتۇرۇش بېرىلمىدى.",
+        "detention_kind": "unsure",
+        "arrest_date": "2022-09",
+        "arrest_place": "قەشقەر",
+        "charges": ["none_known"],
+        "government_replied": "no_letter",
+        "earlier_sg_report": "no",
         "remedies": "ئائىلىسى ساقچىخانىغا ئۈچ قېتىم بېرىپ سورىدى، ھېچقانداق جاۋاب بېرىلمىدى.",
         "consent_store": "y",
         "consent_share_un": "yes",
@@ -228,12 +252,14 @@ DISAPPEARANCE = {
         "incidents[0].province": "Xinjiang",
         "remedies.domestic": "The family went to the police station three times to ask; no answer was given.",
         "un_cooperation.link_evidence": "The police told him: your son spoke against the state at the UN.",
+        "victim.arrest_place": "Kashgar",
         "victim.ethnicity": "Uyghur",
         "victim.nationality": "Chinese",
         "victim.occupation": "Retired teacher",
         "victim.religion": "Islam",
         "victim.residence": "Kashgar",
     },
+    "facts": [],
     "consent": ["--given-by", "family", "--date", "2023-01-15", "--channel", "video",
                 "--risks-explained", "yes", "--scope", "un-sp,reprisals-named"],
 }

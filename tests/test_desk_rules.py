@@ -600,3 +600,22 @@ def test_a_result_stands_every_day_until_its_valid_until(name):
         changes += until is not None
         day = min(horizon, last) if until else last
     assert changes >= 1  # each of these reports has dates that matter
+
+
+# --- Schema 3: the arrest and the charges answer WGAD's items -----------------------------------
+
+def wgad_missing(r) -> list[str]:
+    return ids(evaluate(r, NOW).readiness.get("WGAD", []))
+
+
+def test_the_charges_answer_wgad_legal_basis_and_the_arrest_date_wgad_date_of_arrest():
+    held = incident(["ARBITRARY_DETENTION"], None, ongoing=True)  # ongoing, date not known
+    r = report(held, victim={"status": "detained"})
+    assert {"WGAD-4", "WGAD-8"} <= set(wgad_missing(r))
+    for charges in (["picking_quarrels"], ["none_known"]):  # no charge known says something about the legal basis
+        assert "WGAD-4" not in wgad_missing(report(held, victim={"status": "detained", "charges": charges}))
+    assert "WGAD-4" not in wgad_missing(report(held, victim={"status": "detained", "charges_wording": "寻衅滋事罪"}))
+    assert "WGAD-8" not in wgad_missing(report(held, victim={"status": "detained", "arrest_date": "2026-02"}))
+    assert "WGAD-8" in wgad_missing(report(held, victim={"status": "detained", "arrest_date": "2026"}))  # a year is not enough
+    dated = incident(["ARBITRARY_DETENTION"], "2026-02-10", ongoing=True)
+    assert "WGAD-8" not in wgad_missing(report(dated, victim={"status": "detained"}))

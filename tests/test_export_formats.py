@@ -459,9 +459,24 @@ def test_stats_row_has_the_columns_and_only_codes():
         "consent_sg_report": "anonymised", "victim_status": "detained", "un_body": "special_procedures",
         "cooperation_kind": "submission", "cooperated_by": "", "persons_affected": "0",
         "family_members_affected": "0", "minors_affected": "0", "relations_affected": "", "imminent_event": "",
+        "detention_kind": "", "charges": "", "government_replied_to_un": "", "earlier_sg_report": "",
         "form_language": "en"}
     values = " ".join(row.values())
     assert not [c for c in CANARIES if c in values]
+
+
+def test_stats_row_counts_the_codes_of_schema_3_and_nothing_typed():
+    raw = lawyer()
+    raw["victim"].update(detention_kind="rsdl", charges=["subversion", "hk_sedition"], charges_wording="CANARY-CHARGE")
+    raw["un_cooperation"].update(government_replied="no_letter", earlier_sg_report="yes", earlier_sg_report_year="2024")
+    row = stats_row(view(raw, []), raw)
+    assert (row["detention_kind"], row["charges"]) == ("rsdl", "hk_sedition;subversion")
+    assert (row["government_replied_to_un"], row["earlier_sg_report"]) == ("no_letter", "yes")
+    assert "CANARY-CHARGE" not in " ".join(row.values()) and "2024" not in " ".join(row.values())
+    raw["victim"].update(detention_kind="a hotel in town", charges="subversion")
+    raw["un_cooperation"]["government_replied"] = "maybe"
+    row = stats_row(view(raw, []), raw)
+    assert row["detention_kind"] == row["charges"] == row["government_replied_to_un"] == "unrecognised"
 
 
 def test_stats_row_values_come_from_closed_lists():
@@ -514,7 +529,9 @@ def test_vocabularies_cover_every_code():
                          (vocab.PERPETRATORS, choices.PERPETRATORS), (vocab.RELATIONS, choices.RELATIONS),
                          (vocab.HOW_KNOWN, choices.HOW_KNOWN), (vocab.SEXES, choices.SEXES),
                          (vocab.SHARE_WITH_UN, choices.SHARE_WITH_UN), (vocab.NAME_PUBLIC, choices.NAME_PUBLIC),
-                         (vocab.SG_REPORT, choices.SG_REPORT), (vocab.CONSENT_GIVEN_BY, choices.CONSENT_GIVEN_BY)]:
+                         (vocab.SG_REPORT, choices.SG_REPORT), (vocab.CONSENT_GIVEN_BY, choices.CONSENT_GIVEN_BY),
+                         (vocab.DETENTION_KINDS, choices.DETENTION_KINDS), (vocab.CHARGES, choices.CHARGES),
+                         (vocab.GOVERNMENT_REPLIED, choices.GOVERNMENT_REPLIED)]:
         assert set(ours) == {c.value for c in theirs}
     rules = load_rules()
     assert set(rules.violations) == set(vocab.VIOLATIONS) == set(vocab.VIOLATION_REPRISAL_TYPES)

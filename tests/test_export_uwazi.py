@@ -25,10 +25,14 @@ def _parse(data: bytes) -> list[dict]:
 
 
 def test_row_columns_multi_values_and_date_range():
-    row = uwazi.case_row("CASE-001", _report("Held for months."), ["WGAD", "SR-HEALTH"], ["CASE-001/01.jpg"])
+    raw = _report("Held for months.", detention_kind="rsdl", charges=["subversion", "pretext"], arrest_date="2025-01-04")
+    row = uwazi.case_row("CASE-001", raw, ["WGAD", "SR-HEALTH"], ["CASE-001/01.jpg"])
     [parsed] = _parse(uwazi.import_csv([row], []))
-    assert list(parsed) == ["title", "title__en", "violations", "event_period", "victim_status", "un_mandates",
-                            "narrative", "attachments"]
+    assert list(parsed) == ["title", "title__en", "violations", "event_period", "victim_status", "detention_kind",
+                            "charges", "arrest_date", "un_mandates", "narrative", "attachments"]
+    assert parsed["detention_kind"] == vocab.DETENTION_KINDS["rsdl"]
+    assert parsed["charges"].split("|") == [vocab.CHARGES["subversion"], vocab.CHARGES["pretext"]]
+    assert parsed["arrest_date"] == "2025-01-04"
     assert parsed["title"] == parsed["title__en"] == "CASE-001: " + vocab.VIOLATIONS["ARBITRARY_DETENTION"]
     assert parsed["violations"].split("|") == [vocab.VIOLATIONS["ARBITRARY_DETENTION"],
                                                vocab.VIOLATIONS["DENIAL_OF_MEDICAL_CARE"]]
@@ -110,7 +114,8 @@ GOLDEN = __import__("pathlib").Path(__file__).parent / "fixtures" / "golden" / "
 
 def test_import_csv_matches_the_golden_file():
     # Regenerate after a deliberate change: write import_csv(...) of this row to GOLDEN and review the diff.
-    row = uwazi.case_row("CASE-001", _report("Held in Urumqi; medicine refused, \"for security\"."),
+    row = uwazi.case_row("CASE-001", _report("Held in Urumqi; medicine refused, \"for security\".", detention_kind="camp",
+                                             charges=["separatism"], arrest_date="2025-01"),
                          ["WGAD", "SR-HEALTH"], ["CASE-001/attachments/01.jpg", "CASE-001/attachments/02.pdf"])
     assert uwazi.import_csv([row], []) == GOLDEN.read_bytes()
 

@@ -49,8 +49,7 @@ NOBODY_GAVE = {
                   AFFILIATION],
     "exit-ban": [AFFILIATION,
                  "the nature and reach of any outlet or account blocked or punished (if a medium is concerned)"],
-    "disappearance": ["the charges or the law the authorities invoked",  # none known: he was taken, not charged
-                      "confirmation that the organisation can keep in contact with the family and relay the "
+    "disappearance": ["confirmation that the organisation can keep in contact with the family and relay the "
                       "Government's replies",
                       "Whether the measure targets the group"],
 }
@@ -82,6 +81,8 @@ def _export(name: str, root: Path) -> dict[str, str]:
     (row,) = json.loads(ok(intake("list", "--format", "json", env=env)))
     case_id = row["id"]
     ok(intake("triage", case_id, "--status", "ready", *[a for m in case["mandates"] for a in ("--mandate", f"+{m}")], env=env))
+    if case["facts"]:
+        ok(intake("triage", case_id, *[a for f in case["facts"] for a in ("--fact", f)], env=env))
     ok(intake("consent", case_id, *case["consent"], env=env))
     # Staff read the Uyghur or Tibetan text the tool cannot (docs/exports.md): they keep it, and
     # accept every other proposal, the names found inside it included.

@@ -37,7 +37,7 @@ WORDS = iter("""
     waffle zucchini sunflower raspberry blueberry mushroom porridge marigold cinnamon pistachio rhubarb
     chestnut clementine gooseberry honeydew lentil mandarin nectarine olive peppermint quokka rosemary
     sesame tarragon turnip vermicelli walrus yarrow zeppelin anchovy barley chickpea damson fennel
-    garlic
+    garlic mackerel pomegranate sorbet
 """.split())
 MARKERS: dict[str, str] = {}  # form field (or "follow-up") -> its marker word
 
@@ -117,12 +117,20 @@ def full_answers() -> dict:
         "detention_place": marked("detention_place", "Chengdu detention centre"),
         "holding_authority": marked("holding_authority", "Public Security Bureau"),
         "health": marked("health", "needs medication"),
+        "detention_kind": "rsdl",
+        "arrest_date": "2024-04-13",
+        "arrest_place": marked("arrest_place", "at home"),
+        "charges": ["subversion", "pretext"],
+        "charges_wording": marked("charges_wording", "inciting subversion of state power"),
         "un_body": "upr",
         "cooperation_kind": "submission",
         "cooperated_by": "related_person",
         "cooperation_date": marked("cooperation_date", "2024-01"),
         "link_evidence": marked("link_evidence", "questioned about the UPR submission"),
         "un_already_raised": marked("un_already_raised", "a joint communication"),
+        "government_replied": "no",
+        "earlier_sg_report": "yes",
+        "earlier_sg_report_year": "2023",
         **incident(0, ["ARBITRARY_DETENTION", "DENIAL_OF_MEDICAL_CARE"], "state_security"),
         **incident(1, ["HARASSMENT_OF_FAMILY", "ENFORCED_DISAPPEARANCE"], "police"),
         **incident(2, ["EXIT_BAN", "THREATS"], "unknown"),
@@ -132,6 +140,7 @@ def full_answers() -> dict:
         "imminent_date_unsure": "y",
         "imminent_details": marked("imminent_details", "at the intermediate court"),
         "remedies": marked("remedies", "petitioned the procuratorate"),
+        "remedies_response": marked("remedies_response", "the procuratorate never answered"),
         "others_informed": marked("others_informed", "told a rights group abroad"),
         "consent_store": "y",
         "consent_share_un": "yes",
@@ -366,3 +375,38 @@ def test_names_leave_only_with_consent(desk):
     for field in ("unnamed victim_name", "unnamed victim_name_other"):  # no such consent: the pseudonym only
         assert [o for o, text in desk["unnamed"].items() if MARKERS[field] in text] == []
     assert "Person A (victim)" in desk["unnamed"][DRAFT] and "Person A (victim)" in desk["unnamed"][EVENTS]
+
+
+def test_the_coded_answers_of_schema_3_are_where_the_table_says(desk):
+    """Codes, dates and a year carry no marker word: each is looked for by what the output makes of it."""
+    from intake.desk.exports import vocab
+    out = desk["out"]
+    (reprisals,), events = json.loads(out[REPRISALS]), json.loads(out[EVENTS])
+    stats = out[STATS].splitlines()
+    row = dict(zip(stats[0].split(","), stats[1].split(",")))
+    found = {
+        "victim.detention_kind": {DRAFT: vocab.DETENTION_KINDS["rsdl"] in out[DRAFT],
+                                  EVENTS: events["biographic_details"][0]["detention_kind"] == "rsdl",
+                                  REPRISALS: reprisals["detention_kind"] == "rsdl", STATS: row["detention_kind"] == "rsdl",
+                                  UWAZI: vocab.DETENTION_KINDS["rsdl"] in out[UWAZI]},
+        "victim.arrest_date": {DRAFT: "- Date of arrest, or when the detention began: 2024-04-13" in out[DRAFT],
+                               EVENTS: events["events"][0]["arrest"]["date"] == "2024-04-13", UWAZI: "2024-04-13" in out[UWAZI]},
+        "victim.charges": {DRAFT: vocab.CHARGES["pretext"] in out[DRAFT],
+                           EVENTS: [c["code"] for c in events["events"][0]["charges"]] == ["subversion", "pretext"],
+                           REPRISALS: reprisals["charges"] == ["subversion", "pretext"],
+                           STATS: row["charges"] == "pretext;subversion", UWAZI: vocab.CHARGES["pretext"] in out[UWAZI]},
+        "un_cooperation.government_replied": {
+            DRAFT: "- Government reply to an earlier UN communication: no" in out[DRAFT],
+            EVENTS: events["events"][0]["government_replied_to_un"]["code"] == "no",
+            REPRISALS: reprisals["government_replied_to_un"] == "no", STATS: row["government_replied_to_un"] == "no"},
+        "un_cooperation.earlier_sg_report": {
+            DRAFT: "- In an earlier Secretary-General's report on reprisals: yes, the 2023 report" in out[DRAFT],
+            EVENTS: events["events"][0]["earlier_sg_report"]["code"] == "yes",
+            REPRISALS: reprisals["in_earlier_sg_report"] == "yes", STATS: row["earlier_sg_report"] == "yes"},
+        "un_cooperation.earlier_sg_report_year": {
+            DRAFT: "the 2023 report" in out[DRAFT], EVENTS: events["events"][0]["earlier_sg_report"]["year"] == "2023",
+            REPRISALS: reprisals["earlier_sg_report_year"] == "2023"},
+    }
+    for path, where in found.items():
+        assert set(where) == exported(COVERAGE, path), path
+        assert [o for o, present in where.items() if not present] == [], path

@@ -1,4 +1,4 @@
-"""Schema 2 of report.json, and schema 1 still read: import, show, redact and export.
+"""Schema 3 of report.json, and schemas 2 and 1 still read: import, show, redact and export.
 
 tests/fixtures/submission-report-1.zip is the plaintext archive of a real submission made by the
 web form of main at 88a85bd (schema intake.report/1, every answer filled, one photo), decrypted
@@ -15,7 +15,7 @@ import pytest
 from fuzz_seeds import report as seed_report
 from intake import age
 from intake.submission import SubmissionError
-from intake.submission.schema import validate_report
+from intake.submission.schema import NOT_ASKED_IN_2, validate_report
 from staff_vault import files_in, intake, new_vault, ok
 
 FIXTURE = Path(__file__).parent / "fixtures" / "submission-report-1.zip"
@@ -60,8 +60,79 @@ def test_a_schema_1_report_is_given_the_new_questions_unanswered_and_reads_again
     assert upgraded["related_persons"] == [] and upgraded["un_cooperation"]["by"] == ""
     assert upgraded["imminent"] == {"kind": "", "date": None, "date_unsure": False, "details": ""}
     assert validate_report(copy.deepcopy(upgraded)) == upgraded  # the case cache stores the upgraded one
-    assert {k: v for k, v in upgraded.items() if k not in ("related_persons", "imminent", "un_cooperation")} == \
-        {k: v for k, v in old.items() if k != "un_cooperation"}
+    assert {k: v for k, v in upgraded.items() if k not in ("related_persons", "imminent", "un_cooperation", "victim", "remedies")} == \
+        {k: v for k, v in old.items() if k not in ("un_cooperation", "victim", "remedies")}
+    assert unanswered_3(upgraded)
+
+
+def unanswered_3(report: dict) -> bool:
+    """Every question schema 3 added, with its "no answer" value."""
+    return all(report[section][key] == value for section, key, value in
+               ((*path.split("."), value) for path, value in NOT_ASKED_IN_2.items()))
+
+
+def test_a_schema_2_report_is_given_the_questions_of_schema_3_unanswered_and_reads_again():
+    old = seed_report(related=2, schema=2) | {"attachments": []}
+    upgraded = validate_report(copy.deepcopy(old))
+    assert upgraded["schema"] == "intake.report/2" and unanswered_3(upgraded)
+    assert upgraded["victim"]["charges"] == [] and upgraded["victim"]["arrest_date"] is None
+    assert validate_report(copy.deepcopy(upgraded)) == upgraded  # the case cache stores the upgraded one
+    for section in ("victim", "un_cooperation", "remedies"):
+        assert {k: v for k, v in upgraded[section].items() if f"{section}.{k}" not in NOT_ASKED_IN_2} == old[section]
+    assert {k: v for k, v in upgraded.items() if k not in ("victim", "un_cooperation", "remedies")} == \
+        {k: v for k, v in old.items() if k not in ("victim", "un_cooperation", "remedies")}
+
+
+@pytest.mark.parametrize("change", [
+    lambda r: r["victim"].update(detention_kind="prison"),
+    lambda r: r["victim"].update(arrest_date="2026-09"),
+    lambda r: r["victim"].update(charges=["cult"]),
+    lambda r: r["remedies"].update(response="no answer"),
+    lambda r: r["un_cooperation"].update(government_replied="no"),
+    lambda r: r["un_cooperation"].update(earlier_sg_report="yes", earlier_sg_report_year="2024"),
+    lambda r: r["un_cooperation"].pop("earlier_sg_report"),  # half the new questions
+])
+@pytest.mark.parametrize("schema", [1, 2])
+def test_an_older_report_cannot_answer_what_schema_3_added(change, schema):
+    upgraded = validate_report(seed_report(schema=schema) | {"attachments": []})
+    change(upgraded)
+    with pytest.raises(SubmissionError, match="did not ask"):
+        validate_report(upgraded)
+
+
+def test_the_old_shapes_with_a_key_of_schema_3_are_refused():
+    for schema in (1, 2):
+        old = seed_report(schema=schema) | {"attachments": []}
+        old["victim"]["charges"] = ["cult"]
+        with pytest.raises(SubmissionError, match="did not ask"):
+            validate_report(old)
+
+
+def test_schema_3_reports_with_the_arrest_the_charges_and_earlier_un_action_pass():
+    report = seed_report(related=1) | {"attachments": []}
+    assert report["victim"]["charges"] == ["subversion"] and report["un_cooperation"]["earlier_sg_report_year"] == "2025"
+    assert validate_report(copy.deepcopy(report)) == report
+
+
+@pytest.mark.parametrize("change, path", [
+    (lambda r: r["victim"].update(detention_kind="hotel"), "victim.detention_kind"),
+    (lambda r: r["victim"].update(arrest_date="2026"), "victim.arrest_date"),
+    (lambda r: r["victim"].update(arrest_date="2026-02-30"), "victim.arrest_date"),
+    (lambda r: r["victim"].update(charges=["none_known", "cult"]), "victim.charges"),
+    (lambda r: r["victim"].update(charges=["cult", "cult"]), "victim.charges"),
+    (lambda r: r["victim"].update(charges=["treason"]), r"victim.charges\[0\]"),
+    (lambda r: r["victim"].update(charges_wording="x" * 301), "victim.charges_wording"),
+    (lambda r: r["remedies"].update(response=7), "remedies.response"),
+    (lambda r: r["un_cooperation"].update(government_replied="unsure"), "un_cooperation.government_replied"),
+    (lambda r: r["un_cooperation"].update(earlier_sg_report_year="2025-01"), "un_cooperation.earlier_sg_report_year"),
+    (lambda r: r["un_cooperation"].update(earlier_sg_report_year=2025), "un_cooperation.earlier_sg_report_year"),
+    (lambda r: r["un_cooperation"].update(earlier_sg_report="no"), "un_cooperation.earlier_sg_report_year"),
+])
+def test_a_schema_3_answer_the_form_cannot_produce_is_refused(change, path):
+    report = seed_report(related=1) | {"attachments": []}
+    change(report)
+    with pytest.raises(SubmissionError, match=path.replace(".", r"\.")):
+        validate_report(report)
 
 
 @pytest.mark.parametrize("change, rule", [
@@ -133,3 +204,25 @@ def test_a_case_cached_by_an_older_desk_is_given_the_new_shape():
     case = case_from_json(record)
     assert case.report["schema"] == "intake.report/1" and case.report["related_persons"] == []
     assert case.report["imminent"]["kind"] == "" and case.report["un_cooperation"]["by"] == ""
+
+
+def test_a_schema_2_submission_imports_shows_what_was_not_asked_and_exports(tmp_path):
+    """A /2 submission sealed by the server's own writer, as a vault holds them from before schema 3."""
+    from fuzz_seeds import seal
+    identity, env = new_vault(tmp_path)
+    (tmp_path / "in").mkdir()
+    plaintext = seal(identity.recipient(), identity, seed_report(related=1, schema=2), [], tmp_path)
+    with open(tmp_path / "in" / "form2.age", "wb") as out, age.encrypt([identity.recipient()], out) as writer:
+        writer.write(plaintext)
+    ok(intake("import", tmp_path / "in", env=env))
+    (row,) = json.loads(ok(intake("list", "--format", "json", env=env)))
+    report = json.loads(ok(intake("show", row["id"], "--format", "json", env=env)))["report"]
+    assert report["schema"] == "intake.report/2" and unanswered_3(report)
+    text = ok(intake("show", row["id"], env=env)).decode()
+    assert "form intake.report/2: the arrest, the kind of place held, the charges" in text and "were not asked" in text
+    ok(intake("triage", row["id"], "--mandate", "+WGAD", env=env))
+    ok(intake("redact", row["id"], "--profile", "un-sp", "--accept-all", env=env))
+    ok(intake("export", row["id"], "--profile", "un-sp", "--per-mandate", "--out", tmp_path / "out", env=env))
+    drafts = {k: v.decode() for k, v in files_in(tmp_path / "out").items() if k.endswith(".md")}
+    wgad = next(v for k, v in drafts.items() if k.endswith("/WGAD.md"))
+    assert "- Date of arrest: 2026-09" in wgad and "Kind of place of detention" not in wgad  # the incidents' date stands in

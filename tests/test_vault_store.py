@@ -82,8 +82,8 @@ def test_a_first_format_vault_migrates_with_nothing_lost(worked_vault):
     assert {r["id"]: shown(env, r["id"]) for r in before_list} == before_show  # every answer, decision, note, history
     store = Vault(root).store([identity])
     for case_id, record in before_records.items():
-        # A first-format case had no replies, consent record or translations: the migrated one stores none (the empty default).
-        expected = {k: v for k, v in record.items() if not (k in ("replies", "consent_record", "translations") and v == {})}
+        # A first-format case had no replies, consent record, translations or facts: the migrated one stores none (the empty default).
+        expected = {k: v for k, v in record.items() if not (k in ("replies", "consent_record", "translations", "facts") and v == {})}
         assert store.get(case_id) == dict(expected, checked=store.get(case_id)["checked"])
     assert list(store.audit()) == before_audit
     assert json.loads(ok(intake("quarantine", "list", "--format", "json", env=env)).stdout) == quarantine_before

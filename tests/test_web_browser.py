@@ -313,6 +313,7 @@ def test_person_without_javascript_fills_form_attaches_file_and_gets_receipt(bro
         "date": f"2024-01 {marker}",
         "link_evidence": f"questioned about the UPR submission {marker}",
         "already_raised": "",
+        "government_replied": "", "earlier_sg_report": "", "earlier_sg_report_year": None,  # not answered
     }
     assert len(report["incidents"]) == 1, "empty optional incident slots must not be stored"
     incident = report["incidents"][0]
@@ -576,6 +577,38 @@ def test_person_fills_the_people_affected_and_what_is_about_to_happen(browser, s
     assert report["un_cooperation"]["by"] == "related_person"
     assert report["imminent"] == {"kind": "trial", "date": "2027-02", "date_unsure": True,
                                   "details": typed["imminent_details"]}
+
+
+# The arrest, the place held and the charges, typed as a reporter on a Chinese keyboard would.
+DETENTION = {
+    "zh_Hans": {"arrest_date": "２０２４年３月５日", "arrest_place": "在家中被带走", "charges_wording": "煽动颠覆国家政权罪",
+                "remedies_response": "检察院不予答复。", "earlier_sg_report_year": "２０２３"},
+    "ug": {"arrest_date": "2024-03", "arrest_place": "ئۆيىدىن ئېلىپ كېتىلدى", "charges_wording": "بۆلگۈنچىلىك",
+           "remedies_response": "جاۋاب بەرمىدى.", "earlier_sg_report_year": "2023"},
+}
+
+
+@pytest.mark.parametrize("code", list(DETENTION))
+def test_person_fills_the_arrest_the_charges_and_earlier_un_action(browser, server, code):
+    typed = DETENTION[code]
+    before = set(server.submissions())
+    browser.get(server.url + f"/?lang={code}")
+    assert not browser.find_element("name", "arrest_date").is_displayed()  # in a section closed until opened
+    fill_report(browser, required_answers(code) | typed | {
+        "detention_kind": "rsdl", "charges": ["subversion", "pretext"], "government_replied": "no",
+        "earlier_sg_report": "yes"})
+    screenshot(browser, f"report-form-detention-{code}.png")
+    submit(browser)
+    send(browser)
+    receipt_on_page(browser)
+
+    report = json.loads(new_submission(server, before).read("report.json"))
+    victim, coop = report["victim"], report["un_cooperation"]
+    assert victim["arrest_date"] == ("2024-03-05" if code == "zh_Hans" else "2024-03")
+    assert (victim["detention_kind"], victim["charges"]) == ("rsdl", ["subversion", "pretext"])
+    assert (victim["arrest_place"], victim["charges_wording"]) == (typed["arrest_place"], typed["charges_wording"])
+    assert report["remedies"]["response"] == typed["remedies_response"]
+    assert (coop["government_replied"], coop["earlier_sg_report"], coop["earlier_sg_report_year"]) == ("no", "yes", "2023")
 
 
 def test_a_source_reads_a_reply_with_the_receipt_and_answers_it(browser, tmp_path):

@@ -36,7 +36,7 @@ from live_server import CSRF, LiveServer
 RECEIPT = re.compile(rf'<p class="receipt" id="receipt"><code>({PATTERN})</code>')
 FIELD_TAG = re.compile(r"<(input|textarea)\b[^>]*>")
 ATTRIBUTE = re.compile(r'\b(name|type)="([^"]*)"')
-NOT_FREE_TEXT = re.compile(r"^incidents-\d+-(start_date|end_date)$|^follow_up_of$|^imminent_date$")  # validated formats
+NOT_FREE_TEXT = re.compile(r"^incidents-\d+-(start_date|end_date)$|^follow_up_of$|^(imminent|arrest)_date$|^earlier_sg_report_year$")  # validated formats
 SHARED_DIRS = ("/tmp", "/var/tmp", "/dev/shm")
 CHUNK = 1 << 20
 BIG_SIZE = 5 * 2**20 + 12345

@@ -59,7 +59,7 @@ def test_full_report_with_several_attachments(server):
     assert path.parent.stat().st_mtime % 86400 == 0  # and the folder does not tell the time either
     archive = open_submission(server, path)
     report = json.loads(archive.read("report.json"))
-    assert report["schema"] == "intake.report/2" and report["receipt"] == receipt
+    assert report["schema"] == "intake.report/3" and report["receipt"] == receipt
     expected = valid_answers()
     assert report["reporter"]["name"] == expected["reporter_name"]
     assert report["victim"]["name"] == expected["victim_name"]
@@ -67,7 +67,10 @@ def test_full_report_with_several_attachments(server):
     assert report["un_cooperation"] == {
         "body": "upr", "kind": "submission", "by": "", "date": expected["cooperation_date"],
         "link_evidence": expected["link_evidence"], "already_raised": "",
+        "government_replied": "", "earlier_sg_report": "", "earlier_sg_report_year": None,
     }
+    assert (report["victim"]["detention_kind"], report["victim"]["arrest_date"], report["victim"]["charges"]) == ("", None, [])
+    assert report["remedies"]["response"] == ""
     assert report["related_persons"] == [] and report["imminent"]["kind"] == ""
     (incident,) = report["incidents"]
     assert incident["violations"] == ["ARBITRARY_DETENTION", "DENIAL_OF_MEDICAL_CARE"]
@@ -195,11 +198,12 @@ def test_every_recipient_can_read_the_submission(tmp_path):
 def test_the_largest_report_the_page_allows_is_accepted(server):
     """Every box of the page ticked, every slot used, every field filled, the most files: the
     server's part limit (MAX_FORM_PARTS) must not refuse what the form itself invites."""
-    from intake.web.choices import VIOLATIONS
+    from intake.web.choices import CHARGES, VIOLATIONS
     codes = [c.value for c in VIOLATIONS]
+    charges = [c.value for c in CHARGES if c.value != "none_known"]  # "no charge known" stands alone
     answers = {**valid_answers(), "victim_name_other": "Wang", "cooperated_by": "victim", "imminent_kind": "trial",
                "imminent_date": "2027-01", "imminent_date_unsure": "y", "anonymous": "", "incidents-0-violations": codes,
-               "incidents-0-start_approximate": "y"}
+               "incidents-0-start_approximate": "y", "charges": charges}
     for n in (1, 2):
         answers.update({f"incidents-{n}-{k}": v for k, v in {
             "violations": codes, "start_date": "2024-05", "start_approximate": "y", "ongoing": "y", "end_date": "2024-06",
@@ -222,6 +226,40 @@ def test_the_largest_report_the_page_allows_is_accepted(server):
     report = json.loads(open_submission(server, new_submission(server, before)).read("report.json"))
     assert len(report["related_persons"]) == 4 and all(p["violations"] == codes for p in report["related_persons"])
     assert len(report["attachments"]) == 20 and all(i["violations"] == codes for i in report["incidents"])
+    assert report["victim"]["charges"] == charges
+
+
+def test_the_arrest_the_charges_and_earlier_un_action_reach_report_json(server):
+    answers = {**valid_answers(), "detention_kind": "rsdl", "arrest_date": "２０２４年３月５日", "arrest_place": "at home",
+               "charges": ["subversion", "pretext"], "charges_wording": "煽动颠覆国家政权罪",
+               "remedies_response": "no answer from the procuratorate", "government_replied": "no",
+               "earlier_sg_report": "yes", "earlier_sg_report_year": "2023"}
+    before = set(server.submissions())
+    assert submit(server, answers).status_code == 200
+    report = json.loads(open_submission(server, new_submission(server, before)).read("report.json"))
+    victim, coop = report["victim"], report["un_cooperation"]
+    assert (victim["detention_kind"], victim["arrest_date"], victim["arrest_place"]) == ("rsdl", "2024-03-05", "at home")
+    assert victim["charges"] == ["subversion", "pretext"] and victim["charges_wording"] == "煽动颠覆国家政权罪"
+    assert report["remedies"]["response"] == "no answer from the procuratorate"
+    assert (coop["government_replied"], coop["earlier_sg_report"], coop["earlier_sg_report_year"]) == ("no", "yes", "2023")
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"arrest_date": "2024"}, "arrest_date"),  # a month at least, as for every event
+    ({"arrest_date": "2024-02-30"}, "arrest_date"),
+    ({"charges": ["none_known", "cult"]}, "charges"),
+    ({"charges": ["treason"]}, "charges"),
+    ({"detention_kind": "hotel"}, "detention_kind"),
+    ({"government_replied": "maybe"}, "government_replied"),
+    ({"earlier_sg_report": "yes", "earlier_sg_report_year": "23"}, "earlier_sg_report_year"),
+    ({"earlier_sg_report": "yes", "earlier_sg_report_year": "2023-05"}, "earlier_sg_report_year"),
+    ({"earlier_sg_report": "", "earlier_sg_report_year": "2023"}, "earlier_sg_report_year"),
+])
+def test_a_new_answer_the_schema_would_refuse_is_refused_by_the_form(server, changes, field):
+    before = set(server.submissions())
+    response = submit(server, {**valid_answers(), **changes})
+    assert response.status_code == 400 and f'id="{field}-errors"' in response.text
+    assert set(server.submissions()) == before
 
 
 def test_a_form_shown_again_with_errors_says_so_in_its_title(server):

@@ -20,7 +20,7 @@ FIRST_CASE_FIELDS = ("id", "sha256", "imported", "report", "status", "mandates",
 
 
 def first_format_case(record: dict) -> dict:
-    out = {k: v for k, v in record.items() if k not in ("history", "replies", "consent_record", "translations")}  # the first format had none of these
+    out = {k: v for k, v in record.items() if k not in ("history", "replies", "consent_record", "translations", "facts")}  # the first format had none of these
     out.setdefault("triage_cache", {"key": "0123456789abcdef:2026-01-01", "result": {}})
     out["checked"] = ""  # the first format's reader mark is not this reader's
     assert set(out) == set(FIRST_CASE_FIELDS)

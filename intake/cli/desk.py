@@ -246,9 +246,12 @@ def attachment(session, output, case_id, name):
 @click.option("--urgent", type=click.Choice(["yes", "no", "auto"]), help="Staff decision on urgency (auto: follow the rules).")
 @click.option("--note", metavar="TEXT", help="Add a note to the case.")
 @click.option("--link", metavar="OTHER_CASE", help="Link another case to this one.")
+@click.option("--fact", "facts", multiple=True, metavar="KEY=VALUE",
+              help="A fact the organisation knows and the form did not ask or the source could not say "
+                   "(repeatable; KEY= clears it; the keys: docs/staff.md).")
 @click.option("--reason", metavar="TEXT", help="Why (recorded in the audit log).")
 @click.argument("case_id", metavar="CASE")
-def triage(session, status, mandate_changes, urgent, note, link, reason, case_id):
+def triage(session, status, mandate_changes, urgent, note, link, facts, reason, case_id):
     """Record staff decisions on a case; every change goes to the encrypted audit log."""
     from ..desk.rules import MANDATES
     from ..desk.triage import KEEP, apply_triage
@@ -257,7 +260,7 @@ def triage(session, status, mandate_changes, urgent, note, link, reason, case_id
     with session.vault.require().changing_state(session.identities) as state:
         resolved = usable_case(state, case_id).id
         changes = apply_triage(state, resolved, known_mandates=MANDATES, status=status, mandate_changes=mandate_changes,
-                               urgent=urgent_value, note=note, link=link, reason=reason or "")
+                               urgent=urgent_value, note=note, link=link, facts=facts, reason=reason or "")
     for field, (old, new) in changes.items():
         click.echo(f"{resolved}: {field}: {json.dumps(old, ensure_ascii=False)} -> {json.dumps(new, ensure_ascii=False)}")
 

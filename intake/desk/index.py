@@ -18,6 +18,7 @@ import json
 
 from ..submission.schema import READER_VERSION
 from .casestore import StoreDamaged
+from .facts import with_staff_facts
 from .replies import summary as reply_summary
 from .rules import evaluate, rules_digest
 from .state import Case, load_case
@@ -112,7 +113,7 @@ def read_follow_ups(case) -> list[str]:
 
 def row_for(case, now: datetime.datetime) -> dict:
     """The index row of a usable case, the rules applied now."""
-    result = evaluate(case.report, now)
+    result = evaluate(with_staff_facts(case), now)
     columns = list_columns(case.id, case, result)
     return {
         "received": case.received, "status": case.status, "urgent": columns["urgent"], "mandates": case.mandates,

@@ -7,9 +7,9 @@ What staff decided is stored on the case (`Case.redaction`):
      "decisions":    {profile: {proposal id: "accept" | "reject"}},
      "updates_read": {profile: [follow-up case ids]}}   the follow-ups staff have read
 
-What is reviewed and exported is the case document: the report, plus, for the profiles whose
-exports carry free text (un-sp), the text of the follow-ups as `updates` (each with its month
-and attachment count). A follow-up goes out only once staff have read it and said so by its id
+What is reviewed and exported is the case document: the report, the facts staff added
+(facts.py) as `staff_facts`, plus, for the profiles whose exports carry free text (un-sp), the
+text of the follow-ups as `updates` (each with its month and attachment count). A follow-up goes out only once staff have read it and said so by its id
 (`intake redact CASE --read ID`): no detector can vouch for a text nobody looked at, and naming
 it means a follow-up imported in the meantime is never marked read unseen. A follow-up arriving
 after the review also brings new proposals. The report's own keep their ids, because `updates`
@@ -23,7 +23,9 @@ follow-up is the same reporter adding to it, under the same consents. A full rep
 an earlier receipt is not a follow-up: it has its own consents and is exported on its own.
 """
 
-from .redaction import PROFILES, Register, apply, names_allowed, propose, seed_register, unreviewed
+from .redaction import PROFILES, Register, apply, names_allowed, normalize, propose, seed_register, unreviewed
+from .redaction.engine import named_entries
+from .facts import with_staff_facts
 from .state import Case, VaultState
 
 PROFILES_WITH_UPDATES = frozenset({"un-sp"})  # the others export codes and short answers only
@@ -80,7 +82,7 @@ def _document(state: VaultState, case: Case, profile: str, leave_out: frozenset)
     updates = [{"received": f.received[:7], "message": f.report.get("message", ""),
                 "attachment_count": len(f.report.get("attachments") or [])} for f in follow_ups]
     keys = {f"updates[{n}]": f"updates[{f.id}]" for n, f in enumerate(follow_ups)}
-    return {**case.report, "updates": updates}, keys
+    return {**with_staff_facts(case), "updates": updates}, keys
 
 
 def document_for(state: VaultState, case: Case, profile: str) -> dict:
@@ -95,6 +97,19 @@ def register_for(case: Case) -> Register:
     for alias in case.redaction.get("aliases", []):
         register.alias(alias["entry"], alias["spelling"])
     return register
+
+
+def withheld_name(case: Case, text: str) -> str | None:
+    """Who `text` names among the people whose names the case's un-sp redaction withholds (the
+    profile that carries staff's free text), by their role; None if nobody. The same register and
+    the same consent decision as the redaction and the exports' name check."""
+    register = register_for(case)
+    kept = named_entries(register, case.report, keep_names(case, "un-sp"))
+    for hit in register.matcher().find(normalize(text).text):
+        entry = register.entry(hit.owner)
+        if entry.kind == "person" and entry.id not in kept:
+            return f"a person of the case ({entry.role})"
+    return None
 
 
 def keep_names(case: Case, profile: str) -> bool:

@@ -19,6 +19,7 @@ from ..submission import SubmissionError
 from ..submission.schema import READER_VERSION, validate_report
 from .consent import check_record
 from .translations import check_translations
+from .facts import check_facts
 
 STATUSES = ("new", "reviewing", "needs-info", "ready", "forwarded", "closed")
 EXPORT_PROFILES = ("un-sp", "reprisals-report", "stats")  # as in redaction/profiles.py
@@ -54,6 +55,8 @@ class Case:
     consent_record: dict = field(default_factory=dict)
     # Translations of the redacted free-text answers, and the letter's language (translations.py).
     translations: dict = field(default_factory=dict)
+    # What staff know better than the form (facts.py): fact key -> value; {} if none.
+    facts: dict = field(default_factory=dict)
     # Which strict reader last passed the cached report (schema.READER_VERSION): a report is
     # checked again only when the reader has changed since, so loading a case stays fast.
     checked: str = ""
@@ -73,7 +76,7 @@ _CASE_FIELDS: dict[str, type | tuple[type, ...]] = {
     "id": str, "sha256": str, "imported": str, "report": dict, "status": str, "mandates": list,
     "urgent": (bool, type(None)), "notes": list, "links": list, "follow_up_of": (str, type(None)),
     "follow_ups": list, "redaction": dict, "replies": dict, "consent_record": dict, "translations": dict,
-    "checked": str, "history": list}
+    "facts": dict, "checked": str, "history": list}
 
 
 def case_from_json(data) -> Case:
@@ -85,6 +88,7 @@ def case_from_json(data) -> Case:
             raise ValueError(f"the case record's {name} has the wrong type")
     check_record(data.get("consent_record"))
     check_translations(data.get("translations"))
+    check_facts(data.get("facts"))
     if data.get("checked") != READER_VERSION:
         # Checked again by the current reader, and given its shape (a schema-1 report cached by
         # an older desk gets the new questions, unanswered).

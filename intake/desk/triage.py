@@ -5,6 +5,8 @@ Every change is written to the audit log with the time, the old and new values, 
 
 from .case_ids import resolve
 from .errors import DeskError
+from .facts import set_facts
+from .review import follow_up_refusal, withheld_name
 from .state import STATUSES, VaultState, timestamp
 
 
@@ -12,9 +14,13 @@ KEEP = object()  # urgent=KEEP leaves the urgency decision as it is; None hands 
 
 
 def apply_triage(state: VaultState, case_id: str, *, known_mandates, status=None, mandate_changes=(), urgent=KEEP,
-                 note=None, link=None, reason: str = "") -> dict:
-    """Apply the given decisions to one case; returns {field: [old, new]}. Raises DeskError."""
+                 note=None, link=None, facts=(), reason: str = "") -> dict:
+    """Apply the given decisions to one case; returns {field: [old, new]}. Raises DeskError.
+    `facts`: KEY=VALUE items for the case's staff facts (facts.py), audited on their own."""
     case = state.cases[case_id]
+    if facts and case.report.get("kind") == "follow-up":  # its facts are its report's
+        raise DeskError(follow_up_refusal(state, case, "add the facts to"))
+    fact_changes = set_facts(state, case, list(facts), lambda text: withheld_name(case, text), reason) if facts else {}
     changes: dict = {}
     if status is not None and status != case.status:
         if status not in STATUSES:
@@ -47,7 +53,8 @@ def apply_triage(state: VaultState, case_id: str, *, known_mandates, status=None
             case.links.append(other)
             state.cases[other].links.append(case_id)
             changes["link"] = [None, other]
-    if not changes:
-        raise DeskError("nothing to change", hint="give --status, --mandate, --urgent, --note or --link")
-    state.record(case_id, "triage", changes, reason or note or "")
-    return changes
+    if not (changes or fact_changes):
+        raise DeskError("nothing to change", hint="give --status, --mandate, --urgent, --note, --link or --fact")
+    if changes:
+        state.record(case_id, "triage", changes, reason or note or "")
+    return changes | fact_changes

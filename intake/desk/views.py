@@ -4,8 +4,9 @@ import datetime
 import json
 
 from . import index
-from ..submission.layout import REPORT_SCHEMA_1
+from ..submission.layout import REPORT_SCHEMA_1, REPORT_SCHEMA_2
 from .exports import vocab
+from .facts import FACTS, with_staff_facts
 from .rules import MANDATES, evaluate
 from .state import Case, VaultState
 from . import translations
@@ -13,7 +14,7 @@ from . import translations
 
 def case_row(case: Case, now: datetime.datetime) -> dict:
     """The list columns of one loaded case, with the rules applied now."""
-    return index.list_columns(case.id, case, evaluate(case.report, now))
+    return index.list_columns(case.id, case, evaluate(with_staff_facts(case), now))
 
 
 def select_rows(rows: dict, *, status=None, urgent=False, mandate=None) -> list[dict]:
@@ -89,7 +90,7 @@ def table_lines(rows: list[dict], per_chunk: int = 1000):
 
 
 def case_document(case: Case, state: VaultState, attachments: list[dict], now) -> dict:
-    result = evaluate(case.report, now)
+    result = evaluate(with_staff_facts(case), now)
     return {
         "case": {k: v for k, v in case_row(case, now).items() if k not in ("summary", "damaged")} | {
             "sha256": case.sha256, "imported": case.imported, "notes": case.notes, "links": case.links,
@@ -100,6 +101,8 @@ def case_document(case: Case, state: VaultState, attachments: list[dict], now) -
             "translations": {"language": translations.language(case),
                              "stored": {t: len(translations.stored(case, t)) for t in translations.TARGETS
                                         if translations.stored(case, t)}},
+            # What staff know better than the form (facts.py), shown beside the form's answers.
+            "staff_facts": case.facts or None,
             # New full reports that quote this one's receipt: linked, but their own cases.
             "quoted_by_reports": [i for i in case.follow_ups if i in state.cases and state.cases[i].report.get("kind") != "follow-up"],
             "unread_follow_ups": _unread_follow_ups(case, state),
@@ -176,6 +179,7 @@ def format_case(doc: dict) -> str:
     out += _people_and_event(report)
     out.append("")
     out += _answers(report, skip={"attachments", "schema", "receipt"})
+    out += _staff_facts(case.get("staff_facts") or {}, report)
     out.append("")
     out.append("Attachments (read from the ciphertext; none written to disk):")
     for a in doc["attachments"] or []:
@@ -197,12 +201,49 @@ def format_case(doc: dict) -> str:
     return "\n".join(out)
 
 
+NOT_ASKED_IN_2 = "the arrest, the kind of place held, the charges, the authorities' response and earlier UN action"
+
+
+def _staff_facts(facts: dict, report: dict) -> list[str]:
+    """The facts staff added, each beside the form's answer to the same question."""
+    if not facts:
+        return []
+    out = ["", "Added by staff, not from the form (exports say 'according to the submitting organisation'):"]
+    for key, value in facts.items():
+        section, _, answer = FACTS[key].answers.partition(".")
+        form = (report.get(section) or {}).get(answer) if answer else None
+        out.append(f"  {key.replace('_', ' ')}: {_shown(value)}   (the form: {_shown(form) or 'not answered'})")
+    return out
+
+
+def _shown(value) -> str:
+    return ", ".join(map(str, value)) if isinstance(value, list) else "" if value is None else str(value)
+
+
 def _people_and_event(report: dict) -> list[str]:
-    """The related persons and the imminent event in one line each (their answers follow below)."""
+    """The related persons, the imminent event, the arrest and the charges in one line each
+    (their answers follow below)."""
     if report.get("kind") != "report":
         return []
     if report.get("schema") == REPORT_SCHEMA_1:
-        return [f"  form {REPORT_SCHEMA_1}: other people affected, an imminent event and who cooperated were not asked"]
+        return [f"  form {REPORT_SCHEMA_1}: other people affected, an imminent event, who cooperated and "
+                f"{NOT_ASKED_IN_2} were not asked"]
+    if report.get("schema") == REPORT_SCHEMA_2:
+        return [f"  form {REPORT_SCHEMA_2}: {NOT_ASKED_IN_2} were not asked"] + _people_and_event_2(report)
+    return _people_and_event_2(report) + _detention(report)
+
+
+def _detention(report: dict) -> list[str]:
+    victim = report.get("victim") or {}
+    held = [f"arrested {victim['arrest_date']}" if victim.get("arrest_date") else "",
+            f"held in: {vocab.label(vocab.DETENTION_KINDS, victim['detention_kind'])}" if victim.get("detention_kind") else ""]
+    lines = [f"  arrest: {', '.join(h for h in held if h)}"] if any(held) else []
+    if victim.get("charges"):
+        lines.append(f"  charges: {'; '.join(vocab.label(vocab.CHARGES, c) for c in victim['charges'])}")
+    return lines
+
+
+def _people_and_event_2(report: dict) -> list[str]:
     lines = []
     for number, person in enumerate(report.get("related_persons") or [], 1):
         facts = [vocab.label(vocab.RELATED_RELATIONS, person.get("relation"))]

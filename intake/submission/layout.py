@@ -6,7 +6,8 @@ accepts nothing else (archive.py, schema.py); docs/submission-format.md describe
 
 import re
 
-REPORT_SCHEMA = "intake.report/2"    # what the form writes
+REPORT_SCHEMA = "intake.report/3"    # what the form writes
+REPORT_SCHEMA_2 = "intake.report/2"  # before the arrest, the charges and earlier UN action; still read
 REPORT_SCHEMA_1 = "intake.report/1"  # before related persons and the imminent event; still read
 REPORT_ENTRY = "report.json"  # the answers (schema above) and the attachment list
 PADDING_ENTRY = "padding"     # zeros that bring the archive to its Padmé size

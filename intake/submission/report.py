@@ -46,6 +46,11 @@ class Victim(TypedDict):
     detention_place: str
     holding_authority: str
     health: str
+    detention_kind: str         # schema 3: the kind of place ("" not answered, "unsure" not sure)
+    arrest_date: str | None     # when they were arrested or the detention began: at least a month
+    arrest_place: str
+    charges: list[str]          # codes; "none_known" alone
+    charges_wording: str        # the charge as written or read out
 
 
 class Cooperation(TypedDict):
@@ -55,6 +60,9 @@ class Cooperation(TypedDict):
     date: str  # free text, stored as typed (dates.find_date reads it)
     link_evidence: str
     already_raised: str
+    government_replied: str              # schema 3: to an earlier UN letter ("" not sure, "no_letter")
+    earlier_sg_report: str               # in an earlier SG reprisals report: yes, no, "" not sure
+    earlier_sg_report_year: str | None   # YYYY, only when earlier_sg_report is "yes"
 
 
 class Start(TypedDict):
@@ -112,6 +120,7 @@ class Imminent(TypedDict):
 class Remedies(TypedDict):
     domestic: str
     others_informed: str
+    response: str  # schema 3: what the authorities answered to the steps taken
 
 
 class Consent(TypedDict):

@@ -1,4 +1,4 @@
-"""report.json, schemas `intake.report/2` and `/1` (docs/report-schema.md), checked in full.
+"""report.json, schemas `intake.report/3`, `/2` and `/1` (docs/report-schema.md), checked in full.
 
 `validate_report(data)` returns the report when every key the schema names is present with the
 right type, size and code, and nothing else is; otherwise it raises SubmissionError naming the
@@ -9,6 +9,9 @@ A `/1` report (the form before related persons, the imminent event and who coope
 checked by its own rules, then given the `/2` shape: each question the old form did not ask gets
 its "no answer" value, and `schema` keeps saying `/1` so staff can see it was never asked. The
 upgraded report passes this reader again (the case cache stores it), and only with those values.
+A `/2` report (the form before the arrest, the kind of place of detention, the charges, the
+response to remedies and earlier UN action) is given the `/3` shape the same way; a `/1` report
+is given both.
 
 The codes are ours (the web form's choices.py carries the same codes with the reporter's
 labels; a test keeps the two lists equal). A new code or key means a new schema version.
@@ -20,14 +23,14 @@ from ..receipt import normalize_receipt
 from . import caps
 from .dates import parse_date, parse_received
 from .errors import SubmissionError
-from .layout import ATTACHMENT_ENTRY, REPORT_SCHEMA, REPORT_SCHEMA_1
+from .layout import ATTACHMENT_ENTRY, REPORT_SCHEMA, REPORT_SCHEMA_1, REPORT_SCHEMA_2
 from .report import Submitted
 
 # Raise it whenever this reader refuses something it used to accept: the desk then checks every
 # stored report again (state.py records which version checked each one).
 READER_VERSION = f"{REPORT_SCHEMA} strict/1"
 KINDS = ("report", "follow-up")
-SCHEMAS = frozenset({REPORT_SCHEMA, REPORT_SCHEMA_1})
+SCHEMAS = frozenset({REPORT_SCHEMA, REPORT_SCHEMA_2, REPORT_SCHEMA_1})
 
 LANGUAGES = frozenset({"en", "zh_Hans", "zh_Hant", "ug", "bo"})
 RELATIONS = frozenset({"self", "family", "lawyer", "colleague", "ngo", "witness", "other"})
@@ -58,6 +61,16 @@ CONSENT_GIVEN_BY = frozenset({"", "victim", "family", "reporter"})
 RELATED_RELATIONS = frozenset({"spouse", "child", "parent", "sibling", "other_relative", "lawyer", "colleague", "other"})
 LIVES = frozenset({"", "china", "abroad"})
 IMMINENT_KINDS = frozenset({"", "trial", "sentencing", "deportation", "transfer", "release", "un_session", "other"})
+# Schema 3: the kind of place of detention ("" not answered), the charges used against defenders
+# (PRC Criminal Law articles, Hong Kong's national security law and sedition, pretext charges),
+# and whether the government replied to an earlier UN letter ("" not sure).
+DETENTION_KINDS = frozenset({"", "police_station", "detention_centre", "rsdl", "prison", "administrative_detention",
+                             "psychiatric_hospital", "camp", "unofficial", "house_arrest", "other", "unsure"})
+CHARGES = frozenset({"subversion", "separatism", "state_secrets_abroad", "picking_quarrels", "gathering_crowd", "cult",
+                     "terrorism_extremism", "hk_nsl_secession", "hk_nsl_subversion", "hk_nsl_collusion", "hk_sedition",
+                     "pretext", "other", "none_known"})
+NO_CHARGE = "none_known"
+GOVERNMENT_REPLIED = frozenset({"", "yes", "no", "no_letter"})
 
 # Schema 1 had neither the new codes nor the new questions.
 STATUSES_1 = STATUSES - {"unsure"}
@@ -147,6 +160,29 @@ def date(value, path):
     """YYYY, YYYY-MM or YYYY-MM-DD, a real day within the form's years (docs/report-schema.md, Dates)."""
     if type(value) is not str or parse_date(value) is None:
         _fail(path, "is not a real date (YYYY, YYYY-MM or YYYY-MM-DD, 1900 to 2100)")
+    return value
+
+
+def month(value, path):
+    """A date of at least a year and month, as every date of an event on the form."""
+    date(value, path)
+    if len(value) < 7:
+        _fail(path, "needs at least a year and month")
+    return value
+
+
+def year(value, path):
+    """A year alone (YYYY), within the form's years."""
+    if type(value) is not str or len(value) != 4 or parse_date(value) is None:
+        _fail(path, "is not a year (YYYY, 1900 to 2100)")
+    return value
+
+
+def charges(value, path):
+    """The charge codes; "no charge known" stands alone."""
+    array(code(CHARGES), 0, len(CHARGES), unique=True)(value, path)
+    if NO_CHARGE in value and len(value) > 1:
+        _fail(path, "says no charge is known and names a charge")
     return value
 
 
@@ -277,7 +313,7 @@ _ENVELOPE = {
     "attachments": attachments,
 }
 
-def _report_rules(*, statuses, cooperation: dict, perpetrators, more: dict):
+def _report_rules(*, statuses, cooperation: dict, perpetrators, more: dict, victim: dict, remedies: dict):
     return {
         **_ENVELOPE,
         "follow_up_of": optional(receipt),
@@ -290,13 +326,13 @@ def _report_rules(*, statuses, cooperation: dict, perpetrators, more: dict):
             "sex": code(SEXES), "age": SHORT, "nationality": SHORT, "ethnicity": SHORT, "religion": SHORT,
             "occupation": SHORT, "human_rights_work": LONG, "is_defender": code(YES_NO_UNSURE), "id_document": SHORT,
             "residence": SHORT, "status": code(statuses), "detention_place": SHORT, "holding_authority": SHORT,
-            "health": LONG,
+            "health": LONG, **victim,
         }),
         "un_cooperation": record({
             "date": SHORT, "link_evidence": LONG, "already_raised": SHORT, **cooperation,
         }),
         "incidents": array(incident(perpetrators), 1, caps.MAX_INCIDENTS),
-        "remedies": record({"domestic": LONG, "others_informed": LONG}),
+        "remedies": record({"domestic": LONG, "others_informed": LONG, **remedies}),
         "consent": record({
             "store": true, "share_with_un": code(SHARE_WITH_UN), "name_public": code(NAME_PUBLIC),
             "sg_report": code(SG_REPORT), "given_by": code(CONSENT_GIVEN_BY), "still_in_china": code(YES_NO_UNSURE),
@@ -306,15 +342,65 @@ def _report_rules(*, statuses, cooperation: dict, perpetrators, more: dict):
     }
 
 
-_REPORT = record(_report_rules(
-    statuses=STATUSES, perpetrators=PERPETRATORS,
-    cooperation={"body": code(UN_BODIES), "kind": code(COOPERATION_KINDS), "by": code(COOPERATED_BY)},
-    more={"related_persons": array(_RELATED_PERSON, 0, caps.MAX_RELATED_PERSONS), "imminent": imminent}))
+_COOPERATION_2 = {"body": code(UN_BODIES), "kind": code(COOPERATION_KINDS), "by": code(COOPERATED_BY)}
+_MORE_2 = {"related_persons": array(_RELATED_PERSON, 0, caps.MAX_RELATED_PERSONS), "imminent": imminent}
+_REPORT_3_FIELDS = record(_report_rules(
+    statuses=STATUSES, perpetrators=PERPETRATORS, more=_MORE_2,
+    victim={"detention_kind": code(DETENTION_KINDS), "arrest_date": optional(month), "arrest_place": SHORT,
+            "charges": charges, "charges_wording": SHORT},
+    cooperation={**_COOPERATION_2, "government_replied": code(GOVERNMENT_REPLIED),
+                 "earlier_sg_report": code(YES_NO_UNSURE), "earlier_sg_report_year": optional(year)},
+    remedies={"response": LONG}))
+_REPORT_2 = record(_report_rules(statuses=STATUSES, perpetrators=PERPETRATORS, more=_MORE_2, victim={},
+                                 cooperation=_COOPERATION_2, remedies={}))
 _REPORT_1 = record(_report_rules(
     statuses=STATUSES_1, perpetrators=PERPETRATORS_1,
-    cooperation={"body": code(UN_BODIES), "kind": code(COOPERATION_KINDS_1)}, more={}))
+    cooperation={"body": code(UN_BODIES), "kind": code(COOPERATION_KINDS_1)}, more={}, victim={}, remedies={}))
 # What schema 1's form never asked, as "no answer" in schema 2's shape.
 NOT_ASKED_IN_1 = {"related_persons": [], "imminent": NO_IMMINENT_EVENT, "un_cooperation.by": ""}
+# What schema 2's form never asked, as "no answer" in schema 3's shape (section, key, value).
+NOT_ASKED_IN_2 = {
+    "victim.detention_kind": "", "victim.arrest_date": None, "victim.arrest_place": "", "victim.charges": [],
+    "victim.charges_wording": "", "un_cooperation.government_replied": "", "un_cooperation.earlier_sg_report": "",
+    "un_cooperation.earlier_sg_report_year": None, "remedies.response": "",
+}
+
+
+def _report_3(value, path):
+    _REPORT_3_FIELDS(value, path)
+    coop = value["un_cooperation"]
+    if coop["earlier_sg_report_year"] is not None and coop["earlier_sg_report"] != "yes":
+        _fail(f"{path}.un_cooperation.earlier_sg_report_year", "is given but the case is not said to be in an earlier report")
+    return value
+
+
+_REPORT = _report_3
+
+
+def _answers_of_3(data: dict) -> list:
+    return [data[section][key] for section, key in (p.split(".") for p in NOT_ASKED_IN_2)
+            if isinstance(data.get(section), dict) and key in data[section]]
+
+
+def _upgraded_from_2(data: dict, schema: str) -> dict:
+    """A /2 (or /1) report in the /3 shape (schema unchanged): the new questions unanswered.
+
+    The case cache stores the upgraded report: its /3 answers must be exactly "no answer", and
+    are taken off before the old rules check the rest."""
+    given = _answers_of_3(data)
+    if given:  # upgraded already: the rest must pass the old rules, and the report is kept as it is
+        if given != list(NOT_ASKED_IN_2.values()):
+            _fail("report", f"says {schema} but answers questions that schema did not ask")
+        older = {**data, **{section: {k: v for k, v in data[section].items() if f"{section}.{k}" not in NOT_ASKED_IN_2}
+                            for section in ("victim", "un_cooperation", "remedies") if isinstance(data.get(section), dict)}}
+        _upgraded_from_1(older) if schema == REPORT_SCHEMA_1 else _REPORT_2(older, "report")
+        return _REPORT(data, "report")
+    data = _upgraded_from_1(data) if schema == REPORT_SCHEMA_1 else _REPORT_2(data, "report")
+    added = {section: dict(data[section]) for section in ("victim", "un_cooperation", "remedies")}
+    for path, value in NOT_ASKED_IN_2.items():
+        section, key = path.split(".")
+        added[section][key] = list(value) if isinstance(value, list) else value
+    return _REPORT({**data, **added}, "report")
 
 
 def _upgraded_from_1(data: dict) -> dict:
@@ -323,7 +409,7 @@ def _upgraded_from_1(data: dict) -> dict:
         _REPORT_1(data, "report")
         data = {**data, "related_persons": [], "imminent": dict(NO_IMMINENT_EVENT),
                 "un_cooperation": {**data["un_cooperation"], "by": ""}}
-    _REPORT(data, "report")
+    _REPORT_2(data, "report")
     if (data["related_persons"], data["imminent"], data["un_cooperation"]["by"]) != ([], NO_IMMINENT_EVENT, ""):
         _fail("report", f"says {REPORT_SCHEMA_1} but answers questions that schema did not ask")
     for name, item in (("un_cooperation.kind", data["un_cooperation"]["kind"]), ("victim.status", data["victim"]["status"])):
@@ -343,19 +429,20 @@ _FOLLOW_UP = record({
 
 
 def validate_report(data) -> Submitted:
-    """`data` (parsed report.json) if it is a valid `intake.report/2` report, or a valid `/1`
-    report in the `/2` shape (a new object); else SubmissionError."""
+    """`data` (parsed report.json) if it is a valid `intake.report/3` report, or a valid `/2` or
+    `/1` report in the `/3` shape (a new object); else SubmissionError."""
     if type(data) is not dict:
         _fail("the top level", "is not an object")
     if type(data.get("schema")) is not str or data["schema"] not in SCHEMAS:
-        raise SubmissionError(f"report.json: unsupported schema (this desk reads {REPORT_SCHEMA} and {REPORT_SCHEMA_1})")
+        raise SubmissionError(f"report.json: unsupported schema (this desk reads {REPORT_SCHEMA}, {REPORT_SCHEMA_2} "
+                              f"and {REPORT_SCHEMA_1})")
     kind = data.get("kind")
     if kind not in KINDS:
         _fail("report.kind", "is not one of the schema's codes")
     if kind == "follow-up":  # the same in both schemas
         _FOLLOW_UP(data, "report")
-    elif data["schema"] == REPORT_SCHEMA_1:
-        data = _upgraded_from_1(data)
+    elif data["schema"] in (REPORT_SCHEMA_1, REPORT_SCHEMA_2):
+        data = _upgraded_from_2(data, data["schema"])
     else:
         _REPORT(data, "report")
     if data["receipt"] == data["follow_up_of"]:

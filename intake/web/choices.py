@@ -181,3 +181,45 @@ IMMINENT_KINDS = _options(
     ("un_session", _l("A UN session or meeting that they or a relative will attend")),
     ("other", _l("Something else")),
 )
+
+# The kind of place where the person is held: the places of the Chinese context.
+DETENTION_KINDS = _options(
+    ("", "—"),
+    ("police_station", _l("Police station")),
+    ("detention_centre", _l("Detention centre (kanshousuo, 看守所)")),
+    ("rsdl", _l("'Residential surveillance at a designated location' (RSDL, 指定居所监视居住)")),
+    ("prison", _l("Prison")),
+    ("administrative_detention", _l("Administrative detention")),
+    ("psychiatric_hospital", _l("Psychiatric hospital")),
+    ("camp", _l("Internment or 'vocational training' camp")),
+    ("unofficial", _l("Unofficial place (black jail, hotel, guesthouse)")),
+    ("house_arrest", _l("House arrest")),
+    ("other", _l("Other")),
+    ("unsure", _l("Not sure")),
+)
+
+# The charges used against defenders: PRC Criminal Law articles, Hong Kong's national security
+# law and sedition, and the ordinary crimes used as a pretext.
+CHARGES = _options(
+    ("subversion", _l("Subversion, or inciting subversion of state power (Criminal Law, article 105)")),
+    ("separatism", _l("Separatism, or inciting separatism (article 103)")),
+    ("state_secrets_abroad", _l("Giving state secrets or intelligence to people abroad (article 111)")),
+    ("picking_quarrels", _l("Picking quarrels and provoking trouble (article 293)")),
+    ("gathering_crowd", _l("Gathering a crowd to disturb public order (article 290)")),
+    ("cult", _l("Using a cult to undermine the law (article 300)")),
+    ("terrorism_extremism", _l("Terrorism or extremism (article 120)")),
+    ("hk_nsl_secession", _l("Hong Kong national security law: secession")),
+    ("hk_nsl_subversion", _l("Hong Kong national security law: subversion")),
+    ("hk_nsl_collusion", _l("Hong Kong national security law: collusion with foreign forces")),
+    ("hk_sedition", _l("Hong Kong: sedition")),
+    ("pretext", _l("A pretext charge, such as fraud or illegal business")),
+    ("other", _l("Other")),
+    ("none_known", _l("No charge known")),
+)
+
+GOVERNMENT_REPLIED = _options(
+    ("", _l("Not sure")),
+    ("yes", _l("Yes")),
+    ("no", _l("No")),
+    ("no_letter", _l("No UN letter that I know of")),
+)

@@ -24,6 +24,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Sto
 from . import choices
 from ..receipt import has_typo, normalize_receipt
 from ..submission.dates import normalize_date
+from ..submission.schema import NO_CHARGE
 
 SHORT = 300
 LONG = 20_000
@@ -231,7 +232,13 @@ class ReportForm(FlaskForm):
     victim_residence = short(_l("Where they live (province, city)"))
     status = radio(_l("Where is the person now?"), choices.STATUSES)
     detention_place = short(_l("Place of detention"))
+    detention_kind = select(_l("Kind of place of detention"), choices.DETENTION_KINDS)
     holding_authority = short(_l("Authority holding them"))
+    arrest_date = short(_l("When were they arrested, or when did the detention begin?"),
+                        description=_l("Year and month at least, for example 2024-05. A full date if you know it."))
+    arrest_place = short(_l("Where were they arrested?"), description=_l("For example at home, at the airport, or at the police station after a summons."))
+    charges = MultiCheckboxField(_l("Charges, if any are known. Tick all that apply."), choices=choices.CHARGES)
+    charges_wording = short(_l("The charge as written or read out, if known"), description=_l("For example the words of the detention notice, or the article of the law."))
     health = long(_l("Health, medical needs, care refused"))
 
     # People affected besides the victim: four slots, none required.
@@ -244,6 +251,9 @@ class ReportForm(FlaskForm):
     cooperation_date = short(_l("When was the cooperation?"))
     link_evidence = long(_l("Why do you think it happened because of the UN cooperation?"), description=_l("What the authorities said, the timing, questions about UN contact."))
     un_already_raised = short(_l("Has a UN body already raised the case? Reference if known"))
+    government_replied = select(_l("Did the government reply to an earlier UN letter about the person?"), choices.GOVERNMENT_REPLIED)
+    earlier_sg_report = select(_l("Was the case in an earlier report of the UN Secretary-General on reprisals?"), choices.YES_NO_UNSURE)
+    earlier_sg_report_year = short(_l("Year of that report"), description=_l("For example 2023."))
 
     # D. Incidents: three slots, the first required; no JavaScript needed to add more.
     incidents = FieldList(FormField(IncidentForm), min_entries=3, max_entries=3)
@@ -256,6 +266,7 @@ class ReportForm(FlaskForm):
 
     # E. Remedies
     remedies = long(_l("Steps taken in China, and what came of them"), description=_l("Complaints, petitions (xinfang), lawsuits; or why that was impossible."))
+    remedies_response = long(_l("How did the authorities respond?"), description=_l("For example: no answer, the complaint was not registered, the family was threatened."))
     others_informed = long(_l("Other organisations or bodies already told"))
 
     # F. Consent and risk
@@ -279,6 +290,24 @@ class ReportForm(FlaskForm):
             normalized = normalize_date(typed(field))
             if normalized is None or len(normalized) < 7:
                 raise ValidationError(_l("Please write the date like 2025-03 or 2025-03-14."))
+
+    def validate_arrest_date(self, field) -> None:
+        if typed(field):
+            normalized = normalize_date(typed(field))
+            if normalized is None or len(normalized) < 7:
+                raise ValidationError(_l("Please write the date like 2024-05 or 2024-05-17."))
+
+    def validate_charges(self, field) -> None:
+        if NO_CHARGE in (field.data or []) and len(field.data) > 1:
+            raise ValidationError(_l("Please tick either the charges or 'No charge known', not both."))
+
+    def validate_earlier_sg_report_year(self, field) -> None:
+        if typed(field):
+            normalized = normalize_date(typed(field))
+            if normalized is None or len(normalized) != 4:
+                raise ValidationError(_l("Please write the year in four digits, for example 2023."))
+            if self.earlier_sg_report.data != "yes":
+                raise ValidationError(_l("Please choose 'Yes' above, or leave the year empty."))
 
     def validate_imminent_kind(self, field) -> None:
         if not field.data and (typed(self.imminent_date).strip() or self.imminent_date_unsure.data

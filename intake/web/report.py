@@ -98,6 +98,11 @@ def build_report(form: ReportForm, *, receipt: str, language: str, now=None) -> 
             "detention_place": _text(form.detention_place.data),
             "holding_authority": _text(form.holding_authority.data),
             "health": _text(form.health.data),
+            "detention_kind": form.detention_kind.data or "",
+            "arrest_date": normalize_date(form.arrest_date.data) if _text(form.arrest_date.data) else None,
+            "arrest_place": _text(form.arrest_place.data),
+            "charges": list(form.charges.data or []),
+            "charges_wording": _text(form.charges_wording.data),
         },
         "un_cooperation": {
             "body": form.un_body.data,
@@ -106,9 +111,14 @@ def build_report(form: ReportForm, *, receipt: str, language: str, now=None) -> 
             "date": _text(form.cooperation_date.data),
             "link_evidence": _text(form.link_evidence.data),
             "already_raised": _text(form.un_already_raised.data),
+            "government_replied": form.government_replied.data or "",
+            "earlier_sg_report": form.earlier_sg_report.data or "",
+            "earlier_sg_report_year": (normalize_date(form.earlier_sg_report_year.data)
+                                       if _text(form.earlier_sg_report_year.data) else None),
         },
         "incidents": [_incident(e.form) for i, e in enumerate(form.incidents.entries) if i == 0 or e.form.is_used()],
-        "remedies": {"domestic": _text(form.remedies.data), "others_informed": _text(form.others_informed.data)},
+        "remedies": {"domestic": _text(form.remedies.data), "others_informed": _text(form.others_informed.data),
+                     "response": _text(form.remedies_response.data)},
         "consent": {
             "store": True,
             "share_with_un": form.consent_share_un.data,

@@ -38,6 +38,7 @@ from ..attachments.clean import (AS_IS_PREFIX, INCLUDED_AS_IS, MAX_CLEAN_BYTES, 
                                  as_is_tail_refusal, claims_image_or_pdf, clean_attachment, other_extension)
 from ..consent import scope_refusal
 from ..errors import DeskError
+from ..facts import with_staff_facts
 from ..organisation import Organisation
 from ..progress import Progress
 from ..review import follow_up_refusal, redacted_report, unread_refusal, unread_updates, updates_for
@@ -226,7 +227,7 @@ def _plan(vault, identities, state: VaultState, case_ids: list[str], profile: st
                 else:
                     entries.append(entry)
             else:
-                rows.append(stats_row(view, case.report))
+                rows.append(stats_row(view, with_staff_facts(case)))  # codes only: no redaction needed
         except ValueError as exc:
             raise DeskError(f"case {case.id} cannot be exported as {profile}: {exc}") from None
         plan.manifest["cases"].append(record)

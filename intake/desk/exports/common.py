@@ -14,6 +14,8 @@ from ..redaction.generalise import age_band
 from ..redaction.provinces import Province, province_of
 from ..rules import MANDATES, load_rules
 from ...submission.dates import parse_date
+from ..facts import ATTRIBUTION
+from . import vocab
 
 # What redaction puts in a name field: "Person A (victim)", "Person AB", "[name withheld]".
 PSEUDONYM = re.compile(r"Person [A-Z]{1,3}(?: \([^()\n]*\))?")
@@ -75,6 +77,53 @@ def violation_codes(incident: dict) -> list[str]:
 def all_codes(report: dict) -> list[str]:
     """Every violation code of the report, in the order ticked, once."""
     return list(dict.fromkeys(c for _, i in incidents(report) for c in violation_codes(i)))
+
+
+def code_list(data: dict, key: str) -> list[str]:
+    """The list of codes at data[key] (charges), in the order ticked, once."""
+    found = data.get(key) if isinstance(data, dict) else None
+    return [c for c in dict.fromkeys(found if isinstance(found, list) else []) if isinstance(c, str)]
+
+
+def labels(table: dict, values: list[str]) -> str:
+    return "; ".join(vocab.label(table, v) for v in values)
+
+
+def earlier_sg_report(coop: dict) -> str:
+    """Whether the case was in an earlier SG reprisals report, with its year: "" if not known."""
+    answer, year = text(coop, "earlier_sg_report"), text(coop, "earlier_sg_report_year")
+    if answer == "yes":
+        return f"yes, the {year} report" if year else "yes (year not given)"
+    return "no" if answer == "no" else ""
+
+
+# --- Facts staff added (desk/facts.py), redacted with the report as `staff_facts` -------------
+
+def staff_fact(report: dict, key: str) -> str:
+    """A staff fact as text ("" if none); charges as their codes joined by ";"."""
+    if key == "charges":
+        return ";".join(code_list(report.get("staff_facts") or {}, "charges"))
+    return text(report, "staff_facts", key)
+
+
+def staff_fact_value(report: dict, key: str) -> str | list[str]:
+    """A staff fact for a JSON export: text, or the list of codes for charges."""
+    return code_list(report.get("staff_facts") or {}, key) if key == "charges" else staff_fact(report, key)
+
+
+def with_staff(answer: str, fact: str) -> str:
+    """The form's answer and the organisation's fact on the same question, each attributed:
+    the fact alone where the form left it unanswered, both where they differ."""
+    if not fact or fact == answer:
+        return answer
+    if not answer:
+        return f"{fact} ({ATTRIBUTION})"
+    return f"{answer} (according to the source); {fact} ({ATTRIBUTION})"
+
+
+def answer_or_fact(answer: str, report: dict, key: str) -> str:
+    """For the code lists (stats, Uwazi): the form's answer, else the staff fact."""
+    return answer or staff_fact(report, key)
 
 
 # --- Names ------------------------------------------------------------------------------------

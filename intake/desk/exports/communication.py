@@ -19,8 +19,9 @@ from ..translations import Rendering
 from . import vocab
 from .common import check_names, check_report, confirmed, export_id, names_consented, text
 from .draft_mandates import BUILDERS, general
-from .draft_parts import (Case, Draft, authority_acts, cooperation, date_place_description, imminent,
-                          later_information, name, perpetrators, related_persons, source_standing, steps, victim_field)
+from .draft_parts import (Case, Draft, arrest, authority_acts, charges, charges_known, cooperation, date_place_description,
+                          detention_kind, earlier_un_action, imminent, later_information, name, perpetrators,
+                          related_persons, source_standing, steps, victim_field)
 
 
 def consent_statement(consent: dict, record: dict) -> list[str]:
@@ -79,12 +80,15 @@ def joint_communication(case_view: dict, redacted: dict, org: Organisation, cons
                               ("health", "Health", None)):
         victim_field(d, c, key, label, None, table)
     d.quote("Human rights work", free_text(c.victim("human_rights_work")))
+    arrest(d, c)
+    detention_kind(d, c)
     related_persons(d, c)
     d.section("UN cooperation and the reprisal link")
     cooperation(d, c)
     d.quote("Evidence of the link", free_text(text(redacted, "un_cooperation", "link_evidence")),
             "what links the acts to the cooperation with the UN")
     d.quote("Already raised with the UN", free_text(text(redacted, "un_cooperation", "already_raised")))
+    earlier_un_action(d, c)
     d.section("Facts by incident")
     date_place_description(d, c)
     for n, inc in c.incidents:
@@ -94,7 +98,9 @@ def joint_communication(case_view: dict, redacted: dict, org: Organisation, cons
     imminent(d, c)
     later_information(d, c)
     d.section("Legal basis invoked by the authorities")
-    authority_acts(d, c, "Charges or law invoked", "the charges or the law the authorities invoked")
+    authority_acts(d, c, "Charges or law invoked",
+                   None if charges_known(redacted) else "the charges or the law the authorities invoked")
+    charges(d, c)
     d.section("Domestic remedies and government response")
     steps(d, c, "domestic remedies sought and any government response")
     d.section("Consent")

@@ -93,6 +93,12 @@ COVERAGE: dict[str, frozenset[str] | str] = {
     "victim.detention_place": _to(DRAFT, EVENTS),
     "victim.holding_authority": _to(DRAFT, EVENTS),
     "victim.health": _to(DRAFT, EVENTS),
+    # --- B3. The arrest, the place held and the charges (schema 3) --------------------------------
+    "victim.detention_kind": _to(DRAFT, EVENTS, REPRISALS, STATS, UWAZI),
+    "victim.arrest_date": _to(DRAFT, EVENTS, UWAZI),
+    "victim.arrest_place": _to(DRAFT, EVENTS),
+    "victim.charges": _to(DRAFT, EVENTS, REPRISALS, STATS, UWAZI),
+    "victim.charges_wording": _to(DRAFT, EVENTS),
     # --- C. UN cooperation -----------------------------------------------------------------------
     "un_cooperation.body": _to(DRAFT, EVENTS, REPRISALS, STATS),
     "un_cooperation.kind": _to(DRAFT, EVENTS, REPRISALS, STATS),
@@ -100,6 +106,9 @@ COVERAGE: dict[str, frozenset[str] | str] = {
     "un_cooperation.date": _to(DRAFT, EVENTS, REPRISALS),
     "un_cooperation.link_evidence": _to(DRAFT, EVENTS),
     "un_cooperation.already_raised": _to(DRAFT, EVENTS, REPRISALS),
+    "un_cooperation.government_replied": _to(DRAFT, EVENTS, REPRISALS, STATS),  # schema 3
+    "un_cooperation.earlier_sg_report": _to(DRAFT, EVENTS, REPRISALS, STATS),
+    "un_cooperation.earlier_sg_report_year": _to(DRAFT, EVENTS, REPRISALS),
     # --- B2. Other people affected (schema 2) ----------------------------------------------------
     "related_persons[].relation": _to(DRAFT, EVENTS, REPRISALS, STATS),
     "related_persons[].name": _to(DRAFT, EVENTS),
@@ -133,6 +142,7 @@ COVERAGE: dict[str, frozenset[str] | str] = {
     # --- E. Remedies -----------------------------------------------------------------------------
     "remedies.domestic": _to(DRAFT, EVENTS),
     "remedies.others_informed": _to(DRAFT, EVENTS),
+    "remedies.response": _to(DRAFT, EVENTS),  # schema 3
     # --- F. Consent and risk ---------------------------------------------------------------------
     "consent.store": ("always true: the form refuses a report without it; it is the organisation's own permission "
                       "to store and read the report, nothing a recipient acts on"),

@@ -5,9 +5,10 @@ SR FoE §2.5, the ASG §4.2; any other mandate: the common minimum of §1.3, the
 """
 
 from . import vocab
-from .common import DETENTION_CODES, all_codes, precision, text, violation_codes
-from .draft_parts import (Case, Draft, accounts, attachments, authority_acts, cooperation, date_place_description, family,
-                          name, perpetrator, perpetrators, period, place, start, steps, submitter, victim_field, violations)
+from .common import DETENTION_CODES, all_codes, precision, staff_fact, text, violation_codes
+from .draft_parts import (Case, Draft, accounts, arrest, arrest_known, attachments, authority_acts, charges, charges_known, cooperation,
+                          date_place_description, detention_kind, earlier_un_action, family, name, perpetrator,
+                          perpetrators, period, place, response, start, steps, submitter, victim_field, violations)
 
 # §2.6: facts each other mandate needs beyond §1.3. (label, where the report has it, or None: no field).
 MANDATE_FACTS: dict[str, list[tuple[str, tuple[str, str] | None]]] = {
@@ -45,20 +46,28 @@ def _wgad(d: Draft, c: Case) -> None:
     victim_field(d, c, "residence", "Usual address", "usual address (at least city and province)")
     held = [(n, i) for n, i in c.incidents if set(violation_codes(i)) & set(DETENTION_CODES)] or c.incidents
     d.section("Arrest (II)")
+    # The form's own answers (schema 3) come first; the incidents' dates and places stand in for them.
+    arrested, where = arrest_known(c, "arrest_date"), arrest_known(c, "arrest_place")
+    arrest(d, c)
+    charged = charges_known(c.report)
     for n, inc in held:
         t = c.tag(n)
-        d.field(f"Date of arrest{t}", start(inc), "date of arrest")
-        d.field(f"Place of arrest{t}", place(inc), "place of arrest")
+        d.field(f"{'Start of the incident' if arrested else 'Date of arrest'}{t}", start(inc),
+                None if arrested else "date of arrest")
+        d.field(f"{'Place of the incident' if where else 'Place of arrest'}{t}", place(inc),
+                None if where else "place of arrest")
         d.field(f"Forces that carried out the arrest{t}", perpetrator(inc),
                 "forces that carried out, or are believed to have carried out, the arrest")
         d.quote(f"Warrant or other decision shown{t}", text(inc, "warrant"),
                 "whether a warrant or other official decision was shown, and the issuing authority")
         d.quote(f"Reasons given and legal basis{t}", text(inc, "legal_basis"),
-                "reasons the authorities gave, and the legal basis and legislation applied")
+                None if charged else "reasons the authorities gave, and the legal basis and legislation applied")
+    charges(d, c)
     d.section("Detention (III)")
     for n, inc in held:
         d.field(f"Detention{c.tag(n)}", period(inc), "date the detention began, and its duration so far")
     victim_field(d, c, "detention_place", "Place(s) of detention", "place(s) of detention, and any transfers")
+    detention_kind(d, c)
     victim_field(d, c, "holding_authority", "Forces holding the person", "forces or authority holding the person")
     d.missing("the authority that ordered the detention (the form does not ask)")
     for n, inc in held:
@@ -75,6 +84,7 @@ def _wgad(d: Draft, c: Case) -> None:
     d.section("Domestic remedies (V)")
     d.quote("Steps taken", text(c.report, "remedies", "domestic"),
             "internal steps and domestic remedies taken, and their results, or why none were possible")
+    response(d, c)
     submitter(d, c, "Submitter (VI)")
 
 
@@ -136,6 +146,8 @@ def _wgeid(d: Draft, c: Case) -> None:
         if precision(text(inc, "start", "date")) == "year":
             d.missing(f"the month of disappearance{c.tag(n)} (only the year is given)")
     d.section("Place of arrest, abduction or last sighting (element 3)")
+    arrest(d, c)
+    detention_kind(d, c)
     for n, inc in c.incidents:
         d.field(f"Place{c.tag(n)}", text(inc, "place"),
                 "place of arrest or abduction, or where last seen (beyond the province)")
@@ -145,6 +157,7 @@ def _wgeid(d: Draft, c: Case) -> None:
     d.section("Action taken to locate the person (element 5)")
     d.quote("Steps taken", text(c.report, "remedies", "domestic"),
             "inquiries, complaints, habeas corpus or other steps to locate the person, or why none were possible")
+    response(d, c)
     submitter(d, c, "Submitter (element 6)")
     given_by = text(c.report, "consent", "given_by")
     d.field("Consent given by", vocab.CONSENT_GIVEN_BY[given_by] if given_by in ("victim", "family") else "",
@@ -171,7 +184,9 @@ def _torture(d: Draft, c: Case) -> None:
     for n, inc in c.incidents:
         d.field(f"Date{c.tag(n)}", period(inc), "date (and time) of arrest and detention")
         d.field(f"Place{c.tag(n)}", place(inc), "place of arrest")
+    arrest(d, c)
     victim_field(d, c, "detention_place", "Place of detention", "place of detention")
+    detention_kind(d, c)
     d.section("The torture or ill-treatment, or why it is feared")
     described = False
     for n, inc in c.incidents:
@@ -223,6 +238,7 @@ def _hrd(d: Draft, c: Case) -> None:
     perpetrators(d, c)
     d.section("Action by the authorities, and steps taken")
     authority_acts(d, c)
+    charges(d, c)
     steps(d, c, "action taken by the authorities, and steps taken by the victim or others")
     submitter(d, c)
 
@@ -246,7 +262,9 @@ def _foe(d: Draft, c: Case) -> None:
     perpetrators(d, c, "the perpetrators, their State affiliation and why they are believed responsible")
     d.section("State action: authority, legal provision, domestic remedies")
     authority_acts(d, c, "Legal provision invoked", "the legal provision invoked")
+    charges(d, c)
     d.quote("Domestic remedies", text(c.report, "remedies", "domestic"), "steps taken to seek domestic remedies")
+    response(d, c)
     submitter(d, c)
 
 
@@ -264,6 +282,7 @@ def general(d: Draft, c: Case) -> None:
     d.section("Steps taken at home and internationally")
     steps(d, c, "steps already taken at home and internationally")
     d.quote("UN bodies already seized", text(c.report, "un_cooperation", "already_raised"))
+    earlier_un_action(d, c)
     d.section("Facts specific to this mandate (un-procedures.md §2.6)")
     facts = MANDATE_FACTS.get(c.mandate, [])
     for what, source in facts:
@@ -296,7 +315,9 @@ def _asg(d: Draft, c: Case) -> None:
               "agreed to inclusion: date and channel (staff)")
     d.section("Prior UN action")
     d.quote("Already raised", text(c.report, "un_cooperation", "already_raised"),
+            None if staff_fact(c.report, "un_reference") else
             "whether any UN document or communication has already referred to the case (or 'none known')")
+    earlier_un_action(d, c)
     d.section("The acts: what, by whom, when and where")
     for n, inc in c.incidents:
         d.field(f"What{c.tag(n)}", violations(inc), "the acts")
@@ -307,6 +328,9 @@ def _asg(d: Draft, c: Case) -> None:
         family(d, c, n, inc)
     d.section("Current status and government response")
     victim_field(d, c, "status", "Current status of the person", "current status of the person", vocab.VICTIM_STATUSES)
+    detention_kind(d, c)
+    charges(d, c)
+    response(d, c)
     d.missing("any government investigation or response")
     submitter(d, c)
 

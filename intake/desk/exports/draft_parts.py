@@ -7,7 +7,8 @@ line, an empty optional one is left out. Long answers are quoted line by line, a
 from dataclasses import dataclass, field
 
 from . import vocab
-from .common import attachment_count, relevant_incidents, text, updates, victim_label, violation_codes
+from .common import (attachment_count, code_list, earlier_sg_report, labels, relevant_incidents, staff_fact, text, updates,
+                     victim_label, violation_codes, with_staff)
 
 
 @dataclass
@@ -79,9 +80,11 @@ def name(d: Draft, c: Case, missing: str = "the person's full name") -> None:
 
 
 def victim_field(d: Draft, c: Case, key: str, label: str, missing: str | None = None, table=None) -> None:
-    """A victim answer; a coded one (`table`) shown by its label."""
-    value = c.victim(key)
-    d.field(label, vocab.answered(table, value) if table else value, missing)
+    """A victim answer; a coded one (`table`) shown by its label; with the staff fact of the same
+    name (facts.py), attributed, where there is one."""
+    value, fact = c.victim(key), staff_fact(c.report, key)
+    d.field(label, with_staff(vocab.answered(table, value), vocab.answered(table, fact)) if table else with_staff(value, fact),
+            missing)
 
 
 def start(inc: dict) -> str:
@@ -187,11 +190,60 @@ def cooperation(d: Draft, c: Case) -> None:
     d.field("Date of cooperation", text(coop, "date"), "when the cooperation took place (date or period)")
 
 
+def arrest(d: Draft, c: Case, date_missing: str | None = None, place_missing: str | None = None) -> None:
+    """When and where the person was arrested (or the detention began), as the form asked it
+    (schema 3), with what staff added."""
+    victim_field(d, c, "arrest_date", "Date of arrest, or when the detention began", date_missing)
+    victim_field(d, c, "arrest_place", "Place of arrest", place_missing)
+
+
+def arrest_known(c: Case, key: str) -> bool:
+    return bool(c.victim(key) or staff_fact(c.report, key))
+
+
+def detention_kind(d: Draft, c: Case, missing: str | None = None) -> None:
+    victim_field(d, c, "detention_kind", "Kind of place of detention", missing, vocab.DETENTION_KINDS)
+
+
+def charges(d: Draft, c: Case, missing: str | None = None) -> None:
+    """The charges ticked (PRC Criminal Law, Hong Kong NSL, pretext charges) and their exact wording."""
+    ticked = labels(vocab.CHARGES, code_list(c.report.get("victim") or {}, "charges"))
+    added = labels(vocab.CHARGES, [v for v in staff_fact(c.report, "charges").split(";") if v])
+    d.field("Charges", with_staff(ticked, added), missing)
+    victim_field(d, c, "charges_wording", "Charge as written or read out")
+
+
+def charges_known(report: dict) -> bool:
+    """Whether the form or staff name the charges (a code or their wording): then a missing
+    legal basis in the incidents is no longer missing."""
+    return bool(code_list(report.get("victim") or {}, "charges") or text(report, "victim", "charges_wording")
+                or staff_fact(report, "charges") or staff_fact(report, "charges_wording"))
+
+
+def earlier_un_action(d: Draft, c: Case) -> None:
+    """Whether the government answered an earlier UN letter, an earlier SG reprisals report, and
+    the reference of an earlier UN communication staff know of."""
+    coop = c.report.get("un_cooperation") or {}
+    d.field("Government reply to an earlier UN communication",
+            with_staff(vocab.answered(vocab.GOVERNMENT_REPLIED, coop.get("government_replied")),
+                       vocab.answered(vocab.GOVERNMENT_REPLIED, staff_fact(c.report, "government_replied"))))
+    year = staff_fact(c.report, "earlier_sg_report_year")
+    d.field("In an earlier Secretary-General's report on reprisals",
+            with_staff(earlier_sg_report(coop), f"yes, the {year} report" if year else ""))
+    d.field("Reference of an earlier UN communication", with_staff("", staff_fact(c.report, "un_reference")))
+
+
+def response(d: Draft, c: Case, missing: str | None = None) -> None:
+    """What the authorities answered to the steps taken at home."""
+    d.quote("Response of the authorities", text(c.report, "remedies", "response"), missing)
+
+
 def steps(d: Draft, c: Case, missing: str) -> None:
     domestic, others = text(c.report, "remedies", "domestic"), text(c.report, "remedies", "others_informed")
     d.quote("Domestic steps", domestic)
+    response(d, c)
     d.quote("Others informed", others)
-    if not (domestic or others):
+    if not (domestic or others or text(c.report, "remedies", "response")):
         d.missing(missing)
 
 

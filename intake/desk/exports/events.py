@@ -11,11 +11,12 @@ case.json carries every answer the un-sp export carries, whichever mandates the 
 mandate asks for would otherwise be in no file. Besides the ESF records: each act has its
 incident's warrant, access to lawyer and family, and ill-treatment (ESF's arrest and torture
 details; per incident, like the stated reason); the event has the family members each incident
-affected and the consent answers, who cooperated and any imminent event; each related person
+affected and the consent answers, who cooperated, any imminent event, the arrest (date and
+place), the charges and earlier UN action (schema 3); each related person
 (a relative, lawyer or colleague) is a person record linked to the victim by the relationship,
 with an act for each violation done to them; `biographic_details` (ESF's linked record of a person) has the
-victim's background, residence, health and place of detention; `interventions` the steps at home
-and the other bodies already informed.
+victim's background, residence, health and place of detention (and its kind); `interventions`
+the steps at home, the other bodies already informed and the authorities' response.
 
 Confidentiality per record: "confidential", except the victim's person record and the event and
 acts, which are "public-ok" only when consent.name_public is "yes". The source's information and
@@ -25,10 +26,11 @@ month each came, its text as redacted, how many attachments it brought; confiden
 source's information.
 """
 
+from ..facts import ATTRIBUTION, FACTS
 from ..rules import load_rules
 from . import vocab
-from .common import (age_band_of, check_names, check_report, date_type, export_id, incidents, is_pseudonym,
-                     names_consented, precision, text, updates, victim_label, violation_codes)
+from .common import (age_band_of, check_names, check_report, code_list, date_type, export_id, incidents, is_pseudonym,
+                     names_consented, precision, staff_fact_value, text, updates, victim_label, violation_codes)
 
 SCHEMA = "intake.events/1"
 # The event's consent record: the answers as codes (their labels: docs/report-schema.md).
@@ -42,6 +44,7 @@ BIOGRAPHY = (("citizenship", "nationality"), ("ethnic_background", "ethnicity"),
 INTERVENTIONS = (
     ("domestic_remedies", "Domestic remedies sought (complaints, petitions, court action), as reported", "domestic"),
     ("others_informed", "Other organisations or bodies already informed, as reported", "others_informed"),
+    ("authorities_response", "Response of the authorities to the steps taken, as reported", "response"),
 )
 
 
@@ -236,6 +239,19 @@ def _event(eid: str, report: dict, acts: list, perpetrators: dict, names: list, 
         "imminent_event": _imminent(report),
         "trigger": text(coop, "link_evidence") or None,
         "prior_un_action": text(coop, "already_raised") or None,
+        "government_replied_to_un": _code_and_label(vocab.GOVERNMENT_REPLIED, text(coop, "government_replied")),
+        "earlier_sg_report": _code_and_label(vocab.YES_NO_UNSURE, text(coop, "earlier_sg_report"))
+        | {"year": text(coop, "earlier_sg_report_year") or None},
+        # The arrest and the charges (schema 3), for the person, not one incident.
+        "arrest": {"date": text(report, "victim", "arrest_date") or None,
+                   "date_type_label": _precision_label(text(report, "victim", "arrest_date")),
+                   "place": text(report, "victim", "arrest_place")},
+        "charges": [{"code": code, "label": vocab.label(vocab.CHARGES, code)}
+                    for code in code_list(report.get("victim") or {}, "charges")],
+        "charges_wording": text(report, "victim", "charges_wording"),
+        # What the organisation added where the form could not know (desk/facts.py), as redacted,
+        # kept apart from the source's answers and attributed.
+        "submitting_organisation_facts": _staff_facts(report),
         "type_of_record": "named" if names else "unnamed",
         "types_of_reprisal": sorted({t for c in codes for t in vocab.VIOLATION_REPRISAL_TYPES.get(c, ["other"])}),
         "alleged_perpetrator": sorted({p["state_or_non_state"] for p in perpetrators.values()}),
@@ -247,6 +263,23 @@ def _event(eid: str, report: dict, acts: list, perpetrators: dict, names: list, 
         "consent": {key: text(report, "consent", key) for key in CONSENT_KEYS},
         "confidentiality": public,
     }
+
+
+def _staff_facts(report: dict) -> dict | None:
+    facts = report.get("staff_facts")
+    if not isinstance(facts, dict) or not facts:
+        return None
+    return {"attribution": ATTRIBUTION, **{key: staff_fact_value(report, key) for key in FACTS if key in facts}}
+
+
+def _code_and_label(table: dict, code: str) -> dict:
+    return {"code": code, "label": vocab.label(table, code)}
+
+
+def _precision_label(date: str) -> str | None:
+    """mt 48 for a date known to the month or year only; None for a full date or none."""
+    kind = precision(date)
+    return vocab.MT48_DATE_TYPE[kind][1] if kind in ("month", "year") else None
 
 
 def _imminent(report: dict) -> dict | None:
@@ -275,6 +308,8 @@ def _biography(report: dict) -> dict:
     victim = report.get("victim") or {}
     record: dict[str, object] = {"id": "B1", "person_id": "P1"}
     record.update({key: text(victim, answer) or None for key, answer in BIOGRAPHY})
+    kind = text(victim, "detention_kind")
+    record.update(detention_kind=kind or None, detention_kind_label=vocab.DETENTION_KINDS.get(kind) if kind else None)
     record["confidentiality"] = "confidential"
     return record
 

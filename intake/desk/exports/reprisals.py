@@ -11,9 +11,14 @@ if the redacted report kept them (redaction keeps them only with that consent).
 """
 
 from . import vocab
-from .common import (check_names, check_report, export_id, incidents, month_of, province, text, violation_codes)
+from ..facts import ATTRIBUTION
+from .common import (check_names, check_report, code_list, export_id, incidents, month_of, province, staff_fact, staff_fact_value, text,
+                     violation_codes)
 
 SCHEMA = "intake.reprisals-entry/1"
+# The staff facts the entry carries: codes, a year, the reference of earlier UN action; never the
+# free text the reprisals profile does not review (places, wording).
+REPRISAL_FACTS = ("detention_kind", "charges", "government_replied", "earlier_sg_report_year", "un_reference")
 
 
 def reprisals_entry(case_view: dict, redacted: dict) -> dict | None:
@@ -69,6 +74,18 @@ def reprisals_entry(case_view: dict, redacted: dict) -> dict | None:
         "cooperated_by": text(coop, "by") or None,
         "current_status": status, "current_status_label": vocab.VICTIM_STATUSES.get(status),
         "prior_un_action": text(coop, "already_raised") or None,
+        # Schema 3, as codes: the charges, the kind of place held, earlier UN action on the case.
+        "charges": code_list(victim, "charges"),
+        "charge_labels": [vocab.label(vocab.CHARGES, c) for c in code_list(victim, "charges")],
+        "detention_kind": text(victim, "detention_kind") or None,
+        "detention_kind_label": vocab.DETENTION_KINDS.get(text(victim, "detention_kind")) if text(victim, "detention_kind") else None,
+        "government_replied_to_un": text(coop, "government_replied") or None,
+        "in_earlier_sg_report": text(coop, "earlier_sg_report") or None,
+        "earlier_sg_report_year": text(coop, "earlier_sg_report_year") or None,
+        # What the organisation added (desk/facts.py): codes, a year and a UN reference, attributed.
+        "submitting_organisation_facts": {
+            "attribution": ATTRIBUTION, **{k: staff_fact_value(redacted, k) for k in REPRISAL_FACTS if staff_fact(redacted, k)}}
+        if any(staff_fact(redacted, k) for k in REPRISAL_FACTS) else None,
         "government_response": None,
         "urgent": case_view.get("urgent") is True,
     }
@@ -80,7 +97,7 @@ def reprisals_entry(case_view: dict, redacted: dict) -> dict | None:
             missing.append("victim's name: consent allows naming, but the redacted report has none")
     if not entry["cooperation_date"]:
         missing.append("date or period of the cooperation with the UN")
-    if not entry["prior_un_action"]:
+    if not (entry["prior_un_action"] or staff_fact(redacted, "un_reference")):
         missing.append("whether any UN document or communication already referred to the case")
     missing.append("two-part informed consent (risks understood, agreement to inclusion): staff confirm and date it")
     entry["missing"] = missing

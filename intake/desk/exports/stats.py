@@ -11,13 +11,13 @@ import re
 from ..rules import MANDATES, load_rules
 from ..state import STATUSES
 from . import vocab
-from .common import check_report, export_id, incidents, month_of, province, text, violation_codes
+from .common import check_report, export_id, incidents, month_of, province, staff_fact, text, violation_codes
 
 STATS_COLUMNS = (
     "export_id", "violations", "mandates", "mandates_basis", "province", "first_incident_month", "status",
     "urgent", "consent_share_with_un", "consent_sg_report", "victim_status", "un_body", "cooperation_kind",
     "cooperated_by", "persons_affected", "family_members_affected", "minors_affected", "relations_affected",
-    "imminent_event", "form_language",
+    "imminent_event", "detention_kind", "charges", "government_replied_to_un", "earlier_sg_report", "form_language",
 )
 FAMILY = frozenset({"spouse", "child", "parent", "sibling", "other_relative"})
 UNRECOGNISED = "unrecognised"
@@ -50,6 +50,7 @@ def stats_row(case_view: dict, report: dict) -> dict:
     months = [m for m in (month_of(text(i, "start", "date")) for _, i in incidents(report)) if m]
     language = report.get("form_language")
     people = [p for p in report.get("related_persons") or [] if isinstance(p, dict)]
+    victim = report.get("victim") if isinstance(report.get("victim"), dict) else {}
     row = {
         "export_id": export_id(case_view),
         "violations": _codes([c for _, i in incidents(report) for c in violation_codes(i)], load_rules().violations),
@@ -61,7 +62,7 @@ def stats_row(case_view: dict, report: dict) -> dict:
         "urgent": "yes" if case_view.get("urgent") is True else "no",
         "consent_share_with_un": _code(consent.get("share_with_un"), vocab.SHARE_WITH_UN),
         "consent_sg_report": _code(consent.get("sg_report"), vocab.SG_REPORT),
-        "victim_status": _code((report.get("victim") or {}).get("status"), vocab.VICTIM_STATUSES),
+        "victim_status": _code(victim.get("status"), vocab.VICTIM_STATUSES),
         "un_body": _code(coop.get("body"), vocab.UN_BODIES),
         "cooperation_kind": _code(coop.get("kind"), vocab.COOPERATION_KINDS),
         "cooperated_by": _code(coop.get("by"), vocab.COOPERATED_BY),
@@ -70,6 +71,14 @@ def stats_row(case_view: dict, report: dict) -> dict:
         "minors_affected": str(sum(p.get("minor") == "yes" for p in people)),
         "relations_affected": _codes([p.get("relation") for p in people], vocab.RELATED_RELATIONS),
         "imminent_event": _code((report.get("imminent") or {}).get("kind"), vocab.IMMINENT_KINDS),
+        # The form's answer, else what staff added (desk/facts.py): one count per case either way.
+        "detention_kind": _code(victim.get("detention_kind") or staff_fact(report, "detention_kind"), vocab.DETENTION_KINDS),
+        "charges": _codes(charges if isinstance(charges := victim.get("charges") or staff_fact(report, "charges").split(";"),
+                                                list) else [UNRECOGNISED], vocab.CHARGES),
+        "government_replied_to_un": _code(coop.get("government_replied") or staff_fact(report, "government_replied"),
+                                          vocab.GOVERNMENT_REPLIED),
+        "earlier_sg_report": _code(coop.get("earlier_sg_report") or ("yes" if staff_fact(report, "earlier_sg_report_year")
+                                                                     else ""), vocab.YES_NO_UNSURE),
         "form_language": language if isinstance(language, str) and LANGUAGE.fullmatch(language) else
         (UNRECOGNISED if language else ""),
     }

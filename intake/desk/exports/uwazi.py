@@ -14,7 +14,7 @@ import csv
 import io
 
 from . import vocab
-from .common import all_codes, incidents, text
+from .common import all_codes, answer_or_fact, code_list, incidents, staff_fact, text
 
 PROFILE = "uwazi"
 SEPARATOR = "|"
@@ -26,6 +26,9 @@ PROPERTIES = (
     ("violations", "multiselect", "violations"),
     ("event_period", "daterange", None),
     ("victim_status", "select", "victim_statuses"),
+    ("detention_kind", "select", "detention_kinds"),
+    ("charges", "multiselect", "charges"),
+    ("arrest_date", "date", None),
     ("un_mandates", "multiselect", "un_mandates"),
     ("narrative", "markdown", None),
 )
@@ -37,7 +40,9 @@ def thesauri() -> dict[str, dict]:
     """Each select property's thesaurus: its name -> {code: label}."""
     from ..rules import MANDATES
     mandates = {m: m for m in MANDATES if m != "ASG-REPRISALS"}  # the column holds our short codes
-    return {"violations": vocab.VIOLATIONS, "victim_statuses": vocab.VICTIM_STATUSES, "un_mandates": mandates}
+    kinds = {code: label for code, label in vocab.DETENTION_KINDS.items() if code}  # "" is an empty cell
+    return {"violations": vocab.VIOLATIONS, "victim_statuses": vocab.VICTIM_STATUSES, "detention_kinds": kinds,
+            "charges": vocab.CHARGES, "un_mandates": mandates}
 
 
 def neutralise(value: str) -> str:
@@ -98,6 +103,12 @@ def case_row(export_id: str, redacted: dict, mandates: list[str], attachment_fil
             "violations": multi(vocab.VIOLATIONS.get(c, c) for c in codes),
             "event_period": date_range(starts[0] if starts else "", ends[-1] if ends else ""),
             "victim_status": vocab.VICTIM_STATUSES.get(text(redacted, "victim", "status"), ""),
+            # The form's answer, else what staff added (desk/facts.py).
+            "detention_kind": vocab.DETENTION_KINDS.get(kind, "") if (kind := answer_or_fact(
+                text(redacted, "victim", "detention_kind"), redacted, "detention_kind")) else "",
+            "charges": multi(vocab.CHARGES.get(c, c) for c in code_list(redacted.get("victim") or {}, "charges")
+                             or [c for c in staff_fact(redacted, "charges").split(";") if c]),
+            "arrest_date": answer_or_fact(text(redacted, "victim", "arrest_date"), redacted, "arrest_date"),
             "un_mandates": multi(mandates),
             "narrative": _narrative(redacted),
             ATTACHMENTS: multi(attachment_files)}

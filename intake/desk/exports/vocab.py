@@ -100,6 +100,33 @@ IMMINENT_KINDS = {
     "release": "release date", "un_session": "a UN session or meeting someone is to attend", "other": "other event",
     "": "none known",
 }
+DETENTION_KINDS = {
+    "police_station": "police station", "detention_centre": "detention centre (kanshousuo, 看守所)",
+    "rsdl": "residential surveillance at a designated location (RSDL, 指定居所监视居住)", "prison": "prison",
+    "administrative_detention": "administrative detention", "psychiatric_hospital": "psychiatric hospital",
+    "camp": "internment or 'vocational training' camp",
+    "unofficial": "unofficial place of detention (black jail, hotel, guesthouse)", "house_arrest": "house arrest",
+    "other": "other place", "unsure": "not known to the source", "": "not given",
+}
+CHARGES = {
+    "subversion": "subversion of state power, or inciting it (PRC Criminal Law, art. 105)",
+    "separatism": "splitting the State, or inciting it (PRC Criminal Law, art. 103)",
+    "state_secrets_abroad": "stealing, spying, buying or unlawfully supplying state secrets or intelligence for "
+                            "entities outside China (PRC Criminal Law, art. 111)",
+    "picking_quarrels": "picking quarrels and provoking trouble (PRC Criminal Law, art. 293)",
+    "gathering_crowd": "gathering a crowd to disturb public order (PRC Criminal Law, art. 290)",
+    "cult": "organising or using a cult to undermine the implementation of the law (PRC Criminal Law, art. 300)",
+    "terrorism_extremism": "terrorism or extremism offences (PRC Criminal Law, art. 120 and following)",
+    "hk_nsl_secession": "secession (Hong Kong National Security Law)",
+    "hk_nsl_subversion": "subversion (Hong Kong National Security Law)",
+    "hk_nsl_collusion": "collusion with a foreign country or external elements (Hong Kong National Security Law)",
+    "hk_sedition": "sedition (Hong Kong)",
+    "pretext": "a pretext charge (such as fraud or illegal business operations)",
+    "other": "another charge",
+    "none_known": "no charge known to the source",
+}
+GOVERNMENT_REPLIED = {"yes": "yes", "no": "no", "no_letter": "no earlier UN letter known to the source",
+                      "": "not known to the source"}
 
 # Perpetrator type -> the §6.4 "alleged perpetrator" (State / non-State) and mt 24 (Types of Perpetrators).
 # Procuratorates and courts are PRC judicial organs (mt 24 Judiciary); justice bureaus are executive.

@@ -27,7 +27,7 @@ ALWAYS = {
     "follow_up_of": ("receipt", "[receipt code withheld]"),
     "attachments[].sha256": ("file_hash", "[file hash withheld]"),
 }
-PLACES = ("victim.residence", "victim.detention_place", "incidents[].place")
+PLACES = ("victim.residence", "victim.detention_place", "victim.arrest_place", "incidents[].place")
 
 
 def structured(path: str, text: str, report: dict, register: Register, profile: Profile, keep_names: bool,

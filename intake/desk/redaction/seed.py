@@ -102,6 +102,7 @@ def seed_register(report: dict, register: Register | None = None) -> Register:
     add("organisation", "reporter's organisation", place_spellings(_text(report, "reporter", "organisation")),
         "reporter.organisation")
     add("place", "place of detention", place_spellings(_text(victim, "detention_place")), "victim.detention_place")
+    add("place", "place of arrest", place_spellings(_text(victim, "arrest_place")), "victim.arrest_place")
     add("organisation", "holding authority", place_spellings(_text(victim, "holding_authority")), "victim.holding_authority")
     add("place", "residence", place_spellings(_text(victim, "residence")), "victim.residence")
     for i, incident in enumerate(report.get("incidents") or []):
