@@ -429,7 +429,9 @@ def test_enter_on_a_summary_link_moves_the_focus_to_its_question_which_says_what
         open_follow_up(driver, server, lang)
         answer(driver, {"receipt": new_receipt(), "consent_store": "y"})
     press(driver, "form button[type=submit]")
-    (link,) = driver.find_elements("css selector", ".summary a")
+    links = driver.find_elements("css selector", ".summary a")
+    assert len(links) == 1, f"the summary lists {[a.get_dom_attribute('href') for a in links]}, not {name} alone"
+    (link,) = links
     target = link.get_dom_attribute("href").removeprefix("#")
     tab_through(driver, 1)
     assert driver.switch_to.active_element == link, "Tab from the summary does not reach its link"
