@@ -124,7 +124,8 @@ DETENTION = {
         "victim.residence": "Beijing",
     },
     # What the organisation learnt from the UN and the lawyer, not from the form.
-    "facts": ["government_replied=no_letter"],
+    "facts": ["government_replied=no_letter", "ordering_authority=Beijing Municipal Public Security Bureau, Chaoyang Branch",
+              "affiliation=A volunteer network of petitioners' helpers in Beijing, with no registered head"],
     "consent": ["--given-by", "family", "--date", "2025-10-20", "--channel", "secure-message",
                 "--risks-explained", "yes", "--scope", "un-sp,reprisals-named"],
 }
@@ -259,7 +260,7 @@ DISAPPEARANCE = {
         "victim.religion": "Islam",
         "victim.residence": "Kashgar",
     },
-    "facts": [],
+    "facts": ["family_contact=yes"],
     "consent": ["--given-by", "family", "--date", "2023-01-15", "--channel", "video",
                 "--risks-explained", "yes", "--scope", "un-sp,reprisals-named"],
 }

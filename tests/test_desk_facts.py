@@ -43,6 +43,9 @@ def test_facts_are_set_shown_beside_the_form_audited_and_cleared(desk):
     text = ok(intake("show", case_id, env=env)).decode()
     assert "Added by staff, not from the form" in text
     assert "un reference: CHN 4/2023   (the form: not answered)" in text
+    ok(_facts(env, case_id, "affiliation=China Human Rights Lawyers Group"))
+    assert "affiliation: China Human Rights Lawyers Group   (the form does not ask)" in ok(intake("show", case_id, env=env)).decode()
+    ok(_facts(env, case_id, "affiliation="))
     ok(_facts(env, case_id, "un_reference=", "arrest_date=2024-03-07"))
     doc = _show(env, case_id)
     assert "un_reference" not in doc["case"]["staff_facts"] and doc["case"]["staff_facts"]["arrest_date"] == "2024-03-07"
@@ -64,6 +67,8 @@ def test_facts_are_set_shown_beside_the_form_audited_and_cleared(desk):
     ("earlier_sg_report_year=23", "is not a year"),
     ("arrest_place=" + "x" * 301, "is longer than 300 characters"),
     ("charges_wording=a\x07b", "contains control characters"),
+    ("family_contact=maybe", "is not one of the schema's codes"),
+    ("affiliation=" + "x" * 301, "is longer than 300 characters"),
 ])
 def test_a_bad_fact_is_refused_with_one_line_and_nothing_changes(desk, fact, message):
     _, env, case_id = desk

@@ -40,18 +40,13 @@ name = "A. Staff"
 role = "Programme officer"
 """
 # What each reporter did not say, and nobody on the desk could add: the only MISSING lines allowed.
-AFFILIATION = ("affiliation with a human rights organisation or group, its name and its head (the form has no "
-               "field)")
 NOBODY_GAVE = {
     "detention": ["identity document (type, issuer, date, number), if the person wants it used",  # not given
-                  "the authority that ordered the detention (the form does not ask)",
-                  "the argument why the detention is arbitrary, under at least one of Categories I-V, with reasons (staff)",
-                  AFFILIATION],
-    "exit-ban": [AFFILIATION,
+                  "the argument why the detention is arbitrary, under at least one of Categories I-V, with reasons (staff)"],
+    "exit-ban": ["affiliation with a human rights organisation or group, its name and its head (the form has no "
+                 "field: --fact affiliation=…)",  # she belongs to none
                  "the nature and reach of any outlet or account blocked or punished (if a medium is concerned)"],
-    "disappearance": ["confirmation that the organisation can keep in contact with the family and relay the "
-                      "Government's replies",
-                      "Whether the measure targets the group"],
+    "disappearance": ["Whether the measure targets the group"],  # the form has no field, and nobody said
 }
 
 

@@ -64,6 +64,11 @@ FACTS: dict[str, Fact] = {
     # The reference of an earlier UN communication about the person ("CHN 4/2023", "AL CHN 7/2024").
     "un_reference": Fact("un_cooperation.already_raised", schema.SHORT, "text of at most 300 characters",
                          free_text=True),
+    # What the form does not ask and a mandate needs (un-procedures.md §2.1, §2.2, §2.4): the
+    # organisation's own knowledge.
+    "ordering_authority": Fact("", schema.SHORT, "text of at most 300 characters", free_text=True),
+    "affiliation": Fact("", schema.SHORT, "text of at most 300 characters", free_text=True),
+    "family_contact": Fact("", schema.code(frozenset({"yes", "no"})), "yes or no"),
 }
 KEYS = ", ".join(FACTS)
 

@@ -212,7 +212,8 @@ def _staff_facts(facts: dict, report: dict) -> list[str]:
     for key, value in facts.items():
         section, _, answer = FACTS[key].answers.partition(".")
         form = (report.get(section) or {}).get(answer) if answer else None
-        out.append(f"  {key.replace('_', ' ')}: {_shown(value)}   (the form: {_shown(form) or 'not answered'})")
+        beside = f"the form: {_shown(form) or 'not answered'}" if answer else "the form does not ask"
+        out.append(f"  {key.replace('_', ' ')}: {_shown(value)}   ({beside})")
     return out
 
 

@@ -5,7 +5,7 @@ SR FoE §2.5, the ASG §4.2; any other mandate: the common minimum of §1.3, the
 """
 
 from . import vocab
-from .common import DETENTION_CODES, all_codes, precision, staff_fact, text, violation_codes
+from .common import DETENTION_CODES, all_codes, precision, staff_fact, text, violation_codes, with_staff
 from .draft_parts import (Case, Draft, accounts, arrest, arrest_known, attachments, authority_acts, charges, charges_known, cooperation,
                           date_place_description, detention_kind, earlier_un_action, family, name, perpetrator,
                           perpetrators, period, place, response, start, steps, submitter, victim_field, violations)
@@ -69,7 +69,8 @@ def _wgad(d: Draft, c: Case) -> None:
     victim_field(d, c, "detention_place", "Place(s) of detention", "place(s) of detention, and any transfers")
     detention_kind(d, c)
     victim_field(d, c, "holding_authority", "Forces holding the person", "forces or authority holding the person")
-    d.missing("the authority that ordered the detention (the form does not ask)")
+    d.field("Authority that ordered the detention", with_staff("", staff_fact(c.report, "ordering_authority")),
+            "the authority that ordered the detention (the form does not ask: --fact ordering_authority=…)")
     for n, inc in held:
         d.quote(f"Access to lawyer and family{c.tag(n)}", text(inc, "lawyer_and_family"),
                 "access to a lawyer and to the family")
@@ -162,8 +163,11 @@ def _wgeid(d: Draft, c: Case) -> None:
     given_by = text(c.report, "consent", "given_by")
     d.field("Consent given by", vocab.CONSENT_GIVEN_BY[given_by] if given_by in ("victim", "family") else "",
             "the family's consent to this submission (required when an organisation submits)")
-    d.missing("confirmation that the organisation can keep in contact with the family and relay the "
-              "Government's replies")
+    contact = staff_fact(c.report, "family_contact")
+    d.field("The organisation keeps in contact with the family and will relay the Government's replies",
+            with_staff("", contact) if contact == "yes" else "",
+            "confirmation that the organisation can keep in contact with the family and relay the Government's "
+            "replies (--fact family_contact=yes)")
     # Beyond the six elements: what happened, whether the family was told (refusal to acknowledge
     # the detention is the definition), and reprisals against relatives (prompt intervention, §2.2).
     d.section("Circumstances, and relatives affected")
@@ -224,7 +228,9 @@ def _hrd(d: Draft, c: Case) -> None:
     victim_field(d, c, "occupation", "Profession", "profession")
     victim_field(d, c, "residence", "Residence", "residence")
     d.section("Affiliation")
-    d.missing("affiliation with a human rights organisation or group, its name and its head (the form has no field)")
+    d.field("Affiliation", with_staff("", staff_fact(c.report, "affiliation")),
+            "affiliation with a human rights organisation or group, its name and its head (the form has no field: "
+            "--fact affiliation=…)")
     d.section("Nature of the human rights work")
     victim_field(d, c, "is_defender", "Described as a human rights defender", None, vocab.YES_NO_UNSURE)
     d.quote("Human rights work", c.victim("human_rights_work"), "the nature of the person's human rights work")
