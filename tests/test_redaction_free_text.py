@@ -17,7 +17,8 @@ def spans(detector, text: str) -> list[str]:
     return [text[f.start:f.end] for f in detector(text)]
 
 
-@pytest.mark.parametrize("name", ["names_tuning.jsonl", "names_held_out.jsonl", "names_held_out_2.jsonl"])
+@pytest.mark.parametrize("name", ["names_tuning.jsonl", "names_held_out.jsonl", "names_held_out_2.jsonl",
+                                  "names_held_out_3.jsonl"])
 def test_every_labelled_span_is_the_text_it_names(name):
     rows = [json.loads(line) for line in (CORPUS / name).read_text(encoding="utf-8").splitlines()]
     for row in rows:
