@@ -9,6 +9,7 @@ from intake.desk.redaction import Register, propose
 from intake.desk.redaction.han_names import han_names
 from intake.desk.redaction.latin_names import latin_names
 from intake.desk.redaction.minority_names import latin_minority_names, tibetan_script_names, uyghur_script_names
+from intake.desk.redaction.traditional import simplified
 
 CORPUS = Path(__file__).parent / "corpus"
 
@@ -47,6 +48,22 @@ def test_words_that_look_like_chinese_names_are_not():
     for text in ("我们很高兴，王国和李子都在。", "黄河和长江流经江西，温州人马上就到。", "于是常常有人说高考很重要，安全第一。",
                  "一张纸，周围的马路上有黄金，向前方走。"):
         assert spans(han_names, text) == [], text
+
+
+def test_ordinary_words_in_traditional_characters_are_words_not_names():
+    # The dictionary is in simplified characters: 高興, 王國, 時間 are looked up as 高兴, 王国, 时间.
+    for text in ("我們很高興，王國的故事很長。", "方向錯了就回頭，成功需要時間。", "他們被包圍，然後被關押。"):
+        assert spans(han_names, text) == [], text
+    assert spans(han_names, "陳日君樞機和黎智英都被捕。") == ["陳日君", "黎智英"]
+    assert simplified("我們很高興，鍾沛權") == "我们很高兴，钟沛权"
+
+
+def test_a_name_the_segmenter_reads_as_a_rare_word_and_a_character():
+    # 梁国, an ancient state the dictionary has seen a handful of times, is no word against 梁國雄.
+    assert spans(han_names, "社民連的梁國雄和吳靄儀被判刑。") == ["梁國雄", "吳靄儀"]
+    assert spans(han_names, "社民连的梁国雄和吴霭仪被判刑。") == ["梁国雄", "吴霭仪"]
+    # A common word and a character are still a word: 王国 (2,631 times), 建国.
+    assert spans(han_names, "王国的历史很长，他说建国以来一直如此。") == []
 
 
 def test_pinyin_in_any_order_case_spacing_and_tone_and_other_romanisations():

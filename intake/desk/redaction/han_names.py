@@ -38,6 +38,7 @@ _TRANSLITERATION = frozenset("阿艾爱安奥巴拜班贝比波布才次达旦�
                              "强钦琼曲热仁日瑞萨塞赛桑色沙莎尚什斯松苏素索塔泰坦唐提土吐图托瓦娃旺威维卫文翁乌吾西希夏仙谢辛"
                              "雅亚央扬耶叶伊依益英尤玉则泽扎增珍卓孜宗祖佐措错拉姆卓嘎顿珠群次曲吉德")
 _GIVEN_AFTER_CUE = frozenset("和与與")
+_RARE = 20  # a dictionary word seen fewer times than this is no evidence against a name
 # Words that follow a person who starts a clause: 曹顺利在…, 黄琦于…, 江天勇的妻子…
 _AFTER_NAME = frozenset("在于於曾已也则則被因向对對说說的和与與、，,")
 _CLAUSE_END = frozenset("，,。.；;：:！!？?、（(）)“”\"「」『』 \n\t")
@@ -193,11 +194,13 @@ def _pieces(start: int, end: int, tokens: dict[int, segmenter.Token], overhang: 
 
 def _unknown(pieces: list[segmenter.Token], start: int, end: int) -> bool:
     """Whether the pieces are words the dictionary does not have, or single characters, with at
-    least one unknown word among them (丁家|喜, 李|文足): how its HMM shows a name it never saw."""
+    least one unknown word among them (丁家|喜, 李|文足): how its HMM shows a name it never saw.
+    A word the dictionary has seen only a few times counts as unknown: the segmenter prefers it to
+    a name it does not know (梁国|雄: 梁国, the ancient state, seen 14 times)."""
     words = [t.word[:end - t.start] for t in pieces]  # a glued particle is not part of the name
-    unknown = [w for w in words if len(w) > 1 and segmenter.frequency(w) == 0]
+    unknown = [w for w in words if len(w) > 1 and segmenter.frequency(w) < _RARE]
     overhang = pieces[-1].end > end
-    return (bool(unknown) or overhang) and all(len(w) == 1 or segmenter.frequency(w) == 0 for w in words)
+    return (bool(unknown) or overhang) and all(len(w) == 1 or segmenter.frequency(w) < _RARE for w in words)
 
 
 def _role(text: str, start: int, end: int) -> str:

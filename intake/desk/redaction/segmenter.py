@@ -15,7 +15,8 @@ What it would do by itself, and what we do instead:
   megabyte; we segment with `jieba.cut` (HMM on: it is what finds unknown names as words, about
   3 s a megabyte of Hanzi) and read the tags of dictionary words from its tag table.
 jieba only sees runs of Hanzi cut out of the text (at most CHUNK characters at a time), so its
-own handling of Latin letters, spaces and digits never matters.
+own handling of Latin letters, spaces and digits never matters, and it sees them, and is asked
+about words, in simplified characters (traditional.py): its dictionary has few traditional words.
 """
 
 import threading
@@ -23,6 +24,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
+
+from .traditional import simplified
 
 CHUNK = 2000  # characters per call: jieba's DAG is built per call; a sentence is far shorter
 NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
@@ -75,8 +78,9 @@ def _read_dictionary(lines: Any) -> tuple[dict[str, int], int, dict[str, str]]:
 
 
 def tokens(run: str, offset: int = 0) -> Iterator[Token]:
-    """The words of a run of Hanzi, with spans offset by `offset`."""
+    """The words of a run of Hanzi, with spans offset by `offset` (each word in simplified characters)."""
     tokenizer = _segmenter().tokenizer
+    run = simplified(run)
     for at in range(0, len(run), CHUNK):
         chunk = run[at:at + CHUNK]
         position = offset + at
@@ -87,9 +91,9 @@ def tokens(run: str, offset: int = 0) -> Iterator[Token]:
 
 def frequency(word: str) -> int:
     """How often the dictionary has seen `word` (0: not a dictionary word)."""
-    return _segmenter().tokenizer.FREQ.get(word) or 0
+    return _segmenter().tokenizer.FREQ.get(simplified(word)) or 0
 
 
 def tag(word: str) -> str | None:
     """The dictionary's part-of-speech tag of `word`, if it is a dictionary word."""
-    return _segmenter().tags.get(word)
+    return _segmenter().tags.get(simplified(word))
