@@ -44,6 +44,8 @@ _TONE_FREE = str.maketrans({"’": "", "'": ""})
 
 def _plain(word: str) -> str:
     """Lower case, no accents or apostrophes; ü stays u (Wade-Giles and pinyin agree there)."""
+    if word.isascii():  # no accent to take off: most words, and this is asked of every capitalised word
+        return word.lower().translate(_TONE_FREE)
     decomposed = unicodedata.normalize("NFD", word.lower().translate(_TONE_FREE))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -86,17 +88,20 @@ def _capitalised_runs(text: str) -> Iterator[list[re.Match]]:
         yield run
 
 
-def _is_place(text: str) -> bool:
-    hits = find_places(text)
-    return bool(hits) and hits[0].start == 0 and hits[0].end == len(text)
+def _is_place(text: str, seen: dict[str, bool]) -> bool:
+    if text not in seen:
+        hits = find_places(text)
+        seen[text] = bool(hits) and hits[0].start == 0 and hits[0].end == len(text)
+    return seen[text]
 
 
 def latin_names(text: str) -> Iterator[NameFinding]:
     """Chinese (and cue-marked other) names written in Latin letters, left to right."""
+    places: dict[str, bool] = {}  # candidate -> whether it is a place: a name recurs, looked up once
     for run in _capitalised_runs(text):
         i = 0
         while i < len(run):
-            found = _name_at(text, run, i)
+            found = _name_at(text, run, i, places)
             if found:
                 finding, used = found
                 yield finding
@@ -105,7 +110,7 @@ def latin_names(text: str) -> Iterator[NameFinding]:
                 i += 1
 
 
-def _name_at(text: str, run: list[re.Match], i: int) -> tuple[NameFinding, int] | None:
+def _name_at(text: str, run: list[re.Match], i: int, places: dict[str, bool]) -> tuple[NameFinding, int] | None:
     words = [m.group(1) for m in run[i:i + 3]]
     start = run[i].start()
     if _plain(words[0]).rstrip(".") in EN_RELATIONS and len(words) > 1:
@@ -124,11 +129,9 @@ def _name_at(text: str, run: list[re.Match], i: int) -> tuple[NameFinding, int] 
         end = run[i + n - 1].end(1)
         span = text[start:end]
         plain = [_plain(w) for w in candidate]
-        if _is_place(span):
-            continue
         evidence = _chinese_name(candidate)
         english = all(p in ENGLISH for p in plain)
-        if evidence and not english or evidence and cue:
+        if (evidence and not english or evidence and cue) and not _is_place(span, places):
             extra = [f"{cue[0]!r} before"] if cue else []
             verb = en_reporting_after(text, end)
             extra += [f"{verb!r} after"] if verb else []

@@ -105,9 +105,16 @@ def _tibetan_script() -> dict[str, int]:
 
 @cache
 def _wylie() -> re.Pattern:
-    parts = sorted((w for _, w, _ in TIBETAN_PARTS), key=len, reverse=True)
-    part = "(?:" + "|".join(re.escape(p) for p in parts) + ")"
-    return re.compile(rf"(?i)(?<![A-Za-z.']){part}(?:\s+{part})+(?![A-Za-z'])")
+    """Two or more Wylie name parts. The parts are grouped by their first letter, and a lookahead
+    skips every position no part starts with: one flat alternation of them all was tried branch
+    by branch at every character of the text (a third of a second a megabyte, in any script)."""
+    by_first: dict[str, list[str]] = {}
+    for wylie in sorted((w for _, w, _ in TIBETAN_PARTS), key=len, reverse=True):  # longest first in each group
+        by_first.setdefault(wylie[0].lower(), []).append(wylie[1:])
+    part = "(?:" + "|".join(re.escape(first) + "(?:" + "|".join(map(re.escape, rests)) + ")"
+                            for first, rests in sorted(by_first.items())) + ")"
+    starts = "[" + re.escape("".join(sorted(set(by_first) | {c.upper() for c in by_first}))) + "]"
+    return re.compile(rf"(?i)(?<![A-Za-z.'])(?={starts}){part}(?:\s+{part})+(?![A-Za-z'])")
 
 
 # Capitalised words that begin a sentence or a title more often than a name.
