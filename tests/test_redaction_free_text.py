@@ -89,6 +89,25 @@ def test_uyghur_and_tibetan_names_in_script_and_latin_letters():
     assert spans(tibetan_script_names, "ཁྲིམས་ཐག་བཅད།") == []
 
 
+def test_uyghur_script_names_of_the_latin_lexicon_of_a_given_names_shape_and_after_a_relation_or_title():
+    from intake.desk.redaction.uyghur_letters import script_forms
+
+    # The Latin lexicon written in the script, with both readings of an informal vowel.
+    assert {"زۇمرەت", "گۈلمىرا", "توختى"} <= script_forms("zumret") | script_forms("gulmira") | script_forms("tohti")
+    assert spans(uyghur_script_names, "زۇمرەت داۋۇت گۇۋاھلىق بەرگەندىن كېيىن") == ["زۇمرەت داۋۇت"]
+    # A given name's shape: …جان, …گۈل, ئابدۇ…; the father's name after it.
+    assert spans(uyghur_script_names, "مەمەتجان قۇربان ۋە ئايىمگۈل ياسىن قولغا ئېلىندى") == ["مەمەتجان قۇربان", "ئايىمگۈل ياسىن"]
+    # After a relation word or a title, any two words of a name; a case ending says it is none.
+    assert [(f.role, text[f.start:f.end]) for text in ["ئانىسى مايىلە ياقۇپ تۈرمىگە يۆتكەلگەن."]
+            for f in uyghur_script_names(text)] == [("mother", "مايىلە ياقۇپ")]
+    assert spans(uyghur_script_names, "سابىق مۇدىرى تاشپولات تېيىپ سوت قىلىنغان") == ["تاشپولات تېيىپ"]
+    for text in ("ئۇنىڭ سىڭلىسى سوراققا تارتىلغان.", "رەبىيە قادىر نىڭ ئوغلى قولغا ئېلىندى.", "ئۇ ئوقۇتقۇچى ئىدى.",
+                 "ئۇيغۇر ئاپتونوم رايونى", "ئانىسى ئۈرۈمچىدە ياشايدۇ."):
+        assert [n for n in spans(uyghur_script_names, text) if n != "رەبىيە قادىر"] == [], text
+    # A lexicon name before a verb is no name and a verb.
+    assert spans(uyghur_script_names, "ئىلھام كەلگەن") == []
+
+
 def test_a_name_found_once_is_proposed_everywhere_in_every_spelling_with_one_pseudonym():
     report = {"incidents": [{"narrative": "警察跟踪王某某和她的丈夫陈波。"}],
               "remedies": {"domestic": "Chen Bo wrote to the procuratorate; CHEN Bo was then detained."}}

@@ -16,6 +16,7 @@ from functools import cache
 
 from .cues import BO_RELATIONS, UG_RELATIONS, en_relation_before
 from .finding import NameFinding
+from .uyghur_letters import script_forms
 from .variants import minority_variants
 
 # Latin spellings of common Uyghur names (and the Arabic-origin names Uyghurs share).
@@ -169,21 +170,70 @@ def latin_minority_names(text: str) -> Iterator[NameFinding]:
         yield NameFinding(m.start(), m.end(), "", "name:tibetan", "Tibetan name parts in Wylie")
 
 
+# Latin names that are also common Uyghur words in the script (Uyghur, Friday, fame).
+_UG_WORDS_TOO = frozenset({"uyghur", "jume", "shohret"})
+# Given-name endings and beginnings: Memetjan, Mihrigul, Gulnisa; Abdulla, Abdiriyim.
+_UG_GIVEN_ENDINGS = ("جان", "گۈل", "نىسا", "خان")
+_UG_GIVEN_BEGINNINGS = ("ئابدۇ", "ئابدى")
+# Words before a name that say what the person is (the relation words of cues.py say who).
+_UG_TITLES = frozenset({"مۇدىرى", "مۇدىر", "يازغۇچى", "شائىر", "ناخشىچى", "دۇتتارچى", "ئوقۇتقۇچىسى", "مۇئەللىم",
+                        "رەئىسى", "ئىمام", "تىجارەتچى", "ئاكتىيورى", "پائالىيەتچى", "ئەربابى"})
+# Endings a word of a name does not have: case endings (dative, locative, ablative, accusative,
+# plural) on the first word, and the endings of verbs on either.
+_UG_CASE_ENDINGS = ("غا", "قا", "گە", "كە", "دا", "دە", "تا", "تە", "دىن", "تىن", "نى", "نىڭ", "لار", "لەر", "سى")
+_UG_VERB_ENDINGS = ("غان", "گەن", "قان", "كەن", "ندى", "لدى", "يدۇ", "ىدۇ", "دۇق", "مەكتە", "ماقتا", "ماق", "مەك")
+_UG_FUNCTION_WORDS = frozenset("ئىدى ۋە بىلەن ئۇنىڭ ئۇلار ئۇ بۇ شۇ ھەم يەنە كېيىن ئۈچۈن سابىق ناملىق ئىسىملىك بولۇپ".split())
+
+
+@cache
+def _uyghur_script_lexicon() -> frozenset[str]:
+    """The script lexicon, and every name of the Latin one written in the script (uyghur_letters)."""
+    return UYGHUR_ARABIC | frozenset(form for name in UYGHUR_LATIN - _UG_WORDS_TOO for form in script_forms(name))
+
+
+def _ug_given(word: str) -> bool:
+    """A Uyghur given name: in the lexicon, or of a given name's shape (…جان, …گۈل, ئابدۇ…)."""
+    return word in _uyghur_script_lexicon() or len(word) > 4 and (
+        word.endswith(_UG_GIVEN_ENDINGS) or word.startswith(_UG_GIVEN_BEGINNINGS)) and _ug_name_word(word, first=True)
+
+
+def _ug_name_word(word: str, first: bool) -> bool:
+    """Whether a word may be part of a name: no verb ending, no case ending on the first word (the
+    last word of a name carries the case of the whole: ياقۇپنىڭ), not a relation or function word."""
+    return (len(word) >= 3 and word not in _UG_FUNCTION_WORDS and word not in UG_RELATIONS and word not in _UG_TITLES
+            and not word.endswith(_UG_VERB_ENDINGS) and not (first and word.endswith(_UG_CASE_ENDINGS)))
+
+
 def uyghur_script_names(text: str) -> Iterator[NameFinding]:
+    """A given name of the lexicon (or of a given name's shape) and the father's name after it, or
+    two given names; or, after a relation word or a title (ئانىسى مايىلە ياقۇپ, مۇدىرى تاشپولات
+    تېيىپ), the two words of any name."""
     words = list(_UG_WORD.finditer(text))
+
+    def spaced(k: int) -> bool:  # words k and k + 1 are next to each other, with only spaces between
+        return k + 1 < len(words) and text[words[k].end():words[k + 1].start()].isspace()
+
     i = 0
     while i < len(words):
-        if words[i].group() in UYGHUR_ARABIC:
+        word = words[i].group()
+        before = words[i - 1].group() if i > 0 and spaced(i - 1) else ""
+        if _ug_given(word):
             j = i
-            while j + 1 < len(words) and words[j + 1].group() in UYGHUR_ARABIC and text[words[j].end():words[j + 1].start()].isspace():
+            while spaced(j) and _ug_given(words[j + 1].group()):
                 j += 1
             cue = _ug_cue(words, i, j)
-            if j == i and i + 1 < len(words) and words[i + 1].group() not in UG_RELATIONS:
+            if j == i and spaced(i) and words[i + 1].group() not in UG_RELATIONS \
+                    and _ug_name_word(words[i + 1].group(), first=False):
                 j = i + 1  # a given name and the father's name after it
             if j > i or cue:
                 yield NameFinding(words[i].start(), words[j].end(), cue or "", "name:uyghur",
                                   f"Uyghur name {words[i].group()}")
             i = j + 1
+        elif (before in UG_RELATIONS or before in _UG_TITLES) and _ug_name_word(word, first=True) and spaced(i) \
+                and _ug_name_word(words[i + 1].group(), first=False):
+            role = UG_RELATIONS.get(before, "")
+            yield NameFinding(words[i].start(), words[i + 1].end(), role, "name:uyghur", f"after the word {before}")
+            i += 2
         else:
             i += 1
 
