@@ -160,6 +160,22 @@ def test_tibetan_script_names_with_their_case_relation_and_clan():
         ("mother", "after the relation word ཨ་མ")]
 
 
+def test_tibetan_script_names_with_a_name_ending_after_a_title_and_as_the_subject_of_a_sentence():
+    # A name part and a one-syllable ending (Jamyang Kyi, Dolma Kyab); not a part and any syllable.
+    assert spans(tibetan_script_names, "འཇམ་དབྱངས་སྐྱིད་བཟུང་།") == ["འཇམ་དབྱངས་སྐྱིད"]
+    assert spans(tibetan_script_names, "ཁོང་ཉི་མ་རེ་རེ་ལ་ཕྱིན།") == []
+    # After a title (the monk, the singer), any name up to its particle.
+    assert spans(tibetan_script_names, "གཞས་པ་ཆོས་ཉིད་རྡོ་ལ་བཙོན་ཁྲིམས་བཅད།") == ["ཆོས་ཉིད་རྡོ"]
+    # Starting the clause: before a genitive and a relation word, or before ལ when the sentence
+    # says the person was sentenced; a pronoun, or another verb, is no name.
+    assert [(f.role, f.evidence) for f in tibetan_script_names("ཞོགས་ལྗང་གི་ཨ་མ་ཡིན།")] == [
+        ("mother", "before a genitive and a relation word")]
+    assert spans(tibetan_script_names, "ཨ་ཉག་སེང་གྲགས་ལ་ལོ་བདུན་གྱི་བཙོན་ཁྲིམས་བཅད།") == ["ཨ་ཉག་སེང་གྲགས"]
+    for text in ("ཁོ་རང་གི་ཨ་མ་བཙོན་ཁང་དུ་ཕྱིན།", "ཁོ་རང་ལ་ལོ་བདུན་གྱི་བཙོན་ཁྲིམས་བཅད།", "སློབ་གྲྭ་ལ་ཕྱིན།",
+                 "བོད་ཡིག་ལ་དགའ་པོ་ཡོད།"):
+        assert spans(tibetan_script_names, text) == [], text
+
+
 def test_a_capitalised_clan_name_before_a_tibetan_name_and_groups_named_after_a_people():
     assert spans(latin_minority_names, "The monk Golok Tsering Dorje was detained.") == ["Golok Tsering Dorje"]
     assert spans(latin_minority_names, "The Tsering Dorje case.") == ["Tsering Dorje"]

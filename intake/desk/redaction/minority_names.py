@@ -80,6 +80,16 @@ TIBETAN_PARTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 _BO_PARTICLES = frozenset("གི གྱི ཀྱི ཡི འི གིས གྱིས ཀྱིས ཡིས ལ ལས ནས དང ནི ཡང ཡིན རེད འདུག ཡོད མིན སུ ར རུ ཏུ དུ ན".split())
 _BO_GENITIVES = ("གི", "གྱི", "ཀྱི", "ཡི")
 _BO_ATTACHED = ("འིས", "འི", "ས")  # the genitive or agentive written onto a name's last syllable (ཉི་མའི)
+# One-syllable endings of a name after a name part (འཇམ་དབྱངས་སྐྱིད, ལྷ་མོ་མཚོ, སྒྲོལ་མ་སྐྱབས).
+_BO_NAME_ENDINGS = frozenset("སྐྱིད མཚོ སྒྲོན སྐྱབས འབུམ རྒྱལ".split())
+# What a person is, written before the name (the monk…, the writer…): a name follows, up to its particle.
+_BO_TITLES = frozenset("རྩོམ་པ་པོ གྲྭ་པ ཨ་ནི གཞས་པ སློབ་དཔོན མཁན་པོ སྨན་པ འབྲོག་པ ཞིང་པ ཚོང་པ དགེ་བཤེས".split())
+# Pronouns, which stand where a name would (ཁོ་རང་གི་ཨ་མ, "his own mother").
+_BO_PRONOUNS = frozenset("ཁོ་རང མོ་རང ཁོང་ཚོ ཁོ་ཚོ ང་ཚོ ཁྱེད་རང ཁྱེད་ཚོ དེ་དག འདི་དག ཁོང་རང ཁོ་མོ".split())
+# Places a relation word is often followed by (ཨ་མ་བཙོན་ཁང་དུ, "the mother, to the prison"): not a name.
+_BO_PLACE_WORDS = frozenset("བཙོན་ཁང ཁྲིམས་ཁང སློབ་གྲྭ དགོན་པ ཁྱིམ་ཚང ཡུལ་སྡེ གྲོང་ཁྱེར སྨན་ཁང ལས་ཁུངས".split())
+# The verbs of a sentence whose subject, before ལ, is the person it befell: sentenced, detained.
+_BO_BEFELL = ("བཙོན་ཁྲིམས་བཅད", "ཁྲིམས་ཐག་བཅད", "བཙོན་དུ་བཅུག", "བཟུང")
 _TSHEG = "་"
 _BO_WORD = re.compile(r"[\u0f40-\u0fbc]+(?:་[\u0f40-\u0fbc]+)*")
 
@@ -255,8 +265,11 @@ def tibetan_script_names(text: str) -> Iterator[NameFinding]:
         offsets = [m.start()]
         for s in syllables:
             offsets.append(offsets[-1] + len(s) + 1)
-        yield from _lexicon_names(syllables, offsets)
-        yield from _names_after_relation(syllables, offsets)
+        found = [*_lexicon_names(syllables, offsets), *_names_after_relation(syllables, offsets)]
+        yield from found
+        # A name by its place in the clause only where the lexicon and the cues found none.
+        yield from (f for f in _clause_subject(syllables, offsets, text[m.end():m.end() + 80])
+                    if not any(f.start < g.end and g.start < f.end for g in found))
 
 
 def _part_at(syllables: list[str], k: int) -> tuple[int, int]:
@@ -285,6 +298,8 @@ def _lexicon_names(syllables: list[str], offsets: list[int]) -> Iterator[NameFin
                 break
             k += step
             count += 2 if step >= 4 else 1  # a four-syllable part is a whole name (ཚེ་རིང་འོད་ཟེར)
+            if not trim and k < len(syllables) and syllables[k] in _BO_NAME_ENDINGS:
+                k, count = k + 1, count + 1  # འཇམ་དབྱངས + སྐྱིད
         if not count:
             k += 1
             continue
@@ -311,17 +326,51 @@ def _bo_relations() -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
     return by_first
 
 
+@cache
+def _bo_titles() -> dict[str, tuple[tuple[str, ...], ...]]:
+    by_first: dict[str, tuple[tuple[str, ...], ...]] = {}
+    for word in sorted(_BO_TITLES, key=lambda w: -w.count(_TSHEG)):
+        parts = tuple(word.split(_TSHEG))
+        by_first[parts[0]] = by_first.get(parts[0], ()) + (parts,)
+    return by_first
+
+
 def _names_after_relation(syllables: list[str], offsets: list[int]) -> Iterator[NameFinding]:
-    relations = _bo_relations()
+    relations, titles = _bo_relations(), _bo_titles()
     k = 0
     while k < len(syllables):
         # The longest relation word here: བུ་མོ (daughter) is not བུ (son) and a name མོ…
         word, role = next(((w, r) for w, r in relations.get(syllables[k], ()) if tuple(syllables[k:k + len(w)]) == w),
                           ((), ""))
+        what = "relation word"
+        if not word:
+            word, what = next((w for w in titles.get(syllables[k], ()) if tuple(syllables[k:k + len(w)]) == w), ()), "title"
         k += len(word) or 1
         if word:
             after = end = k
             while end < len(syllables) and end - after < 5 and syllables[end] not in _BO_PARTICLES:
                 end += 1
-            if 2 <= end - after <= 4 and (end == len(syllables) or syllables[end] in _BO_PARTICLES):
-                yield NameFinding(offsets[after], offsets[end] - 1, role, "name:tibetan", f"after the relation word {_TSHEG.join(word)}")
+            if 2 <= end - after <= 4 and (end == len(syllables) or syllables[end] in _BO_PARTICLES) \
+                    and _TSHEG.join(syllables[after:after + 2]) not in _BO_PLACE_WORDS:
+                yield NameFinding(offsets[after], offsets[end] - 1, role, "name:tibetan", f"after the {what} {_TSHEG.join(word)}")
+
+
+def _clause_subject(syllables: list[str], offsets: list[int], rest: str) -> Iterator[NameFinding]:
+    """Two to four syllables that start the clause, before a genitive and a relation word
+    (ཞོགས་ལྗང་གི་ཨ་མ, "Shokjang's mother"), or before ལ in a sentence that says the person was
+    sentenced or detained (ཨ་ཉག་སེང་གྲགས་ལ་ལོ་བདུན་གྱི་བཙོན་ཁྲིམས་བཅད)."""
+    relations = _bo_relations()
+    for n in (4, 3, 2):
+        if len(syllables) <= n or _TSHEG.join(syllables[:n]) in _BO_PRONOUNS \
+                or any(s in _BO_PARTICLES for s in syllables[:n]):
+            continue
+        after = syllables[n + 1:]
+        if syllables[n] in _BO_GENITIVES and n <= 3 and after and any(
+                tuple(after[:len(w)]) == w for w, _ in relations.get(after[0], ())):
+            role = next(r for w, r in relations[after[0]] if tuple(after[:len(w)]) == w)
+            yield NameFinding(offsets[0], offsets[n] - 1, role, "name:tibetan", "before a genitive and a relation word")
+            return
+        clause = _TSHEG.join(after) + rest.split("།")[0]
+        if syllables[n] == "ལ" and any(verb in clause for verb in _BO_BEFELL):
+            yield NameFinding(offsets[0], offsets[n] - 1, "", "name:tibetan", "the person a sentence or detention befell")
+            return
