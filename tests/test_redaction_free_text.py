@@ -77,6 +77,24 @@ def test_pinyin_in_any_order_case_spacing_and_tone_and_other_romanisations():
                                                                   ("lawyer", "surname Sun, given name Lei")]
 
 
+def test_a_western_given_name_and_a_surname_with_no_cue():
+    text = "UN experts and Philip Alston wrote; Peter Dahlin was expelled. Claudia Mo Man-ching's husband spoke."
+    assert spans(latin_names, text) == ["Philip Alston", "Peter Dahlin", "Claudia Mo Man-ching"]
+    # A given name before an institution, a place, a word or another given name is none of them.
+    for text in ("They met on Nathan Road and at Queen Mary Hospital.", "The Victoria Park vigil; St Paul Church.",
+                 "The Mary Anne said so.", "Peter Beijing", "After Joseph Wednesday came."):
+        assert spans(latin_names, text) == [], text
+
+
+def test_one_word_after_a_word_for_kin_and_uyghur_given_names_by_their_shape():
+    assert spans(latin_names, "Her daughter Gulhumar campaigned from Paris.") == ["Gulhumar"]
+    assert spans(latin_names, "Her daughter Monday and his son University were invented.") == []
+    # A lexicon name and an ending (Zumret-ay), or after a first part (Tash-polat).
+    assert spans(latin_minority_names, "Zumretay Arkin spoke; Tashpolat Tiyip was sentenced.") == [
+        "Zumretay Arkin", "Tashpolat Tiyip"]
+    assert spans(latin_minority_names, "The Sunday Times and Holiday Inn; the Malay Mail.") == []
+
+
 def test_english_words_and_places_are_not_latin_names():
     assert spans(latin_names, "The Long March passed Hong Kong. He Said so. A man can ban the song.") == []
 

@@ -20,12 +20,15 @@ from pypinyin.style import convert
 
 from .cues import EN_RELATIONS, en_relation_before, en_reporting_after
 from .finding import NameFinding
+from .given_names import WESTERN_GIVEN
+from .minority_names import INSTITUTION_WORDS
 from .names import SYLLABLES, split_syllables
 from .provinces import find_places
 from .surnames import latin_surnames
 
 # A capitalised word: letters (with accents), inner apostrophes and hyphens ("Ch'üan-chang", "O'Neil").
-WORD = re.compile(r"(?<![\w'’-])([A-Z\u00c0-\u00de][\w'’]*?(?:-[\w'’]+)*?)(?:['’]s)?(?![\w'’-])")
+# The parts after a hyphen are lazy too, so that a possessive is never part of the word ("Man-ching's").
+WORD = re.compile(r"(?<![\w'’-])([A-Z\u00c0-\u00de][\w'’]*?(?:-[\w'’]+?)*?)(?:['’]s)?(?![\w'’-])")
 _CANTONESE = re.compile(r"(?:ch|ts|tsz|sz|sh|kw|gw|ng|[bpmfdtnlgkhwyjs])?"
                         r"(?:aa|ai|au|ay|am|an|ang|ap|at|ak|a|ee|ei|eng|ek|eung|euk|eun|e|iu|im|in|ing|ip|it|ik|i|oi|oy"
                         r"|ou|oo|on|ong|ot|ok|o|ui|un|ung|ut|uk|ue|uen|u|yu|yue|yun|z|m)")
@@ -38,6 +41,8 @@ tang song ping pong sun moon ten pen den hen then zen fan tan ran pan van can ma
 she shi he hi ho who lo you yo mao dao tao lou sue tie bay kong hong new old young great wall red dear
 may june july all any one two six day mr ms dr sir madam yes also then later one into over under after
 before during since from with about amid among upon via per cheng wei
+monday tuesday wednesday thursday friday saturday sunday january february april august september october
+november december
 """.split())
 _TONE_FREE = str.maketrans({"’": "", "'": ""})
 
@@ -138,13 +143,32 @@ def _name_at(text: str, run: list[re.Match], i: int, places: dict[str, bool]) ->
             return NameFinding(start, end, cue[1] if cue else "", "name:latin", "; ".join([evidence] + extra)), n
     if cue and cue[0].lower() not in ("named", "called") and len(words) >= 1:
         n = 2 if len(words) >= 2 else 1
-        if n == 1 and not (surname(words[0]) or given_name(words[0])):
+        # One word after a relation word is a name if it could be one: a surname, a given name,
+        # or, after a word for kin or a friend ("her daughter Gulhumar"), any word no dictionary has.
+        if n == 1 and not (surname(words[0]) or given_name(words[0]) or cue[1] and cue[0].islower()
+                           and words[0][1:].islower() and words[0] not in INSTITUTION_WORDS
+                           and not _is_place(words[0], places)):
             return None
         if _plain(words[0]) in ENGLISH:
             return None
         end = run[i + n - 1].end(1)
         return NameFinding(start, end, cue[1], "name:latin", f"{cue[0]!r} before"), n
-    return None
+    return _western_name(text, run, i, words, cue, places)
+
+
+def _western_name(text: str, run: list[re.Match], i: int, words: list[str], cue: tuple[str, str] | None,
+                  places: dict[str, bool]) -> tuple[NameFinding, int] | None:
+    """A Western given name and the surname after it (Philip Alston, Peter Dahlin), with no cue:
+    the surname is a capitalised word that is no ordinary word, institution or place."""
+    if len(words) < 2 or _plain(words[0]) not in WESTERN_GIVEN or not words[1][1:].islower():
+        return None
+    last = _plain(words[1])
+    if last in ENGLISH or last in WESTERN_GIVEN or words[1] in INSTITUTION_WORDS:
+        return None
+    start, end = run[i].start(), run[i + 1].end(1)
+    if _is_place(text[start:end], places) or _is_place(text[run[i + 1].start():end], places):
+        return None
+    return NameFinding(start, end, cue[1] if cue else "", "name:latin", f"given name {words[0]}, surname {words[1]}"), 2
 
 
 def _chinese_name(words: list[str]) -> str | None:

@@ -130,8 +130,12 @@ def _wylie() -> re.Pattern:
 
 # Capitalised words that begin a sentence or a title more often than a name.
 _NOT_NAME_WORDS = frozenset("The A An In At On To From His Her Their Our My Its This That Local Same Mr Mrs Ms Dr".split())
-_INSTITUTION_WORDS = frozenset("Congress University Association Committee Foundation Fund Front Council Party Prison County "
-                               "Village Monastery Temple School Institute Hospital Centre Center Project Network".split())
+INSTITUTION_WORDS = frozenset("Congress University Association Committee Foundation Fund Front Council Party Prison County "
+                              "Village Monastery Temple School Institute Hospital Centre Center Project Network Park Street "
+                              "Road Square Harbour Bay Island Hall Church Cathedral Court Courts Station Airport Bridge "
+                              "Avenue Peak Museum Tower Building Plaza House Palace Garden Gardens Hotel Bank News Daily "
+                              "Times Post Group Company Watch Alliance College Academy Bureau Office Department Ministry "
+                              "Commission Union League Society Institute Magistrates Township Town City District".split())
 _LATIN_WORD = re.compile(r"(?<![\w'’-])([A-Z][\w'’]*?[\w])(?:['’]s)?(?![\w'’])")
 
 
@@ -140,6 +144,25 @@ def _clan_word(text: str, word: re.Match) -> bool:
     word that starts the sentence ("After Tashi Dorje spoke"), which is capitalised anyway."""
     before = text[:word.start()].rstrip()
     return bool(before) and before[-1] not in ".!?:;\"“(" and word.group(1) not in _NOT_NAME_WORDS
+
+
+# Endings that make a Uyghur given name of another (Zumret-ay, Alim-jan, Mihri-gul, Gul-nisa).
+_UYGHUR_LATIN_ENDINGS = ("ay", "jan", "gul", "nisa", "han")
+
+
+def _latin_origin(word: str, keys: dict[str, str]) -> str | None:
+    """'uyghur' or 'tibetan' for a lexicon spelling (lower case); 'uyghur' too for a Uyghur given
+    name's shape: a lexicon name and an ending (Zumretay), or a lexicon name of five letters or more
+    after a first part (Tash-polat, Nur-memet)."""
+    known = keys.get(word)
+    if known or not word.isalpha():
+        return known
+    for ending in _UYGHUR_LATIN_ENDINGS:
+        if word.endswith(ending) and keys.get(word[:-len(ending)]) == "uyghur":
+            return "uyghur"
+    if any(keys.get(word[k:]) == "uyghur" for k in range(3, len(word) - 4)):
+        return "uyghur"
+    return None
 
 
 def latin_minority_names(text: str) -> Iterator[NameFinding]:
@@ -153,7 +176,7 @@ def latin_minority_names(text: str) -> Iterator[NameFinding]:
         while j + 1 < len(words) and text[words[j].end():words[j + 1].start()] in (" ", "-") and j - i < 3:
             j += 1
         run = words[i:j + 1]
-        known = [keys.get(w.group(1).lower()) for w in run]
+        known = [_latin_origin(w.group(1).lower(), keys) for w in run]
         if any(known):
             first = next(k for k, origin in enumerate(known) if origin)
             last = max(k for k, origin in enumerate(known) if origin)
@@ -167,7 +190,7 @@ def latin_minority_names(text: str) -> Iterator[NameFinding]:
                 if not cue:
                     i = j + 1
                     continue
-            if any(w.group(1) in _INSTITUTION_WORDS for w in run[start_at:end_at + 1]):
+            if any(w.group(1) in INSTITUTION_WORDS for w in run[start_at:end_at + 1]):
                 i = j + 1
                 continue  # World Uyghur Congress: a group named after a people, not a person
             origin = next(o for o in known if o)
