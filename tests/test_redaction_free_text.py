@@ -95,6 +95,17 @@ def test_one_word_after_a_word_for_kin_and_uyghur_given_names_by_their_shape():
     assert spans(latin_minority_names, "The Sunday Times and Holiday Inn; the Malay Mail.") == []
 
 
+def test_two_capitalised_words_that_say_or_are_sentenced_and_a_name_after_what_the_person_is():
+    text = "Dolkun Isa said his mother died. After Ferkat Jawdat spoke, Runggye Adak was sentenced."
+    assert spans(latin_names, text) == ["Dolkun Isa", "Ferkat Jawdat", "Runggye Adak"]
+    assert spans(latin_names, "The campaigner Anya Sengdra and Cardinal Joseph Zen Ze-kiun were held.") == [
+        "Anya Sengdra", "Joseph Zen Ze-kiun"]
+    # Groups, places and ordinary words say things too; a name inside an institution's is no person.
+    for text in ("Amnesty International said so. The Foreign Ministry said no.", "Hong Kong said nothing.",
+                 "The State Council told them.", "They met at Man Mo Temple in the morning."):
+        assert spans(latin_names, text) == [], text
+
+
 def test_english_words_and_places_are_not_latin_names():
     assert spans(latin_names, "The Long March passed Hong Kong. He Said so. A man can ban the song.") == []
 

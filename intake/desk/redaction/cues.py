@@ -72,9 +72,15 @@ _EN_RELATIONS = {
     "economist": "", "scholar": "", "writer": "", "filmmaker": "", "monk": "", "nun": "", "pastor": "pastor",
     "tycoon": "", "publisher": "", "bookseller": "", "entrepreneur": "", "ethnographer": "", "professor": "professor",
     "named": "", "called": "", "alias": "",
+    # What a person is, before the name ("the nomad Runggye Adak", "the campaigner Anya Sengdra").
+    "nomad": "", "herder": "", "farmer": "", "campaigner": "", "advocate": "", "singer": "", "poet": "",
+    "musician": "", "artist": "", "editor": "", "reporter": "", "researcher": "", "academic": "", "novelist": "",
+    "comedian": "", "cartoonist": "", "businessman": "", "businesswoman": "", "petitioner": "", "imam": "",
+    "lama": "", "abbot": "", "priest": "", "bishop": "", "cardinal": "cardinal",
     "mr": "", "mrs": "", "ms": "", "miss": "", "dr": "", "mr.": "", "mrs.": "", "ms.": "", "dr.": "",
 }
-EN_REPORTING = ("said", "says", "told", "wrote", "stated", "recalled", "was detained", "was arrested", "was taken",
+EN_REPORTING = ("said", "says", "told", "wrote", "stated", "recalled", "spoke", "testified", "was detained",
+                "was arrested", "was taken",
                 "was sentenced", "was released", "disappeared", "was held", "was charged", "were detained",
                 "and his wife", "and her husband", "'s wife", "'s husband", "'s lawyer", "'s daughter", "'s son")
 

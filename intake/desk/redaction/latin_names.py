@@ -127,6 +127,8 @@ def _name_at(text: str, run: list[re.Match], i: int, places: dict[str, bool]) ->
             end = run[i].end(1)
             return NameFinding(start, end, "", "name:latin", f"surname {words[0]}, {relation.group()!r} after"), 1
     cue = en_relation_before(text, start)
+    if i + 2 < len(run) and run[i + 2].group(1) in INSTITUTION_WORDS or i + 1 < len(run) and run[i + 1].group(1) in INSTITUTION_WORDS:
+        return None  # part of an institution's name: Man Mo Temple, Ilham Tohti Institute
     for n in (3, 2):
         if len(words) < n:
             continue
@@ -143,6 +145,8 @@ def _name_at(text: str, run: list[re.Match], i: int, places: dict[str, bool]) ->
             return NameFinding(start, end, cue[1] if cue else "", "name:latin", "; ".join([evidence] + extra)), n
     if cue and cue[0].lower() not in ("named", "called") and len(words) >= 1:
         n = 2 if len(words) >= 2 else 1
+        if len(words) == 3 and re.fullmatch(r"[A-Z][a-z]+-[a-z]+", words[2]):
+            n = 3  # and a Hong Kong given name after them: Cardinal Joseph Zen Ze-kiun
         # One word after a relation word is a name if it could be one: a surname, a given name,
         # or, after a word for kin or a friend ("her daughter Gulhumar"), any word no dictionary has.
         if n == 1 and not (surname(words[0]) or given_name(words[0]) or cue[1] and cue[0].islower()
@@ -153,7 +157,21 @@ def _name_at(text: str, run: list[re.Match], i: int, places: dict[str, bool]) ->
             return None
         end = run[i + n - 1].end(1)
         return NameFinding(start, end, cue[1], "name:latin", f"{cue[0]!r} before"), n
-    return _western_name(text, run, i, words, cue, places)
+    return _western_name(text, run, i, words, cue, places) or _reported_name(text, run, i, words, places)
+
+
+def _reported_name(text: str, run: list[re.Match], i: int, words: list[str],
+                   places: dict[str, bool]) -> tuple[NameFinding, int] | None:
+    """Two capitalised words that say, or were done something to (Dolkun Isa said…, Runggye Adak
+    was sentenced…): a name, if they are no ordinary words, institution or place."""
+    if len(words) != 2 or i + 2 != len(run) or not all(w[1:].islower() and len(w) > 2 for w in words):
+        return None
+    end = run[i + 1].end(1)
+    verb = en_reporting_after(text, end)
+    if not verb or any(_plain(w) in ENGLISH or w in INSTITUTION_WORDS for w in words) \
+            or _is_place(text[run[i].start():end], places) or any(_is_place(w, places) for w in words):
+        return None
+    return NameFinding(run[i].start(), end, "", "name:latin", f"{verb!r} after"), 2
 
 
 def _western_name(text: str, run: list[re.Match], i: int, words: list[str], cue: tuple[str, str] | None,

@@ -135,7 +135,8 @@ INSTITUTION_WORDS = frozenset("Congress University Association Committee Foundat
                               "Road Square Harbour Bay Island Hall Church Cathedral Court Courts Station Airport Bridge "
                               "Avenue Peak Museum Tower Building Plaza House Palace Garden Gardens Hotel Bank News Daily "
                               "Times Post Group Company Watch Alliance College Academy Bureau Office Department Ministry "
-                              "Commission Union League Society Institute Magistrates Township Town City District".split())
+                              "Commission Union League Society Institute Magistrates Township Town City District International "
+                              "Police Security Agency Government Authority Authorities Media Press Radio Television".split())
 _LATIN_WORD = re.compile(r"(?<![\w'’-])([A-Z][\w'’]*?[\w])(?:['’]s)?(?![\w'’])")
 
 
