@@ -136,7 +136,8 @@ INSTITUTION_WORDS = frozenset("Congress University Association Committee Foundat
                               "Avenue Peak Museum Tower Building Plaza House Palace Garden Gardens Hotel Bank News Daily "
                               "Times Post Group Company Watch Alliance College Academy Bureau Office Department Ministry "
                               "Commission Union League Society Institute Magistrates Township Town City District International "
-                              "Police Security Agency Government Authority Authorities Media Press Radio Television".split())
+                              "Police Security Agency Government Authority Authorities Media Press Radio Television Nations States "
+                              "Kingdom Republic Embassy Consulate Mission Rapporteur Secretary General Spokesperson".split())
 _LATIN_WORD = re.compile(r"(?<![\w'’-])([A-Z][\w'’]*?[\w])(?:['’]s)?(?![\w'’])")
 
 
@@ -204,8 +205,8 @@ def latin_minority_names(text: str) -> Iterator[NameFinding]:
         yield NameFinding(m.start(), m.end(), "", "name:tibetan", "Tibetan name parts in Wylie")
 
 
-# Latin names that are also common Uyghur words in the script (Uyghur, Friday, fame).
-_UG_WORDS_TOO = frozenset({"uyghur", "jume", "shohret"})
+# Latin names that are also common Uyghur words in the script (Uyghur, Friday, fame, scholar).
+_UG_WORDS_TOO = frozenset({"uyghur", "jume", "shohret", "alim"})
 # Given-name endings and beginnings: Memetjan, Mihrigul, Gulnisa; Abdulla, Abdiriyim.
 _UG_GIVEN_ENDINGS = ("جان", "گۈل", "نىسا", "خان")
 _UG_GIVEN_BEGINNINGS = ("ئابدۇ", "ئابدى")
