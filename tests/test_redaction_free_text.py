@@ -102,7 +102,8 @@ def test_two_capitalised_words_that_say_or_are_sentenced_and_a_name_after_what_t
         "Anya Sengdra", "Joseph Zen Ze-kiun"]
     # Groups, places and ordinary words say things too; a name inside an institution's is no person.
     for text in ("Amnesty International said so. The Foreign Ministry said no.", "Hong Kong said nothing.",
-                 "Radio Free Asia said so. The United Nations said no.",
+                 "Radio Free Asia said so. The United Nations said no. The Ministry of Public Works said it.",
+                 "The Uyghur Human Rights Project said so.",
                  "The State Council told them.", "They met at Man Mo Temple in the morning."):
         assert spans(latin_names, text) == [], text
 

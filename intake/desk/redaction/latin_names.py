@@ -166,8 +166,8 @@ def _reported_name(text: str, run: list[re.Match], i: int, words: list[str],
     was sentenced…): a name, if they are no ordinary words, institution or place."""
     if len(words) != 2 or i + 2 != len(run) or not all(w[1:].islower() and len(w) > 2 for w in words):
         return None
-    if any(_plain(m.group(1)) not in ENGLISH for m in run[:i]):
-        return None  # the end of a longer capitalised name: Radio Free Asia said…
+    if any(_plain(m.group(1)) not in ENGLISH for m in run[:i]) or text[:run[i].start()].endswith((" of ", " for ")):
+        return None  # the end of a longer name: Radio Free Asia said…, the Ministry of Foreign Affairs said…
     end = run[i + 1].end(1)
     verb = en_reporting_after(text, end)
     if not verb or any(_plain(w) in ENGLISH or w in INSTITUTION_WORDS for w in words) \

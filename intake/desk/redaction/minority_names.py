@@ -137,7 +137,8 @@ INSTITUTION_WORDS = frozenset("Congress University Association Committee Foundat
                               "Times Post Group Company Watch Alliance College Academy Bureau Office Department Ministry "
                               "Commission Union League Society Institute Magistrates Township Town City District International "
                               "Police Security Agency Government Authority Authorities Media Press Radio Television Nations States "
-                              "Kingdom Republic Embassy Consulate Mission Rapporteur Secretary General Spokesperson".split())
+                              "Kingdom Republic Embassy Consulate Mission Rapporteur Secretary General Spokesperson Affairs "
+                              "Project Database Defenders Rights".split())
 _LATIN_WORD = re.compile(r"(?<![\w'’-])([A-Z][\w'’]*?[\w])(?:['’]s)?(?![\w'’])")
 
 
@@ -192,7 +193,7 @@ def latin_minority_names(text: str) -> Iterator[NameFinding]:
                 if not cue:
                     i = j + 1
                     continue
-            if any(w.group(1) in INSTITUTION_WORDS for w in run[start_at:end_at + 1]):
+            if any(w.group(1) in INSTITUTION_WORDS for w in run[start_at:]):
                 i = j + 1
                 continue  # World Uyghur Congress: a group named after a people, not a person
             origin = next(o for o in known if o)
