@@ -133,6 +133,7 @@ def test_uyghur_script_names_of_the_latin_lexicon_of_a_given_names_shape_and_aft
             for f in uyghur_script_names(text)] == [("mother", "مايىلە ياقۇپ")]
     assert spans(uyghur_script_names, "سابىق مۇدىرى تاشپولات تېيىپ سوت قىلىنغان") == ["تاشپولات تېيىپ"]
     for text in ("ئۇنىڭ سىڭلىسى سوراققا تارتىلغان.", "رەبىيە قادىر نىڭ ئوغلى قولغا ئېلىندى.", "ئۇ ئوقۇتقۇچى ئىدى.",
+                 "ئۇنىڭ ئايالى ساقچى ئىدارىسىگە بارغان.",
                  "ئۇيغۇر ئاپتونوم رايونى", "ئانىسى ئۈرۈمچىدە ياشايدۇ."):
         assert [n for n in spans(uyghur_script_names, text) if n != "رەبىيە قادىر"] == [], text
     # A lexicon name before a verb is no name and a verb.
@@ -202,8 +203,10 @@ def test_tibetan_script_names_with_a_name_ending_after_a_title_and_as_the_subjec
     assert [(f.role, f.evidence) for f in tibetan_script_names("ཞོགས་ལྗང་གི་ཨ་མ་ཡིན།")] == [
         ("mother", "before a genitive and a relation word")]
     assert spans(tibetan_script_names, "ཨ་ཉག་སེང་གྲགས་ལ་ལོ་བདུན་གྱི་བཙོན་ཁྲིམས་བཅད།") == ["ཨ་ཉག་སེང་གྲགས"]
+    # Nor are many people (the plural ཚོ, "many"), people in general, a verb, a school with its particle.
     for text in ("ཁོ་རང་གི་ཨ་མ་བཙོན་ཁང་དུ་ཕྱིན།", "ཁོ་རང་ལ་ལོ་བདུན་གྱི་བཙོན་ཁྲིམས་བཅད།", "སློབ་གྲྭ་ལ་ཕྱིན།",
-                 "བོད་ཡིག་ལ་དགའ་པོ་ཡོད།"):
+                 "བོད་ཡིག་ལ་དགའ་པོ་ཡོད།", "བོད་མི་མང་པོ་ལ་བཙོན་ཁྲིམས་བཅད།", "དགོན་པའི་གྲྭ་པ་ཚོ་བཟུང་།",
+                 "སློབ་མ་ཚོ་ལ་ཁྲིམས་ཐག་བཅད།", "ཁོང་གི་བུ་མོ་སློབ་གྲྭར་ཕྱིན།"):
         assert spans(tibetan_script_names, text) == [], text
 
 

@@ -88,6 +88,10 @@ _BO_TITLES = frozenset("རྩོམ་པ་པོ གྲྭ་པ ཨ་ནི
 _BO_PRONOUNS = frozenset("ཁོ་རང མོ་རང ཁོང་ཚོ ཁོ་ཚོ ང་ཚོ ཁྱེད་རང ཁྱེད་ཚོ དེ་དག འདི་དག ཁོང་རང ཁོ་མོ".split())
 # Places a relation word is often followed by (ཨ་མ་བཙོན་ཁང་དུ, "the mother, to the prison"): not a name.
 _BO_PLACE_WORDS = frozenset("བཙོན་ཁང ཁྲིམས་ཁང སློབ་གྲྭ དགོན་པ ཁྱིམ་ཚང ཡུལ་སྡེ གྲོང་ཁྱེར སྨན་ཁང ལས་ཁུངས".split())
+# Words that say many people, not one (the plural ཚོ, "many", "all"), and verbs: never in a name.
+_BO_NOT_IN_NAMES = frozenset("ཚོ རྣམས དག མང་པོ མང ཁ་ཤས ཚང་མ ཕྱིན བཟུང བཅད སོང བྱུང བྱས འདས བཅུག ཐོན ཡོང བསྡད".split())
+# Words for people in general that start a clause as a name would (Tibetans, students, monks).
+_BO_PEOPLE = frozenset("བོད་མི མི་སེར མི་མང སློབ་མ གྲྭ་པ ཨ་ནི དགེ་རྒན ཞིང་པ འབྲོག་པ".split())
 # The verbs of a sentence whose subject, before ལ, is the person it befell: sentenced, detained.
 _BO_BEFELL = ("བཙོན་ཁྲིམས་བཅད", "ཁྲིམས་ཐག་བཅད", "བཙོན་དུ་བཅུག", "བཟུང")
 _TSHEG = "་"
@@ -217,6 +221,8 @@ _UG_TITLES = frozenset({"مۇدىرى", "مۇدىر", "يازغۇچى", "شائ�
 # Endings a word of a name does not have: case endings (dative, locative, ablative, accusative,
 # plural) on the first word, and the endings of verbs on either.
 _UG_CASE_ENDINGS = ("غا", "قا", "گە", "كە", "دا", "دە", "تا", "تە", "دىن", "تىن", "نى", "نىڭ", "لار", "لەر", "سى")
+# With no lexicon name to go by, a second word "to", "in" or "from" something is a place: ساقچى ئىدارىسىگە.
+_UG_PLACE_ENDINGS = ("غا", "قا", "گە", "كە", "دا", "دە", "تا", "تە", "دىن", "تىن")
 _UG_VERB_ENDINGS = ("غان", "گەن", "قان", "كەن", "ندى", "لدى", "يدۇ", "ىدۇ", "دۇق", "مەكتە", "ماقتا", "ماق", "مەك")
 _UG_FUNCTION_WORDS = frozenset("ئىدى ۋە بىلەن ئۇنىڭ ئۇلار ئۇ بۇ شۇ ھەم يەنە كېيىن ئۈچۈن سابىق ناملىق ئىسىملىك بولۇپ".split())
 
@@ -266,7 +272,7 @@ def uyghur_script_names(text: str) -> Iterator[NameFinding]:
                                   f"Uyghur name {words[i].group()}")
             i = j + 1
         elif (before in UG_RELATIONS or before in _UG_TITLES) and _ug_name_word(word, first=True) and spaced(i) \
-                and _ug_name_word(words[i + 1].group(), first=False):
+                and _ug_name_word(words[i + 1].group(), first=False) and not words[i + 1].group().endswith(_UG_PLACE_ENDINGS):
             role = UG_RELATIONS.get(before, "")
             yield NameFinding(words[i].start(), words[i + 1].end(), role, "name:uyghur", f"after the word {before}")
             i += 2
@@ -377,8 +383,23 @@ def _names_after_relation(syllables: list[str], offsets: list[int]) -> Iterator[
             while end < len(syllables) and end - after < 5 and syllables[end] not in _BO_PARTICLES:
                 end += 1
             if 2 <= end - after <= 4 and (end == len(syllables) or syllables[end] in _BO_PARTICLES) \
-                    and _TSHEG.join(syllables[after:after + 2]) not in _BO_PLACE_WORDS:
+                    and _bo_name_like(syllables[after:end]) and _bare(syllables[after:after + 2]) not in _BO_PLACE_WORDS:
                 yield NameFinding(offsets[after], offsets[end] - 1, role, "name:tibetan", f"after the {what} {_TSHEG.join(word)}")
+
+
+def _bare(syllables: list[str]) -> str:
+    """The syllables as one word, without a particle written onto the last (སློབ་གྲྭར -> སློབ་གྲྭ)."""
+    word = _TSHEG.join(syllables)
+    for attached in ("འི", "ར", "ས"):
+        if word.endswith(attached) and len(syllables[-1]) > len(attached):
+            return word[:-len(attached)]
+    return word
+
+
+def _bo_name_like(syllables: list[str]) -> bool:
+    """No plural, quantity or verb among the syllables, and not a word for people in general."""
+    words = set(syllables) | {_TSHEG.join(syllables[k:k + 2]) for k in range(len(syllables) - 1)}
+    return not words & _BO_NOT_IN_NAMES and _TSHEG.join(syllables[:2]) not in _BO_PEOPLE
 
 
 def _clause_subject(syllables: list[str], offsets: list[int], rest: str) -> Iterator[NameFinding]:
@@ -388,7 +409,7 @@ def _clause_subject(syllables: list[str], offsets: list[int], rest: str) -> Iter
     relations = _bo_relations()
     for n in (4, 3, 2):
         if len(syllables) <= n or _TSHEG.join(syllables[:n]) in _BO_PRONOUNS \
-                or any(s in _BO_PARTICLES for s in syllables[:n]):
+                or any(s in _BO_PARTICLES for s in syllables[:n]) or not _bo_name_like(syllables[:n]):
             continue
         after = syllables[n + 1:]
         if syllables[n] in _BO_GENITIVES and n <= 3 and after and any(
