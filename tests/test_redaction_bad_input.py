@@ -94,6 +94,24 @@ def test_a_run_of_hanzi_without_punctuation_is_linear():
     assert times[1] < 4 * times[0] * 2 + 0.5  # four times the text: about four times the time, never sixteen
 
 
+@pytest.mark.parametrize("lang", ["en", "ug", "bo"])
+def test_narratives_in_latin_uyghur_and_tibetan_script_are_linear_even_without_punctuation(lang):
+    rows = [json.loads(line) for name in ("names_tuning.jsonl", "names_held_out.jsonl")
+            for line in (CORPUS / name).read_text(encoding="utf-8").splitlines()]
+    lines = [row["text"] for row in rows if row["lang"] == lang]
+    # Without its punctuation a Tibetan or Uyghur narrative is one run of syllables or words.
+    one = "་".join(lines).replace("།", "་") if lang == "bo" else " ".join(lines).replace(".", " ").replace("،", " ")
+    one = (one * (30_000 // len(one) + 1))[:30_000]
+    propose({"narrative": one[:100]}, Register(), "un-sp")  # lexicons and the dictionary: loaded once per process
+    times, found = [], []
+    for text in (one, one * 4):
+        started = time.process_time()
+        found.append(sum(p.kind == "person" for p in propose({"narrative": text}, Register(), "un-sp")))
+        times.append(time.process_time() - started)
+    assert found[1] >= 3 * found[0] > 0  # the whole text was analysed
+    assert times[1] < 4 * times[0] * 2 + 0.5  # four times the text: about four times the time, never sixteen
+
+
 def _typeable(text: str) -> str:
     """What a browser can send of `text`: no lone surrogates (not UTF-8), no C0 controls but tab
     and line ends (the form refuses them, and so does the importer)."""

@@ -189,3 +189,18 @@ def test_more_facility_and_group_endings():
         "Tibet Relief Fund", "Hong Kong Democratic Front"]
     assert [p for p in propose({"t": "我们在学院里学习，基金很少。"}, Register(), "reprisals-report")
             if p.kind == "organisation"] == []
+
+
+def test_remand_centres_courts_long_university_names_and_a_former_role():
+    def groups(text: str) -> list[str]:
+        return [p.original for p in propose({"t": text}, Register(), "reprisals-report") if p.kind in ("place", "organisation")
+                and p.detector != "gazetteer"]
+
+    assert groups("陳皓桓在荔枝角收押所還押，後轉往壁屋懲教所。") == ["荔枝角收押所", "壁屋懲教所"]
+    assert groups("He taught at the China University of Political Science and Law.") == [
+        "China University of Political Science and Law"]
+    assert groups("They were sentenced at the West Kowloon Magistrates' Courts.") == ["West Kowloon Magistrates' Courts"]
+    assert groups("香港職工盟前秘書長被判刑。") == ["香港職工盟"]  # 前: former, not part of the group's name
+    # Traditional particles end a name as the simplified ones do: no "拒於法庭".
+    assert groups("記者被拒於法庭門外，她說不出話。") == []
+    assert groups("He courts danger; the courts are closed. 他们收押了他。") == []

@@ -72,9 +72,15 @@ _EN_RELATIONS = {
     "economist": "", "scholar": "", "writer": "", "filmmaker": "", "monk": "", "nun": "", "pastor": "pastor",
     "tycoon": "", "publisher": "", "bookseller": "", "entrepreneur": "", "ethnographer": "", "professor": "professor",
     "named": "", "called": "", "alias": "",
+    # What a person is, before the name ("the nomad Runggye Adak", "the campaigner Anya Sengdra").
+    "nomad": "", "herder": "", "farmer": "", "campaigner": "", "advocate": "", "singer": "", "poet": "",
+    "musician": "", "artist": "", "editor": "", "reporter": "", "researcher": "", "academic": "", "novelist": "",
+    "comedian": "", "cartoonist": "", "businessman": "", "businesswoman": "", "petitioner": "", "imam": "",
+    "lama": "", "abbot": "", "priest": "", "bishop": "", "cardinal": "cardinal",
     "mr": "", "mrs": "", "ms": "", "miss": "", "dr": "", "mr.": "", "mrs.": "", "ms.": "", "dr.": "",
 }
-EN_REPORTING = ("said", "says", "told", "wrote", "stated", "recalled", "was detained", "was arrested", "was taken",
+EN_REPORTING = ("said", "says", "told", "wrote", "stated", "recalled", "spoke", "testified", "was detained",
+                "was arrested", "was taken",
                 "was sentenced", "was released", "disappeared", "was held", "was charged", "were detained",
                 "and his wife", "and her husband", "'s wife", "'s husband", "'s lawyer", "'s daughter", "'s son")
 
@@ -100,8 +106,8 @@ UG_RELATIONS = _UG_RELATIONS
 BO_RELATIONS = _BO_RELATIONS
 EN_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "mr.", "mrs.", "ms.", "dr.", "lawyer", "attorney", "judge",
                        "professor", "prof", "prof.", "pastor", "sister", "brother", "father"})
-_EN_CUE = re.compile(r"(?i)(?<![A-Za-z])(" + "|".join(sorted(map(re.escape, _EN_RELATIONS), key=len, reverse=True))
-                     + r")(?:\s*,)?\s+$")
+# The word just before a name (and a comma): looked up in the table, not matched against each of its words.
+_EN_CUE = re.compile(r"(?<![A-Za-z])([^\W\d_]+\.?)(?:\s*,)?\s+$")
 
 
 _ZH_RELATIONS_BY_LAST: dict[str, tuple[str, ...]] = {}
@@ -143,7 +149,7 @@ def zh_reporting_after(text: str, end: int) -> str | None:
 def en_relation_before(text: str, start: int) -> tuple[str, str] | None:
     """(cue, role) of an English relation word or title just before `start` ("her husband ", "Mr ")."""
     m = _EN_CUE.search(text, max(0, start - 24), start)
-    if not m:
+    if not m or m.group(1).lower() not in EN_RELATIONS:
         return None
     word = m.group(1)
     return word, EN_RELATIONS[word.lower()]

@@ -23,7 +23,8 @@ PLATE = re.compile(r"([京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘
 CASE_NUMBER = re.compile(r"[(〔\[【][12][0-9]{3}[)〕\]】][\u4e00-\u9fff]{1,3}[0-9]{0,6}[\u4e00-\u9fff]{1,6}[0-9]{1,6}号")
 DECISION_NUMBER = re.compile(r"[(〔\[【][12][0-9]{3}[)〕\]】][0-9]{1,6}号")
 # Characters a name does not run back over: particles, pronouns, verbs of moving and holding.
-_STOP = frozenset("的了在到于从被把和与及向对将给收是由为经这那他她们个我你其该本此每各进入往关押送去回来出住,.;:!?、() ")
+_STOP = frozenset("的了在到于从被把和与及向对将给收是由为经这那他她们个我你其该本此每各进入往关押送去回来出住,.;:!?、() "
+                  "於從對將給這們個為經進關來與")  # the same words in traditional characters
 _ADMIN = frozenset("省市县区州镇乡村")
 SCRIPTS = (("Tibetan", r"[\u0f00-\u0fff]"), ("Arabic", r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]"),
            ("Mongolian", r"[\u1800-\u18af]"))
@@ -48,21 +49,24 @@ CJK_SUFFIXES = {"律师事务所": "organisation", "律所": "organisation", "�
                 "拘留中心": "place", "培训中心": "place", "培訓中心": "place", "科学院": "organisation",
                 "科學院": "organisation", "研究院": "organisation", "学院": "organisation", "學院": "organisation",
                 "基金": "organisation", "基金会": "organisation", "基金會": "organisation", "阵线": "organisation",
-                "陣線": "organisation", "联盟": "organisation", "聯盟": "organisation"}
+                "陣線": "organisation", "联盟": "organisation", "聯盟": "organisation",
+                # Hong Kong's remand and correctional centres.
+                "收押所": "place", "懲教所": "place", "惩教所": "place"}
 # The words before these name the group a person founded, leads or belongs to: 六四天网创办人,
 # 香港眾志秘書長, 长沙富能的负责人.
-ZH_ORG_CUE = re.compile("的?(?:副)?(?:创办人|創辦人|创始人|創始人|召集人|负责人|負責人|秘书长|秘書長|主席|成员|成員|主编|主編)")
+ZH_ORG_CUE = re.compile("的?(?:前)?(?:副)?(?:创办人|創辦人|创始人|創始人|召集人|负责人|負責人|秘书长|秘書長|主席|成员|成員|主编|主編)")
 # A one-character suffix that begins a common word is not a suffix: 市场, 区别, 村民, 街头…
 _NOT_SUFFIX = ("市场", "市場", "市民", "区别", "區別", "区域", "區域", "村民", "县城", "縣城", "镇压", "鎮壓", "乡下", "路上",
                "路线", "路線", "街头", "街頭", "街上")
 LATIN_PLACE = re.compile(
     r"(?<![A-Za-z])((?:(?:[A-Z][a-z'’-]+|No\. ?[0-9]+|[0-9]+) ){1,5})(County|Prefecture|Township|Village|Town|Monastery|Prison"
     r"|(?:Women's |Men's )?Prison|Detention Cent(?:re|er)|Police Station|Public Security Bureau|PSB|(?i:law firm)"
-    r"|University(?: of [A-Z][a-z]+)?|Hospital|(?:Intermediate |High |District |County )?People's Court|Court"
+    r"|University(?: of [A-Z][a-z]+(?:(?: and| &)? [A-Z][a-z]+){0,4})?|Hospital"
+    r"|(?:Intermediate |High |District |County )?People's Court|Courts?"
     r"|(?:International )?Airport|Alliance|Daily|Books|Bookstore|School|Middle School|Institute|Company|Group"
     r"|Street|Road|Committee|Association|Centre|Center|Times|News|Post|Fund|Foundation|Front|Watch|Congress|Network|Party"
     r"|State Security Bureau|Security Bureau)(?![A-Za-z])")
-_LATIN_ORGS = ("Law Firm", "University", "Public Security Bureau", "PSB", "Court", "Alliance", "Daily", "Books", "School",
+_LATIN_ORGS = ("Law Firm", "University", "Public Security Bureau", "PSB", "Court", "Courts", "Alliance", "Daily", "Books", "School",
                "Institute", "Company", "Group", "Committee", "Association", "Times", "News", "Post", "Fund", "Foundation",
                "Front", "Watch", "Congress", "Network", "Party", "Security Bureau")
 # "founder of X", "vice-chair of the X": the capitalised words after name an organisation.

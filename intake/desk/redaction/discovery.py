@@ -35,11 +35,15 @@ def session_register(register: Register, texts: Iterable[tuple[str, Normalized]]
     known = register.matcher()
     first: dict[str, tuple[str, NameFinding, str]] = {}  # key -> (spelling, finding, path), in text order
     roles: dict[str, str] = {}
+    keys: dict[str, str] = {}  # spelling -> key ("" if unusable): a name is mentioned many times, folded once
     for path, norm in texts:
         for finding in find_people(norm.text):
             spelling = norm.text[finding.start:finding.end].strip()
-            key = match_key(spelling)
-            if not usable_key(key) or known.owner(key):
+            key = keys.get(spelling)
+            if key is None:
+                key = match_key(spelling)
+                key = keys[spelling] = key if usable_key(key) else ""
+            if not key or known.owner(key):
                 continue
             first.setdefault(key, (spelling, finding, path))
             if finding.role and key not in roles:

@@ -38,6 +38,7 @@ _TRANSLITERATION = frozenset("阿艾爱安奥巴拜班贝比波布才次达旦�
                              "强钦琼曲热仁日瑞萨塞赛桑色沙莎尚什斯松苏素索塔泰坦唐提土吐图托瓦娃旺威维卫文翁乌吾西希夏仙谢辛"
                              "雅亚央扬耶叶伊依益英尤玉则泽扎增珍卓孜宗祖佐措错拉姆卓嘎顿珠群次曲吉德")
 _GIVEN_AFTER_CUE = frozenset("和与與")
+_RARE = 20  # a dictionary word seen fewer times than this is no evidence against a name
 # Words that follow a person who starts a clause: 曹顺利在…, 黄琦于…, 江天勇的妻子…
 _AFTER_NAME = frozenset("在于於曾已也则則被因向对對说說的和与與、，,")
 _CLAUSE_END = frozenset("，,。.；;：:！!？?、（(）)“”\"「」『』 \n\t")
@@ -46,8 +47,13 @@ _CLAUSE_END = frozenset("，,。.；;：:！!？?、（(）)“”\"「」『』
 _DOTTED = re.compile(rf"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]++(?:[{MIDDLE_DOTS}.][\u4e00-\u9fff]++)+")
 
 
-def _dictionary_word(word: str) -> tuple[int, str | None]:
-    return segmenter.frequency(word), segmenter.tag(word)
+def _dictionary_word(word: str, seen: dict[str, tuple[int, str | None]]) -> tuple[int, str | None]:
+    """The word's frequency and tag; `seen` holds the words already asked about in this text (the
+    same few words are asked about at every mention of a name, and over every run of Hanzi)."""
+    entry = seen.get(word)
+    if entry is None:
+        entry = seen[word] = (segmenter.frequency(word), segmenter.tag(word))
+    return entry
 
 
 class _RunWords:
@@ -55,8 +61,9 @@ class _RunWords:
     candidates are ruled out by the dictionary and the cues alone, and segmenting is the
     engine's largest cost."""
 
-    def __init__(self, text: str, start: int, end: int) -> None:
+    def __init__(self, text: str, start: int, end: int, seen: dict[str, tuple[int, str | None]]) -> None:
         self._text, self._start, self._end = text, start, end
+        self.seen = seen  # dictionary words already looked up in this text (_dictionary_word)
         self._tokens: dict[int, segmenter.Token] | None = None
         self._bounds: set[int] = set()
 
@@ -95,7 +102,7 @@ class _Evidence(NamedTuple):
 
 
 def _evidence(text: str, start: int, end: int, surname_len: int, run_end: int, cue: tuple[str, str] | None,
-              share: float) -> _Evidence:
+              share: float, seen: dict[str, tuple[int, str | None]]) -> _Evidence:
     candidate = text[start:end]
     given = candidate[surname_len:]
     # 和 and 平 are given names too (李和平, 耿和), but only a cue tells 耿和 from "王和李".
@@ -107,7 +114,7 @@ def _evidence(text: str, start: int, end: int, surname_len: int, run_end: int, c
     head = [f"surname {candidate[:surname_len]} ({share:g} %)"]
     if given in ("某", "某某"):
         return _Evidence(score + 3, head + ["a name the reporter shortened"], [])
-    freq, tag = _dictionary_word(candidate)
+    freq, tag = _dictionary_word(candidate, seen)
     unknown_word = False
     if tag in segmenter.NAME_TAGS and (freq < 300 or surname_len == 2):
         score += 1.5
@@ -118,7 +125,7 @@ def _evidence(text: str, start: int, end: int, surname_len: int, run_end: int, c
     else:
         unknown_word = True
     tail = []
-    prefix_freq, prefix_tag = _dictionary_word(candidate[:2])
+    prefix_freq, prefix_tag = _dictionary_word(candidate[:2], seen)
     if len(candidate) > 2 and prefix_tag == "ns" and prefix_freq > 300:
         score -= 2  # 温州人: a place name whose first character is also a surname
         tail.append("begins with a place name")
@@ -161,7 +168,7 @@ def _score(found: _Evidence, start: int, end: int, surname_len: int, words: _Run
         score -= 1.5
     for at in range(start + surname_len, end):
         if at in tokens:
-            word_freq, word_tag = _dictionary_word(tokens[at].word)
+            word_freq, word_tag = _dictionary_word(tokens[at].word, words.seen)
             if word_tag in _FUNCTION_TAGS and word_freq > 0:
                 score -= 2.5
     return score, found.head + middle + found.tail
@@ -193,11 +200,13 @@ def _pieces(start: int, end: int, tokens: dict[int, segmenter.Token], overhang: 
 
 def _unknown(pieces: list[segmenter.Token], start: int, end: int) -> bool:
     """Whether the pieces are words the dictionary does not have, or single characters, with at
-    least one unknown word among them (丁家|喜, 李|文足): how its HMM shows a name it never saw."""
+    least one unknown word among them (丁家|喜, 李|文足): how its HMM shows a name it never saw.
+    A word the dictionary has seen only a few times counts as unknown: the segmenter prefers it to
+    a name it does not know (梁国|雄: 梁国, the ancient state, seen 14 times)."""
     words = [t.word[:end - t.start] for t in pieces]  # a glued particle is not part of the name
-    unknown = [w for w in words if len(w) > 1 and segmenter.frequency(w) == 0]
+    unknown = [w for w in words if len(w) > 1 and segmenter.frequency(w) < _RARE]
     overhang = pieces[-1].end > end
-    return (bool(unknown) or overhang) and all(len(w) == 1 or segmenter.frequency(w) == 0 for w in words)
+    return (bool(unknown) or overhang) and all(len(w) == 1 or segmenter.frequency(w) < _RARE for w in words)
 
 
 def _role(text: str, start: int, end: int) -> str:
@@ -234,8 +243,9 @@ def han_names(text: str) -> Iterator[NameFinding]:
         right = _transliteration_end(text, last_dot, m.end())
         if first_dot - left >= 1 and right > first_dot + 1:
             yield NameFinding(left, right, _role(text, left, right), "name:zh", "parts joined by a middle dot")
+    seen: dict[str, tuple[int, str | None]] = {}
     for run in HANZI_RUN.finditer(text):
-        words = _RunWords(text, run.start(), run.end())
+        words = _RunWords(text, run.start(), run.end(), seen)
         i = run.start()
         while i < run.end():
             nearest = _CANDIDATE.search(text, i, run.end())  # skip, in C, what no name can start with
@@ -287,7 +297,7 @@ def _han_at(text: str, i: int, run_end: int, words: _RunWords) -> NameFinding | 
                      reverse=True)
     cue = zh_relation_before(text, i)
     shapes = [(surname_len, surname_len + given_len, _evidence(text, i, i + surname_len + given_len, surname_len, run_end,
-                                                               cue, surname.share))
+                                                               cue, surname.share, words.seen))
               for surname_len in lengths for given_len in (2, 1)]
     if all(found.bound() < THRESHOLD for _, _, found in shapes):
         return None  # no segmentation could make it a name: leave the run uncut

@@ -20,12 +20,15 @@ from pypinyin.style import convert
 
 from .cues import EN_RELATIONS, en_relation_before, en_reporting_after
 from .finding import NameFinding
+from .given_names import WESTERN_GIVEN
+from .minority_names import INSTITUTION_WORDS
 from .names import SYLLABLES, split_syllables
 from .provinces import find_places
 from .surnames import latin_surnames
 
 # A capitalised word: letters (with accents), inner apostrophes and hyphens ("Ch'üan-chang", "O'Neil").
-WORD = re.compile(r"(?<![\w'’-])([A-Z\u00c0-\u00de][\w'’]*?(?:-[\w'’]+)*?)(?:['’]s)?(?![\w'’-])")
+# The parts after a hyphen are lazy too, so that a possessive is never part of the word ("Man-ching's").
+WORD = re.compile(r"(?<![\w'’-])([A-Z\u00c0-\u00de][\w'’]*?(?:-[\w'’]+?)*?)(?:['’]s)?(?![\w'’-])")
 _CANTONESE = re.compile(r"(?:ch|ts|tsz|sz|sh|kw|gw|ng|[bpmfdtnlgkhwyjs])?"
                         r"(?:aa|ai|au|ay|am|an|ang|ap|at|ak|a|ee|ei|eng|ek|eung|euk|eun|e|iu|im|in|ing|ip|it|ik|i|oi|oy"
                         r"|ou|oo|on|ong|ot|ok|o|ui|un|ung|ut|uk|ue|uen|u|yu|yue|yun|z|m)")
@@ -38,12 +41,16 @@ tang song ping pong sun moon ten pen den hen then zen fan tan ran pan van can ma
 she shi he hi ho who lo you yo mao dao tao lou sue tie bay kong hong new old young great wall red dear
 may june july all any one two six day mr ms dr sir madam yes also then later one into over under after
 before during since from with about amid among upon via per cheng wei
+monday tuesday wednesday thursday friday saturday sunday january february april august september october
+november december
 """.split())
 _TONE_FREE = str.maketrans({"’": "", "'": ""})
 
 
 def _plain(word: str) -> str:
     """Lower case, no accents or apostrophes; ü stays u (Wade-Giles and pinyin agree there)."""
+    if word.isascii():  # no accent to take off: most words, and this is asked of every capitalised word
+        return word.lower().translate(_TONE_FREE)
     decomposed = unicodedata.normalize("NFD", word.lower().translate(_TONE_FREE))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -86,17 +93,20 @@ def _capitalised_runs(text: str) -> Iterator[list[re.Match]]:
         yield run
 
 
-def _is_place(text: str) -> bool:
-    hits = find_places(text)
-    return bool(hits) and hits[0].start == 0 and hits[0].end == len(text)
+def _is_place(text: str, seen: dict[str, bool]) -> bool:
+    if text not in seen:
+        hits = find_places(text)
+        seen[text] = bool(hits) and hits[0].start == 0 and hits[0].end == len(text)
+    return seen[text]
 
 
 def latin_names(text: str) -> Iterator[NameFinding]:
     """Chinese (and cue-marked other) names written in Latin letters, left to right."""
+    places: dict[str, bool] = {}  # candidate -> whether it is a place: a name recurs, looked up once
     for run in _capitalised_runs(text):
         i = 0
         while i < len(run):
-            found = _name_at(text, run, i)
+            found = _name_at(text, run, i, places)
             if found:
                 finding, used = found
                 yield finding
@@ -105,7 +115,7 @@ def latin_names(text: str) -> Iterator[NameFinding]:
                 i += 1
 
 
-def _name_at(text: str, run: list[re.Match], i: int) -> tuple[NameFinding, int] | None:
+def _name_at(text: str, run: list[re.Match], i: int, places: dict[str, bool]) -> tuple[NameFinding, int] | None:
     words = [m.group(1) for m in run[i:i + 3]]
     start = run[i].start()
     if _plain(words[0]).rstrip(".") in EN_RELATIONS and len(words) > 1:
@@ -117,6 +127,8 @@ def _name_at(text: str, run: list[re.Match], i: int) -> tuple[NameFinding, int] 
             end = run[i].end(1)
             return NameFinding(start, end, "", "name:latin", f"surname {words[0]}, {relation.group()!r} after"), 1
     cue = en_relation_before(text, start)
+    if i + 2 < len(run) and run[i + 2].group(1) in INSTITUTION_WORDS or i + 1 < len(run) and run[i + 1].group(1) in INSTITUTION_WORDS:
+        return None  # part of an institution's name: Man Mo Temple, Ilham Tohti Institute
     for n in (3, 2):
         if len(words) < n:
             continue
@@ -124,24 +136,59 @@ def _name_at(text: str, run: list[re.Match], i: int) -> tuple[NameFinding, int] 
         end = run[i + n - 1].end(1)
         span = text[start:end]
         plain = [_plain(w) for w in candidate]
-        if _is_place(span):
-            continue
         evidence = _chinese_name(candidate)
         english = all(p in ENGLISH for p in plain)
-        if evidence and not english or evidence and cue:
+        if (evidence and not english or evidence and cue) and not _is_place(span, places):
             extra = [f"{cue[0]!r} before"] if cue else []
             verb = en_reporting_after(text, end)
             extra += [f"{verb!r} after"] if verb else []
             return NameFinding(start, end, cue[1] if cue else "", "name:latin", "; ".join([evidence] + extra)), n
     if cue and cue[0].lower() not in ("named", "called") and len(words) >= 1:
         n = 2 if len(words) >= 2 else 1
-        if n == 1 and not (surname(words[0]) or given_name(words[0])):
+        if len(words) == 3 and re.fullmatch(r"[A-Z][a-z]+-[a-z]+", words[2]):
+            n = 3  # and a Hong Kong given name after them: Cardinal Joseph Zen Ze-kiun
+        # One word after a relation word is a name if it could be one: a surname, a given name,
+        # or, after a word for kin or a friend ("her daughter Gulhumar"), any word no dictionary has.
+        if n == 1 and not (surname(words[0]) or given_name(words[0]) or cue[1] and cue[0].islower()
+                           and words[0][1:].islower() and words[0] not in INSTITUTION_WORDS
+                           and not _is_place(words[0], places)):
             return None
         if _plain(words[0]) in ENGLISH:
             return None
         end = run[i + n - 1].end(1)
         return NameFinding(start, end, cue[1], "name:latin", f"{cue[0]!r} before"), n
-    return None
+    return _western_name(text, run, i, words, cue, places) or _reported_name(text, run, i, words, places)
+
+
+def _reported_name(text: str, run: list[re.Match], i: int, words: list[str],
+                   places: dict[str, bool]) -> tuple[NameFinding, int] | None:
+    """Two capitalised words that say, or were done something to (Dolkun Isa said…, Runggye Adak
+    was sentenced…): a name, if they are no ordinary words, institution or place."""
+    if len(words) != 2 or i + 2 != len(run) or not all(w[1:].islower() and len(w) > 2 for w in words):
+        return None
+    if any(_plain(m.group(1)) not in ENGLISH for m in run[:i]) or text[:run[i].start()].endswith((" of ", " for ")):
+        return None  # the end of a longer name: Radio Free Asia said…, the Ministry of Foreign Affairs said…
+    end = run[i + 1].end(1)
+    verb = en_reporting_after(text, end)
+    if not verb or any(_plain(w) in ENGLISH or w in INSTITUTION_WORDS for w in words) \
+            or _is_place(text[run[i].start():end], places) or any(_is_place(w, places) for w in words):
+        return None
+    return NameFinding(run[i].start(), end, "", "name:latin", f"{verb!r} after"), 2
+
+
+def _western_name(text: str, run: list[re.Match], i: int, words: list[str], cue: tuple[str, str] | None,
+                  places: dict[str, bool]) -> tuple[NameFinding, int] | None:
+    """A Western given name and the surname after it (Philip Alston, Peter Dahlin), with no cue:
+    the surname is a capitalised word that is no ordinary word, institution or place."""
+    if len(words) < 2 or _plain(words[0]) not in WESTERN_GIVEN or not words[1][1:].islower():
+        return None
+    last = _plain(words[1])
+    if last in ENGLISH or last in WESTERN_GIVEN or words[1] in INSTITUTION_WORDS:
+        return None
+    start, end = run[i].start(), run[i + 1].end(1)
+    if _is_place(text[start:end], places) or _is_place(text[run[i + 1].start():end], places):
+        return None
+    return NameFinding(start, end, cue[1] if cue else "", "name:latin", f"given name {words[0]}, surname {words[1]}"), 2
 
 
 def _chinese_name(words: list[str]) -> str | None:
