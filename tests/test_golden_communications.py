@@ -163,3 +163,14 @@ def test_the_letter_gives_the_translation_and_keeps_the_original_in_its_annex(ex
     assert [t for t in translations.values() if t not in body] == []
     assert sorted(re.findall(r"^### (\S+) \(", originals, re.M)) == sorted(translations)
     assert "translation of" not in letter  # nothing left untranslated
+
+
+# Who is pseudonymised: the brother, who did not agree to be named. A pseudonym anywhere else means
+# redaction took a word for a name and damaged the account ("Exit and Entry Person C").
+PSEUDONYMS = {"detention": ["Person C (sibling)"], "exit-ban": [], "disappearance": []}
+
+
+def test_only_the_people_withheld_have_pseudonyms(exported):
+    name, out = exported
+    assert sorted(set(re.findall(r"Person [A-Z]+ \([^)]*\)", out["communication.md"]))) == PSEUDONYMS[name]
+

@@ -50,6 +50,13 @@ def test_words_that_look_like_chinese_names_are_not():
         assert spans(han_names, text) == [], text
 
 
+def test_a_given_name_that_makes_a_place_with_the_division_after_it_is_not_a_name():
+    # 律师向朝阳区…: "the lawyer, to Chaoyang District", not a lawyer called 向朝阳.
+    assert spans(han_names, "律师向朝阳区检察院申请羁押必要性审查。") == []
+    # A division that is no place with the given name, or a title, leaves the name alone.
+    assert spans(han_names, "王伟市长说，他的妻子王芳村里的人都知道。") == ["王伟", "王芳"]
+
+
 def test_ordinary_words_in_traditional_characters_are_words_not_names():
     # The dictionary is in simplified characters: 高興, 王國, 時間 are looked up as 高兴, 王国, 时间.
     for text in ("我們很高興，王國的故事很長。", "方向錯了就回頭，成功需要時間。", "他們被包圍，然後被關押。"):
@@ -110,6 +117,10 @@ def test_two_capitalised_words_that_say_or_are_sentenced_and_a_name_after_what_t
 
 def test_english_words_and_places_are_not_latin_names():
     assert spans(latin_names, "The Long March passed Hong Kong. He Said so. A man can ban the song.") == []
+    # A surname that is an English word, after a word of a law's title: no name.
+    assert spans(latin_names, "under the Exit and Entry Administration Law, Criminal Law art. 105 and the National "
+                 "Security Law") == []
+    assert spans(latin_names, "her lawyer Kenneth Law said") == ["Kenneth Law"]
 
 
 def test_uyghur_and_tibetan_names_in_script_and_latin_letters():

@@ -40,6 +40,9 @@ _TRANSLITERATION = frozenset("阿艾爱安奥巴拜班贝比波布才次达旦�
 _GIVEN_AFTER_CUE = frozenset("和与與")
 _RARE = 20  # a dictionary word seen fewer times than this is no evidence against a name
 # Words that follow a person who starts a clause: 曹顺利在…, 黄琦于…, 江天勇的妻子…
+# A given name that reads as a place with the division after it: 律师向|朝阳区检察院 is "the
+# lawyer, to Chaoyang District…", not a lawyer named 向朝阳 (王伟市长 stays a name: 伟市 is no place).
+_DIVISION_AFTER = frozenset("区區县縣市省镇鎮乡鄉村")
 _AFTER_NAME = frozenset("在于於曾已也则則被因向对對说說的和与與、，,")
 _CLAUSE_END = frozenset("，,。.；;：:！!？?、（(）)“”\"「」『』 \n\t")
 # Anchored at the start of a run of Hanzi and possessive: tried from every character of a long run
@@ -142,6 +145,10 @@ def _evidence(text: str, start: int, end: int, surname_len: int, run_end: int, c
     if title:
         score += 2
         tail.append(f"title {title[0]} after")
+    if not title and len(given) == 2 and text[end:end + 1] in _DIVISION_AFTER \
+            and _dictionary_word(given + text[end], seen)[0] > 0:
+        score -= 4
+        tail.append(f"{given}{text[end]} is a place")
     verb = zh_reporting_after(text, end)
     if verb:
         score += 1

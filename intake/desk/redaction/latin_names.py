@@ -199,8 +199,11 @@ def _chinese_name(words: list[str]) -> str | None:
             return f"surname {first}, given name {second}"
         if surname(second) and given_name(first) and _plain(first) not in ENGLISH:
             return f"given name {first}, surname {second}"
+        # A surname that is also an English word (Law, Long, Sun) follows any capitalised word in
+        # English titles ("Criminal Law", "Administration Law"): then only a known given name counts.
         if surname(second) and first[:1].isupper() and first[1:].islower() and len(first) > 3 \
-                and _plain(first) not in ENGLISH and not given_name(first) and not surname(first):
+                and _plain(first) not in ENGLISH and not given_name(first) and not surname(first) \
+                and (_plain(second) not in ENGLISH or _plain(first) in WESTERN_GIVEN):
             return f"surname {second} after a given name"
         return None
     first, second, third = words
