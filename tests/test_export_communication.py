@@ -14,7 +14,7 @@ def test_the_letter_addresses_each_confirmed_mandate_once_and_holds_the_un_link(
     facts = text.split("## 3.")[1].split("## 4.")[0]
     assert "Sleep deprivation during interrogation." in facts and "refused a visit" in facts
     assert "MISSING: the submitting organisation's name" in text
-    assert "- On the form: the person concerned" in text and "MISSING: a consent record" in text
+    assert "- On the form: a family member agreed" in text and "MISSING: a consent record" in text
     assert "周明辉" not in text and "Zhou Minghui" not in text
 
 
@@ -54,3 +54,16 @@ def test_without_the_new_answers_the_letter_asks_for_the_legal_basis_as_before()
     text = joint_communication(view(raw, ["WGAD"]), redact(raw, "un-sp"), Organisation())
     assert "- MISSING: the charges or the law the authorities invoked" in section(text, "Legal basis invoked by the authorities")
     assert "Kind of place of detention" not in text and "Government reply" not in text
+
+
+def test_an_annex_drops_only_what_the_body_says_not_a_fact_worded_like_another():
+    raw = lawyer()
+    raw["un_cooperation"]["government_replied"] = ""
+    raw["staff_facts"] = {"government_replied": "yes", "family_contact": "yes"}
+    text = joint_communication(view(raw, ["WGEID"]), redact(raw, "un-sp"), Organisation())
+    said = "yes (according to the submitting organisation)"
+    assert f"- Government reply to an earlier UN communication: {said}" in text.split("## Annex", 1)[0]
+    annex = text.split("## Annex: WGEID", 1)[1]
+    assert f"- The organisation keeps in contact with the family and will relay the Government's replies: {said}" in annex
+    # The same account quoted again under the annex's own heading is said once, in the body.
+    assert text.count("Officers asked him who helped him write to the Special Rapporteur.") == 1

@@ -179,11 +179,11 @@ EXPECTED_ORDER = {
                "The violation: date, place, description and nature", "Link to human rights work or to UN cooperation",
                "Alleged perpetrators", "Action by the authorities, and steps taken", "Submitter"],
     "SR-FOE": ["Person(s) concerned", "Incident: date, location and circumstances",
-               "Views, affiliations and activities related to the violation", "Medium affected",
+               "Views, affiliations and activities related to the violation",  # "Medium affected" only for a medium
                "Alleged perpetrators and their State affiliation",
                "State action: authority, legal provision, domestic remedies", "Submitter"],
     "SR-HEALTH": ["Alleged victim(s)", "Alleged perpetrator(s)", "Date, place and description",
-                  "Steps taken at home and internationally", "Facts specific to this mandate (un-procedures.md §2.6)",
+                  "Steps taken at home and internationally", "Facts specific to this mandate",
                   "Submitter"],
     "ASG-REPRISALS": ["Cooperation with the UN", "Evidence of the link between the acts and the cooperation",
                       "Informed consent", "Prior UN action", "The acts: what, by whom, when and where",
@@ -199,6 +199,13 @@ def test_draft_has_the_mandates_elements_in_order(mandate):
     assert draft.startswith(f"# DRAFT submission to {mandate}: {MANDATES[mandate]}\n")
     assert "CONFIDENTIAL DRAFT" in draft
     assert draft.rstrip().splitlines()[-1].startswith("- ")  # ends with the checklist
+
+
+def test_the_medium_affected_is_asked_only_where_a_medium_is_concerned():
+    raw = lawyer()
+    raw["incidents"][0]["violations"] = raw["incidents"][0]["violations"] + ["CENSORSHIP"]
+    draft = submission_draft(view(raw, ["SR-FOE"]), redact(raw, "un-sp"), "SR-FOE")
+    assert "Medium affected" in headings(draft) and "- MISSING: the nature and reach of any outlet" in draft
 
 
 def test_wgad_draft_for_the_detained_lawyer():

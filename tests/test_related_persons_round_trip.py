@@ -64,7 +64,7 @@ def test_every_draft_carries_the_facts_under_consistent_pseudonyms(case):
     assert drafts
     for name, text in drafts.items():
         section = text[text.index("Other persons affected"):]
-        assert "- Person affected 1: Person C (spouse); spouse or partner" in section, name
+        assert "- Person affected 1: Person C (spouse)\n" in section, name
         assert "- Person affected 2: Person D (child, a minor); child; a minor" in section, name
         assert "Followed to work every day and questioned twice." in section, name
         assert "Surveillance (physical or digital" in section and "Refused a place at the local school." in section

@@ -215,7 +215,7 @@ def _plan(vault, identities, state: VaultState, case_ids: list[str], profile: st
                 plan.attachments.append((export_id, record, sources))
             elif profile == uwazi.PROFILE:
                 events_document(view, redacted)  # the un-sp checks: names only with consent, a report
-                mandates = [m for m in view["mandates"] or view["suggested_mandates"] if m != "ASG-REPRISALS"]
+                mandates = [m for m in view["mandates"] if m != "ASG-REPRISALS"]  # confirmed: suggestions are staff's
                 plan.uwazi_rows.append((export_id, redacted, mandates, record, translation))
                 sources = [(case, "report")] + [(f, f"update {n}") for n, f in enumerate(updates, 1)]
                 plan.attachments.append((export_id, record, sources))

@@ -32,7 +32,7 @@ def consent_statement(consent: dict, record: dict) -> list[str]:
     lines = statement(record)
     if share != "yes":
         return lines + ["- MISSING: consent to share this case with the UN special procedures: do not send without it"]
-    who = "the person concerned" + ("" if consent.get("given_by") == "victim" else f" ({by})")
+    who = "the person concerned" if consent.get("given_by") in ("victim", "") else by
     return lines + [f"- On the form: {who} agreed to this case being shared with the special procedures.",
                     f"- Name in public UN documents: {vocab.label(vocab.NAME_PUBLIC, consent.get('name_public'))}",
                     f"- Secretary-General's reprisals report: {vocab.label(vocab.SG_REPORT, consent.get('sg_report'))}"]
@@ -136,15 +136,31 @@ def _split(lines: list[str]) -> list[list[str]]:
     return parts
 
 
-LONG = 12  # a one-line value this long is an answer, not a code: the same text under another label is a repeat
+def _quoted(part: list[str]) -> str:
+    return " ".join(line.strip()[1:].strip() for line in part if line.strip().startswith(">"))
 
 
 def _keys(part: list[str]) -> set[str]:
-    """What an element says: the line itself, and the answer it gives (a quotation, or a long
-    value) whatever its label: the letter's 'Health' line and the WGAD's quoted 'Health' are one."""
-    quoted = " ".join(line.strip()[1:].strip() for line in part if line.strip().startswith(">"))
-    value = quoted or part[0].partition(": ")[2]
-    return {part[0]} | ({" ".join(value.split())} if quoted or len(value) >= LONG else set())
+    """What an element of the body says: its line, and the reporter's words it gives (a quotation,
+    or a one-line answer), so that the same words quoted under another heading are one answer."""
+    return {part[0], " ".join((_quoted(part) or part[0].partition(": ")[2]).split())}
+
+
+def _said(part: list[str], body: set[str]) -> bool:
+    """Whether the body already says this annex element: the same line, or, for a quotation
+    (always the reporter's words), the same words. A one-line element is never matched by its
+    value alone: two facts can share a wording ("yes (according to …)") and mean different things."""
+    quoted = _quoted(part)
+    if quoted:
+        return " ".join(quoted.split()) in body
+    label, sep, value = part[0].partition(": ")
+    return part[0] in body or f"{SAME_AS.get(label, label)}{sep}{value}" in body
+
+
+# A mandate's own name for a line of the letter's body: the same answer, said once.
+SAME_AS = {"- Profession": "- Occupation", "- Profession or activity": "- Occupation", "- Usual address": "- Residence",
+           "- Gender": "- Sex", "- Place(s) of detention": "- Place of detention",
+           "- Forces holding the person": "- Authority holding the person"}
 
 
 def elements(lines: list[str]) -> set[str]:
@@ -155,7 +171,7 @@ def only_new(lines: list[str], body: set[str]) -> list[str]:
     """An annex without what the letter's body already says, and without the sections left empty:
     the annex holds what only its mandate asks."""
     kept = [p for p in _split(lines) if not (p[0].startswith("- ") and not p[0].startswith("- MISSING")
-                                             and _keys(p) & body)]
+                                             and _said(p, body))]
     d = Draft()
     for n, part in enumerate(kept):
         following = next((q for q in kept[n + 1:] if q[0]), [""])

@@ -44,8 +44,9 @@ def cover_message(case_view: dict, consent: dict, org: Organisation) -> str:
     if urgent:
         lines += ["", "The case is urgent: we ask that it be considered for an urgent appeal."]
     if copy:
-        lines += ["", f"We copy {copy}: the person concerned consented to the case being considered for the "
-                  "Secretary-General's report on reprisals."]
+        lines += ["", f"We copy {copy}: consent was given for the case to be considered for the "
+                  "Secretary-General's report on reprisals" + (", with the name." if consent.get("sg_report") == "named"
+                                                                 else ", without the name.")]
     lines += ["", "The identity of our sources must remain confidential.", "", "Yours sincerely,", "",
               _or_missing(org.signatory_name, "the signatory's name"),
               _or_missing(org.signatory_role, "the signatory's role"),

@@ -10,7 +10,8 @@ from .draft_parts import (Case, Draft, accounts, arrest, arrest_known, attachmen
                           date_place_description, detention_kind, earlier_un_action, family, name, perpetrator,
                           perpetrators, period, place, response, start, steps, submitter, victim_field, violations)
 
-# §2.6: facts each other mandate needs beyond §1.3. (label, where the report has it, or None: no field).
+# §2.6: facts each other mandate needs beyond §1.3: (label, where the report has it: ("victim" | "incident",
+# key), or ("code", a violation code that answers it); None: no field).
 MANDATE_FACTS: dict[str, list[tuple[str, tuple[str, str] | None]]] = {
     "SR-FOAA": [("Registration status of the organisation, and any deregistration decision", None),
                 ("The event or assembly banned or dispersed", None)],
@@ -21,7 +22,7 @@ MANDATE_FACTS: dict[str, list[tuple[str, tuple[str, str] | None]]] = {
     "SR-FORB": [("Religion or belief", ("victim", "religion")), ("Place of worship", None),
                 ("Nature of the restriction", None)],
     "SR-MIN": [("Ethnic, religious or linguistic identity", ("victim", "ethnicity")),
-               ("Whether the measure targets the group", None)],
+               ("Whether the measure targets the group", ("code", "MINORITY_TARGETING"))],
     "SR-PRIV": [("Type of surveillance (device seizure, spyware, monitoring of family, data collection)", None),
                 ("Legal basis cited", ("incident", "legal_basis"))],
     "SR-HEALTH": [("Medical condition; medical care requested or denied", ("victim", "health"))],
@@ -70,7 +71,7 @@ def _wgad(d: Draft, c: Case) -> None:
     detention_kind(d, c)
     victim_field(d, c, "holding_authority", "Forces holding the person", "forces or authority holding the person")
     d.field("Authority that ordered the detention", with_staff("", staff_fact(c.report, "ordering_authority")),
-            "the authority that ordered the detention (the form does not ask: --fact ordering_authority=…)")
+            "the authority that ordered the detention")
     for n, inc in held:
         d.quote(f"Access to lawyer and family{c.tag(n)}", text(inc, "lawyer_and_family"),
                 "access to a lawyer and to the family")
@@ -167,7 +168,7 @@ def _wgeid(d: Draft, c: Case) -> None:
     d.field("The organisation keeps in contact with the family and will relay the Government's replies",
             with_staff("", contact) if contact == "yes" else "",
             "confirmation that the organisation can keep in contact with the family and relay the Government's "
-            "replies (--fact family_contact=yes)")
+            "replies")
     # Beyond the six elements: what happened, whether the family was told (refusal to acknowledge
     # the detention is the definition), and reprisals against relatives (prompt intervention, §2.2).
     d.section("Circumstances, and relatives affected")
@@ -229,8 +230,7 @@ def _hrd(d: Draft, c: Case) -> None:
     victim_field(d, c, "residence", "Residence", "residence")
     d.section("Affiliation")
     d.field("Affiliation", with_staff("", staff_fact(c.report, "affiliation")),
-            "affiliation with a human rights organisation or group, its name and its head (the form has no field: "
-            "--fact affiliation=…)")
+            "affiliation with a human rights organisation or group, its name and its head")
     d.section("Nature of the human rights work")
     victim_field(d, c, "is_defender", "Described as a human rights defender", None, vocab.YES_NO_UNSURE)
     d.quote("Human rights work", c.victim("human_rights_work"), "the nature of the person's human rights work")
@@ -262,8 +262,9 @@ def _foe(d: Draft, c: Case) -> None:
     d.section("Views, affiliations and activities related to the violation")
     d.quote("Activities", c.victim("human_rights_work"),
             "the person's views, affiliations and activities related to the violation")
-    d.section("Medium affected")
-    d.missing("the nature and reach of any outlet or account blocked or punished (if a medium is concerned)")
+    if {"CENSORSHIP", "INTERNET_SHUTDOWN", "SMEAR_CAMPAIGN"} & set(all_codes(c.report)):  # a medium is concerned
+        d.section("Medium affected")
+        d.missing("the nature and reach of any outlet or account blocked or punished")
     d.section("Alleged perpetrators and their State affiliation")
     perpetrators(d, c, "the perpetrators, their State affiliation and why they are believed responsible")
     d.section("State action: authority, legal provision, domestic remedies")
@@ -289,13 +290,16 @@ def general(d: Draft, c: Case) -> None:
     steps(d, c, "steps already taken at home and internationally")
     d.quote("UN bodies already seized", text(c.report, "un_cooperation", "already_raised"))
     earlier_un_action(d, c)
-    d.section("Facts specific to this mandate (un-procedures.md §2.6)")
+    d.section("Facts specific to this mandate")  # un-procedures.md §2.6
     facts = MANDATE_FACTS.get(c.mandate, [])
     for what, source in facts:
         if source is None:
             d.missing(what)
         elif source[0] == "victim":
             d.quote(what, c.victim(source[1]), what)
+        elif source[0] == "code":  # answered by a violation the report codes
+            coded = source[1] in all_codes(c.report)
+            d.field(what, f"yes: {vocab.VIOLATIONS[source[1]]}" if coded else "", what)
         else:
             for n, inc in c.incidents:
                 d.quote(f"{what}{c.tag(n)}", text(inc, source[1]), what)

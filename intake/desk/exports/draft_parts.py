@@ -158,7 +158,7 @@ def perpetrators(d: Draft, c: Case, missing: str = "the alleged perpetrators (St
 def attachments(report: dict) -> str:
     count = attachment_count(report)
     later = " and its updates" if count > len(report.get("attachments") or []) else ""
-    return f"{count} attachment(s) with the report{later}: staff check them" if count else ""
+    return f"{count} attachment(s) with the report{later}" if count else ""
 
 
 def source_standing(report: dict) -> str:
@@ -257,7 +257,8 @@ def related_persons(d: Draft, c: Case) -> None:
     for n, person in enumerate(people, 1):
         relation = vocab.label(vocab.RELATED_RELATIONS, person.get("relation"))
         named = text(person, "name")
-        d.lines.append(f"- Person affected {n}: {named or 'name not given'}; {relation}"
+        shown = named if named.endswith(f"({person.get('relation')})") else f"{named or 'name not given'}; {relation}"
+        d.lines.append(f"- Person affected {n}: {shown}"
                        + ("; a minor" if person.get("minor") == "yes" else ""))
         if text(person, "name_other_spellings") not in ("", named):  # redaction gives both the one pseudonym
             d.lines.append(f"  - Other spellings: {' '.join(text(person, 'name_other_spellings').split())}")
