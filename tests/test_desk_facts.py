@@ -205,3 +205,17 @@ def test_a_report_cannot_carry_facts_as_if_from_the_organisation():
 
     with pytest.raises(SubmissionError, match="1 unknown"):
         validate_report(report() | {"attachments": [], "staff_facts": {"charges": ["cult"]}})
+
+
+def test_a_fact_holding_a_withheld_contact_or_never_disclose_text_is_refused(tmp_path):
+    # The reporter's contact and the answer they asked never to disclose are withheld from every export.
+    case_id, env = case_from_form(tmp_path, {"contact_channel": "signal", "contact_details": "Signal +852 6123 4567",
+                                             "never_disclose": "弟弟的工作单位"})
+    for fact in ("ordering_authority=Signal +852 6123 4567", "ordering_authority=call +852-6123-4567",
+                 "affiliation=弟弟的工作单位", "arrest_place=near 弟弟的工作单位", "un_reference=phone 13812345678"):
+        result = _facts(env, case_id, fact)
+        err = result.stderr.decode()
+        assert result.returncode == 1 and "holds what this case's redaction withholds" in err, fact
+        assert len(err.strip().splitlines()) == 1 and "6123" not in err and "工作单位" not in err and "1381" not in err
+    assert _show(env, case_id)["case"]["staff_facts"] is None
+    ok(_facts(env, case_id, "ordering_authority=the county public security bureau", "affiliation=a rights group"))

@@ -73,6 +73,12 @@ def _english(answer_id: str) -> str:
     return f"In English, {answer_id.replace('_', ' ')} as translated."
 
 
+def _pseudonyms(sheet, answer_id: str) -> str:
+    """The pseudonyms the original of `answer_id` holds on `sheet`: a translation keeps them."""
+    entry = sheet.read_text().split(f"## {answer_id}\n", 1)[1].split("translation:", 1)[0]
+    return " ".join(re.findall(r"Person [A-Z]+ \([^)]*\)", entry))
+
+
 def test_a_sheet_round_trip_puts_the_translation_in_the_letter_and_the_original_in_the_annex(desk):
     root, env, case_id, _, _ = desk
     sheet = root / "sheet.md"
@@ -197,7 +203,8 @@ def test_a_malformed_or_hostile_sheet_is_refused_with_one_line_and_nothing_store
     root, env, case_id, _, _ = desk
     sheet = root / "sheet.md"
     _sheet(env, case_id, sheet)
-    filled = _fill(sheet, {"incidents[0].narrative": "He was taken away.", "victim.health": "needs medication"})
+    filled = _fill(sheet, {"incidents[0].narrative": "He was taken away; so was Person D (victim's son).",
+                           "victim.health": "needs medication"})
     for what, data, message in _hostile(filled.read_text()):
         bad = root / "bad.md"
         bad.write_bytes(data)
@@ -235,7 +242,7 @@ def test_readiness_lists_missing_translations_until_they_are_applied(desk):
     sheet = root / "sheet.md"
     ids = _sheet(env, case_id, sheet)["missing"]
     assert "incidents[0].perpetrator.details" in ids and OFFICER not in sheet.read_text()
-    ok(_apply(env, case_id, _fill(sheet, {i: _english(i) for i in ids})))
+    ok(_apply(env, case_id, _fill(sheet, {i: f"{_english(i)} {_pseudonyms(sheet, i)}" for i in ids})))
     (row,) = json.loads(ok(intake("list", "--format", "json", env=env)))
     assert not any("TRANSLATION" in items for items in row["missing"].values())
     assert "TRANSLATION" not in ok(intake("show", case_id, env=env)).decode()
@@ -302,14 +309,15 @@ def test_uwazi_gets_the_translated_accounts_in_the_letters_language(desk):
     sheet = root / "sheet.md"
     _sheet(env, case_id, sheet)
     assert "<!-- into: fr -->" in sheet.read_text()
-    ok(_apply(env, case_id, _fill(sheet, {"incidents[0].narrative": "Il a été emmené par la sécurité d'État."})))
+    account = "Il a été emmené par la sécurité d'État, et Person D (victim's son) convoqué."
+    ok(_apply(env, case_id, _fill(sheet, {"incidents[0].narrative": account})))
     ok(intake("export", case_id, "--profile", "uwazi", "--out", root / "uwazi", env=env))
     import csv
     import io
     import zipfile
     with zipfile.ZipFile(root / "uwazi" / "uwazi.zip") as archive:
         (row,) = csv.DictReader(io.StringIO(archive.read("import.csv").decode()))
-    assert row["narrative__fr"] == "Incident 1: Il a été emmené par la sécurité d'État."
+    assert row["narrative__fr"] == f"Incident 1: {account}"
     assert row["narrative"].startswith("Incident 1: 他在会见") and row["title__fr"] == row["title"]
 
 
@@ -350,3 +358,78 @@ def test_no_sheet_beyond_the_recorded_consent(desk):
               "--risks-explained", "yes", "--scope", "reprisals-anonymised", env=env))
     _refused(intake("translate", case_id, "--sheet", root / "s.md", env=env), "does not cover the special procedures")
     assert not (root / "s.md").exists()
+
+
+# A name only the detectors find (no register entry): the lawyer, after the relation word 律师.
+FOUND_NARRATIVE = "他因修炼法轮功被国保带走。他的律师李明会见他以后也被警告。"
+
+
+@pytest.fixture()
+def found_name(tmp_path):
+    identity, env = new_vault(tmp_path)
+    client = IntakeClient(tmp_path / "server", [identity.recipient()])
+    client.report({"incidents-0-narrative": FOUND_NARRATIVE}, language="zh_Hans")
+    ok(intake("import", client.data_dir / "submissions", env=env))
+    (case,) = json.loads(intake("list", "--format", "json", env=env).stdout)
+    ok(intake("redact", case["id"], "--profile", "un-sp", "--accept-all", env=env))
+    sheet = tmp_path / "sheet.md"
+    _sheet(env, case["id"], sheet)
+    return tmp_path, env, case["id"], sheet
+
+
+def test_a_translation_naming_someone_the_detectors_found_is_refused_in_any_spelling(found_name):
+    root, env, case_id, sheet = found_name
+    label = _pseudonyms(sheet, "incidents[0].narrative")  # the lawyer's
+    assert label.startswith("Person ") and "(lawyer)" in label
+    for n, named in enumerate(("Li Ming", "LI Ming", "Ming Li", "Lǐ Míng", "Li-Ming", "李 明")):
+        filled = _fill(sheet, {"incidents[0].narrative": f"He was taken for Falun Gong; his lawyer {named} too."},
+                       into=root / f"named-{n}.md")
+        err = _refused(_apply(env, case_id, filled), "incidents[0].narrative holds a name",
+                       "a name the detectors found", "nothing was stored")
+        assert "Ming" not in err and "李" not in err  # the name is not repeated
+    # Kept as written, the pseudonym goes in; the reading of 法轮功 is no name.
+    ok(_apply(env, case_id, _fill(sheet, {"incidents[0].narrative": f"He was taken for Falun Gong; {label} too."})))
+    assert _status(env, case_id)["translated"] == 1
+
+
+def test_a_translation_naming_someone_the_original_does_not_is_refused(found_name):
+    root, env, case_id, sheet = found_name
+    label = _pseudonyms(sheet, "incidents[0].narrative")
+    for n, named in enumerate(("Zhang Wei", "Chen Guangcheng", "Ilham Tohti")):
+        filled = _fill(sheet, {"incidents[0].narrative": f"{named} said {label} was warned."}, into=root / f"new-{n}.md")
+        err = _refused(_apply(env, case_id, filled), "a name the detectors found", "nothing was stored")
+        assert named.split()[0] not in err
+    assert _status(env, case_id)["translated"] == 0 and _history(env, case_id) == []
+
+
+def test_a_translation_that_drops_a_pseudonym_of_its_original_is_refused(found_name):
+    root, env, case_id, sheet = found_name
+    label = _pseudonyms(sheet, "incidents[0].narrative")
+    for n, dropped in enumerate(("his lawyer was warned too.", f"{label.split(' (')[0]} was warned too.")):
+        filled = _fill(sheet, {"incidents[0].narrative": f"He was taken away; {dropped}"}, into=root / f"drop-{n}.md")
+        _refused(_apply(env, case_id, filled), f'leaves out the pseudonym "{label}"', "nothing was stored")
+    assert _status(env, case_id)["translated"] == 0 and _history(env, case_id) == []
+
+
+def test_an_emptied_slot_removes_the_stored_translation_audited(desk):
+    root, env, case_id, _, _ = desk
+    first = root / "first.md"
+    _sheet(env, case_id, first)
+    wrong = "WRONG: he was tortured."
+    ok(_apply(env, case_id, _fill(first, {"victim.health": wrong})))
+    second = root / "second.md"
+    _sheet(env, case_id, second)
+    assert f"translation:\n\n{wrong}\n" in second.read_text()  # the sheet comes with what is stored
+    emptied = root / "emptied.md"
+    emptied.write_text(second.read_text().replace(f"{wrong}\n\n", ""))
+    out = json.loads(ok(_apply(env, case_id, emptied, by="B. Reviewer")))
+    assert out["removed"] == ["victim.health"] and out["stored"] == []
+    assert "victim.health" in _status(env, case_id)["missing"]
+    removal = _history(env, case_id)[-1]
+    assert removal["changes"] == {"translations into en": ["victim.health", None], "removed by": [None, "B. Reviewer"]}
+    assert removal["time"] and wrong not in json.dumps(removal)
+    # The same sheet again removes nothing more; the letter says the translation is missing.
+    assert json.loads(ok(_apply(env, case_id, emptied)))["removed"] == []
+    ok(intake("export", case_id, "--profile", "un-sp", "--out", root / "out", env=env))
+    letter = files_in(root / "out")["CASE-001/communication.md"].decode()
+    assert wrong not in letter and "MISSING: translation of victim.health into English" in letter

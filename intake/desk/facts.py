@@ -9,9 +9,11 @@ says so ("according to the submitting organisation"), giving both when the form 
 One vocabulary of keys, here. A value is checked by the report schema's own rule for the answer
 it stands beside (a date of at least a month, a code, a year, short text), so a fact can hold
 nothing the form could not. Each change is audited (who: the desk's operator; when; old and new
-value). A text fact that names a person the case's redaction withholds is refused on entry, and
-every text fact is redacted with the report before it leaves (review.py adds them to the case
-document as `staff_facts`).
+value). A text fact that names a person the case's redaction withholds, or holds anything else
+its un-sp redaction withholds (an identifier, a contact detail, never-disclose text: the leak
+check translations get, review.withheld_text), is refused on entry, and every text fact is
+redacted with the report before it leaves (review.py adds them to the case document as
+`staff_facts`).
 """
 
 from dataclasses import dataclass
@@ -123,12 +125,17 @@ def set_facts(state: "VaultState", case: "Case", typed: list[str], withheld: Cal
     """Apply each KEY=VALUE to the case's facts (later ones win) and audit the changes; returns
     {fact key: [old, new]}. Nothing is changed if any of them is refused. `withheld(text)` says
     which withheld name a text holds, if any (review.withheld_name)."""
+    from .review import withheld_text  # review.py reads the facts: imported here, not at the top
+
     facts = dict(case.facts)
     for item in typed:
         key, value = parse_fact(item)
         if value is not None and FACTS[key].free_text and (found := withheld(value)):
             raise DeskError(f"--fact {key} names {found}, whom this case's redaction withholds: write the fact "
                             "without the name")
+        if value is not None and FACTS[key].free_text and (found := withheld_text(state, case, value)):
+            raise DeskError(f"--fact {key} holds what this case's redaction withholds ({found}): write the fact "
+                            "without it")
         if value is None:
             facts.pop(key, None)
         else:

@@ -23,7 +23,7 @@ follow-up is the same reporter adding to it, under the same consents. A full rep
 an earlier receipt is not a follow-up: it has its own consents and is exported on its own.
 """
 
-from .redaction import PROFILES, Register, apply, names_allowed, normalize, propose, seed_register, unreviewed
+from .redaction import PROFILES, Register, apply, leaks, names_allowed, normalize, propose, seed_register, unreviewed
 from .redaction.engine import named_entries
 from .facts import with_staff_facts
 from .state import Case, VaultState
@@ -110,6 +110,14 @@ def withheld_name(case: Case, text: str) -> str | None:
         if entry.kind == "person" and entry.id not in kept:
             return f"a person of the case ({entry.role})"
     return None
+
+
+def withheld_text(state: VaultState, case: Case, text: str) -> str | None:
+    """What of the case's un-sp redaction `text` holds (a withheld identifier or contact detail,
+    never-disclose text, a name in any spelling: redaction.leaks, the check translations get), said
+    without it; None if nothing."""
+    found = leaks({"text": text}, register_for(case), proposals_for(state, case, "un-sp"), decisions_for(case, "un-sp"))
+    return found[0].withheld() if found else None
 
 
 def keep_names(case: Case, profile: str) -> bool:

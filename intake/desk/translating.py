@@ -7,7 +7,9 @@ whole before anything is stored: each id must still be an answer of the case wit
 redacted original, and every answer to translate must be in it. Anything else means the case
 changed since the sheet was written (redaction decisions, a follow-up): the sheet is refused,
 naming the first stale id. A translation holding a name or identifier the redaction withholds
-is refused too (redaction.leaks, the check run after redaction).
+is refused too (redaction.translation_leaks: the check run after redaction, every person the name
+detectors find that is neither in the original nor a name consent lets stay, and a pseudonym of
+the original left out). A slot emptied on a sheet that held a current translation removes it.
 """
 
 from pathlib import Path
@@ -15,11 +17,14 @@ from pathlib import Path
 from ..atomic import AtomicFile
 from .consent import scope_refusal
 from .errors import DeskError
-from .redaction import UnreviewedProposals, leaks
-from .review import decisions_for, follow_up_refusal, register_for, reviewed, unread_refusal, updates_for
+from .redaction import UnreviewedProposals
+from .redaction.engine import named_entries
+from .redaction.verify import translation_leaks
+from .review import (decisions_for, follow_up_refusal, keep_names, register_for, reviewed, unread_refusal,
+                     updates_for)
 from .state import Case, VaultState, timestamp
 from .terminal import visible
-from .translations import MAX_BY, PROFILE, TARGETS, Answer, answers, current, language, store, to_translate
+from .translations import MAX_BY, PROFILE, TARGETS, Answer, answers, current, language, remove, store, to_translate
 from . import translation_sheet
 
 
@@ -89,16 +94,17 @@ def _check_by(by: str) -> str:
     return by
 
 
-def _leak_refusal(case: Case, texts: dict[str, str], proposals) -> str | None:
-    found = leaks(texts, register_for(case), proposals, decisions_for(case, PROFILE))
-    if not found:
-        return None
-    leak = found[0]  # never its text: it is what must not be shown
-    kind, _, name = leak.reason.partition(":")
-    what = (f"register entry {name}" if kind == "register" else f"proposal {name[:8]}" if kind == "proposal"
-            else f"an identifier found by {leak.reason}")
-    return (f"the translation of {leak.path} holds a name or identifier the redaction of {case.id} withholds "
-            f"({what}); nothing was stored")
+def _leak_refusal(case: Case, texts: dict[str, str], originals: dict[str, str], proposals) -> str | None:
+    register = register_for(case)
+    kept = named_entries(register, case.report, keep_names(case, PROFILE))
+    found, dropped = translation_leaks(texts, originals, register, proposals, decisions_for(case, PROFILE), kept)
+    if found:
+        return (f"the translation of {found[0].path} holds a name or identifier the redaction of {case.id} "
+                f"withholds ({found[0].withheld()}); nothing was stored")
+    if dropped:
+        answer_id, label = dropped[0]  # a pseudonym, never a name: it is shown so the translator can find it
+        return f"the translation of {answer_id} leaves out the pseudonym \"{label}\" of its original; nothing was stored"
+    return None
 
 
 def apply_sheet(state: VaultState, case: Case, path: Path, by: str, now) -> dict:
@@ -123,11 +129,15 @@ def apply_sheet(state: VaultState, case: Case, path: Path, by: str, now) -> dict
             raise DeskError(f"{entry.where}: the original of {entry.id} was changed in the sheet; nothing was stored",
                             hint=f"write a new sheet with 'intake translate {case.id} --sheet FILE'")
     texts = {e.id: e.translation for e in entries if e.translation}
-    refusal = _leak_refusal(case, texts, proposals)
+    refusal = _leak_refusal(case, texts, {i: by_id[i].text for i in texts}, proposals)
     if refusal:
-        raise DeskError(refusal, hint="write the pseudonym the original uses (\"Person A (victim)\"), never the name")
+        raise DeskError(refusal, hint="keep each pseudonym exactly as the original writes it (\"Person A (victim)\"), "
+                                      "and write no name the original does not have")
+    # An emptied slot: the translator takes back a translation the sheet came with.
+    emptied = [e.id for e in entries if not e.translation and current(case, target, by_id[e.id]) is not None]
     changed = store(state, case, target, {i: (by_id[i], t) for i, t in texts.items()}, by, timestamp(now))
-    return status(case, found) | {"stored": changed, "by": by}
+    removed = remove(state, case, target, emptied, by)
+    return status(case, found) | {"stored": changed, "removed": removed, "by": by}
 
 
 def _lines(text: str) -> list[str]:

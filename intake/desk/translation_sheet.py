@@ -45,10 +45,12 @@ MAX_SHEET_BYTES = 8 << 20
 MAX_ENTRIES = 1000
 
 HELP = """Translate each original into {name}. Type the translation between its "translation:"
-line and its "<!-- end -->" line; leave it empty if you have not translated it yet. Keep
-pseudonyms such as "Person A (victim)" and "[… withheld]" exactly as they are, and add no
-name the original does not have. Change no other line: the desk refuses a sheet whose marker
-lines, ids or originals were changed, and one written before the case last changed.
+line and its "<!-- end -->" line; leave it empty if you have not translated it yet. A slot
+that comes filled in holds the translation stored now: empty it to remove that translation.
+Keep pseudonyms such as "Person A (victim)" and "[… withheld]" exactly as they are, and add
+no name the original does not have: the desk refuses a translation that drops a pseudonym or
+names someone. Change no other line: the desk refuses a sheet whose marker lines, ids or
+originals were changed, and one written before the case last changed.
 This file is confidential, like the case itself: keep it safe, and delete it once the
 translations are in."""
 

@@ -148,6 +148,19 @@ def store(state, case: "Case", target: str, texts: dict[str, tuple[Answer, str]]
     return changed
 
 
+def remove(state, case: "Case", target: str, answer_ids: list[str], by: str) -> list[str]:
+    """Remove the stored translations of `answer_ids` from `target` (a translator emptied their
+    slots); audited with who and when. Returns the ids removed."""
+    into = dict(stored(case, target))
+    removed = [answer_id for answer_id in answer_ids if into.pop(answer_id, None) is not None]
+    if removed:
+        all_texts = dict((case.translations or {}).get("texts") or {}, **{target: into})
+        case.translations = dict(case.translations or {}, texts=all_texts)
+        state.record(case.id, "translate", {f"translations into {target}": [", ".join(removed), None],
+                                            "removed by": [None, by]}, "slots emptied on a sheet")
+    return removed
+
+
 def check_translations(record) -> None:
     """A stored record has the shape this module gives it, or ValueError (the case is then shown
     as damaged, never half-used by show or the exports)."""
