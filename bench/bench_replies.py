@@ -13,9 +13,10 @@ Starts the real server (gunicorn, as bench/bench_web.py does; the submissions' f
 raised so that they never refuse one, the lookups' limits at their defaults) and, in the same
 run, times N report submissions one after another with no lookups running (the baseline), then
 submissions one after another for as long as `--lookups` wrong-code lookups, sent at once from
-`--lookup-clients` processes, are being answered (their count is printed). Prints
-JSON: median and p90 of both, their ratio, the lookups' answers (200 or 429) and the server's
-CPU seconds in each phase. Every submission must be answered 200 with a receipt.
+`--lookup-clients` processes, are being answered (their count is printed), and the same with as
+many GETs of the messages page instead (the reference: a flood of requests that derive no key).
+Prints JSON: median and p90 of each phase, their ratios to the baseline, the lookups' answers
+(200: a key was derived; 429: refused first) and the server's CPU seconds in each phase. Every submission must be answered 200 with a receipt.
 """
 
 import argparse
@@ -71,14 +72,15 @@ def _messages_request(port: int, conn) -> bytes:
             f"Content-Type: {content_type}\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body
 
 
-def _flood_client(port: int, count: int, go, results) -> None:
-    """One attacker process: `count` lookups, each with a fresh wrong code, as fast as answered."""
+def _flood_client(port: int, count: int, kind: str, go, ready, results) -> None:
+    """One attacker process: `count` requests as fast as they are answered. "lookups": each a
+    lookup with a fresh wrong code; "pages": each a GET of the messages page (the reference)."""
     from web.client import RawConnection
 
     conn = RawConnection(port)
-    requests = []
-    for _ in range(count):
-        requests.append(_messages_request(port, conn))
+    page = f"GET /messages HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+    requests = [_messages_request(port, conn) if kind == "lookups" else page for _ in range(count)]
+    ready.put(kind)
     go.wait()
     statuses: dict = {}
     for request in requests:
@@ -89,6 +91,44 @@ def _flood_client(port: int, count: int, go, results) -> None:
             conn.close()
         statuses[status] = statuses.get(status, 0) + 1
     results.put((statuses, time.monotonic()))
+
+
+def _flood_phase(server, conn, requests: list, args, kind: str) -> dict:
+    """Reports posted one after another for as long as `args.lookups` requests of `kind` pour in
+    from `args.lookup_clients` processes (each prepares its requests before the start)."""
+    ctx = multiprocessing.get_context("fork")
+    go, ready, results = ctx.Event(), ctx.Queue(), ctx.Queue()
+    clients = args.lookup_clients
+    shares = [args.lookups // clients + (1 if i < args.lookups % clients else 0) for i in range(clients)]
+    procs = [ctx.Process(target=_flood_client, args=(server.port, share, kind, go, ready, results), daemon=True)
+             for share in shares]
+    for p in procs:
+        p.start()
+    for _ in procs:
+        ready.get(timeout=120)
+    log(f"  {args.lookups} {kind} from {clients} processes, reports meanwhile ...")
+    cpu = server.cpu_seconds()
+    started = time.monotonic()
+    go.set()
+    times, finished, ended = [], [], []
+    while len(ended) < clients:
+        if not requests:
+            raise RuntimeError("ran out of prepared reports")
+        times.append(_submit_timed(server, conn, requests))
+        finished.append(time.monotonic())
+        while not results.empty() and len(ended) < clients:
+            ended.append(results.get())
+    cpu = server.cpu_seconds() - cpu
+    for p in procs:
+        p.join(10)
+    statuses: dict = {}
+    for answered, _end in ended:
+        for status, count in answered.items():
+            statuses[str(status)] = statuses.get(str(status), 0) + count
+    flood_end = max(end for _s, end in ended)
+    return {"reports": _summary(times), "statuses": statuses, "seconds": round(flood_end - started, 2),
+            "server_cpu_s": round(cpu, 2),
+            "reports_finished_after_it": sum(t > flood_end for t in finished)}  # the last one, at most
 
 
 def _submit_timed(server, conn, requests: list) -> float:
@@ -136,49 +176,23 @@ def flood(args) -> dict:
         baseline = [_submit_timed(server, conn, requests) for _ in range(n)]
         baseline_cpu = server.cpu_seconds() - cpu
 
-        ctx = multiprocessing.get_context("fork")
-        go, results = ctx.Event(), ctx.Queue()
-        clients = args.lookup_clients
-        shares = [args.lookups // clients + (1 if i < args.lookups % clients else 0) for i in range(clients)]
-        procs = [ctx.Process(target=_flood_client, args=(server.port, share, go, results), daemon=True) for share in shares]
-        for p in procs:
-            p.start()
-        log(f"  {args.lookups} lookups prepared in {clients} processes; flooding ...")
-        time.sleep(0.5 + args.lookups / 500)  # each client loads its messages pages first
-        cpu = server.cpu_seconds()
-        started = time.monotonic()
-        go.set()
-        flooded, finished, ended = [], [], []
-        while len(ended) < clients:  # reports one after another for as long as the flood lasts
-            flooded.append(_submit_timed(server, conn, requests))
-            finished.append(time.monotonic())
-            while not results.empty() and len(ended) < clients:
-                ended.append(results.get())
-            if not requests:
-                raise RuntimeError("ran out of prepared reports")
-        flood_cpu = server.cpu_seconds() - cpu
-        for p in procs:
-            p.join(10)
+        lookups = _flood_phase(server, conn, requests, args, "lookups")
+        pages = _flood_phase(server, conn, requests, args, "pages")
         conn.close()
+        sent = warm + n + lookups["reports"]["count"] + pages["reports"]["count"]
     finally:
         server.stop()
         stored = len(server.submissions())
         shutil.rmtree(root, ignore_errors=True)
-    statuses: dict = {}
-    for answered, _end in ended:
-        for status, count in answered.items():
-            statuses[str(status)] = statuses.get(str(status), 0) + count
-    base, under = _summary(baseline), _summary(flooded)
-    flood_end = max(end for _s, end in ended)
-    under["finished_after_the_flood"] = sum(t > flood_end for t in finished)  # the last one, at most
+    base = _summary(baseline)
+    ratio = lambda phase, key: round(phase["reports"][key] / base[key], 2)  # noqa: E731
     return {
-        "submissions_baseline": base, "submissions_during_flood": under,
-        "median_ratio": round(under["median_ms"] / base["median_ms"], 2),
-        "p90_ratio": round(under["p90_ms"] / base["p90_ms"], 2),
-        "lookups": args.lookups, "lookup_clients": clients, "lookup_statuses": statuses,
-        "flood_seconds": round(flood_end - started, 2),
-        "server_cpu_s": {"baseline": round(baseline_cpu, 2), "during_flood": round(flood_cpu, 2)},
-        "stored": stored, "sent": warm + len(baseline) + len(flooded),
+        "reports_baseline": base, "baseline_server_cpu_s": round(baseline_cpu, 2),
+        "during_lookup_flood": lookups, "during_page_flood": pages,
+        "lookup_flood_median_ratio": ratio(lookups, "median_ms"), "lookup_flood_p90_ratio": ratio(lookups, "p90_ms"),
+        "page_flood_median_ratio": ratio(pages, "median_ms"), "page_flood_p90_ratio": ratio(pages, "p90_ms"),
+        "requests_per_flood": args.lookups, "flood_clients": args.lookup_clients,
+        "stored": stored, "sent": sent,
         "server_settings": {k: server.settings.get(k) for k in ("workers", "threads", "INTAKE_LOOKUP_RATE", "INTAKE_LOOKUP_BURST")},
     }
 
