@@ -13,10 +13,11 @@ Starts the real server (gunicorn, as bench/bench_web.py does; the submissions' f
 raised so that they never refuse one, the lookups' limits at their defaults) and, in the same
 run, times N report submissions one after another with no lookups running (the baseline), then
 submissions one after another for as long as `--lookups` wrong-code lookups, sent at once from
-`--lookup-clients` processes, are being answered (their count is printed), and the same with as
+`--lookup-clients` processes, are being answered (how many is printed), and the same with as
 many GETs of the messages page instead (the reference: a flood of requests that derive no key).
 Prints JSON: median and p90 of each phase, their ratios to the baseline, the lookups' answers
-(200: a key was derived; 429: refused first) and the server's CPU seconds in each phase. Every submission must be answered 200 with a receipt.
+(200: a key was derived; 429: refused first) and the server's CPU seconds in each phase. Every
+report must be answered 200 with a receipt, and `stored` (files on the server) equal `sent`.
 """
 
 import argparse
