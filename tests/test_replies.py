@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import tarfile
+import threading
 import time
 from pathlib import Path
 
@@ -751,6 +752,38 @@ def test_deliveries_wait_for_each_other_and_the_server_start_finishes_an_interru
     assert read_mailbox(server_store, other) is None
     server_store.prepare()
     assert read_mailbox(server_store, other) is not None and not list(server_store.replies.glob(".placing-*"))
+
+
+def test_a_process_forked_while_the_lock_is_held_does_not_keep_it(server_store):
+    """gunicorn forks its workers while the master's retention thread may hold the replies lock: a
+    flock belongs to the open file, so a child that kept the descriptor would block every deliver."""
+    import fcntl
+    import signal
+    ready, go = threading.Event(), threading.Event()
+
+    def hold():
+        with replies_store._locked(server_store):
+            ready.set()
+            go.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    ready.wait(10)
+    child = os.fork()
+    if child == 0:  # the forked worker: lives on, as a worker does
+        time.sleep(30)
+        os._exit(0)
+    try:
+        go.set()
+        holder.join(10)
+        probe = os.open(server_store.replies / ".lock", os.O_RDWR)
+        try:
+            fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)  # BlockingIOError if the child kept it
+        finally:
+            os.close(probe)
+    finally:
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
 
 
 def _tar_of(members) -> bytes:

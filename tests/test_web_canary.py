@@ -38,6 +38,8 @@ FIELD_TAG = re.compile(r"<(input|textarea)\b[^>]*>")
 ATTRIBUTE = re.compile(r'\b(name|type)="([^"]*)"')
 NOT_FREE_TEXT = re.compile(r"^incidents-\d+-(start_date|end_date)$|^follow_up_of$|^(imminent|arrest)_date$|^earlier_sg_report_year$")  # validated formats
 SHARED_DIRS = ("/tmp", "/var/tmp", "/dev/shm")
+_PACKAGE = Path(__import__("intake").__file__).resolve().parent
+PROGRAM_FILES = (f"{_PACKAGE}/", f"{_PACKAGE.parent}/templates/")  # the package (catalogues, static files), templates
 CHUNK = 1 << 20
 BIG_SIZE = 5 * 2**20 + 12345
 
@@ -179,6 +181,8 @@ def unexpected_open_files(server: LiveServer, server_tmp: Path) -> tuple[list[st
             pass  # gunicorn's worker heartbeat: an empty file, unlinked at once
         elif path.startswith(str(server.data_dir) + "/") and os.path.isdir(path):
             pass  # a folder of the data dir being listed (the retention thread): names, no content
+        elif path.startswith(PROGRAM_FILES) and not path.endswith(" (deleted)"):
+            pass  # the program's own files, read on first use (a language's message catalogue, a template)
         else:
             odd.append(path)
     return odd, part_open

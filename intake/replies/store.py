@@ -76,14 +76,31 @@ def delete(store: Store, mailbox_id: str) -> bool:
     return True
 
 
+# Lock descriptors open in this process. A flock belongs to the open file, so a process forked
+# while one is held (gunicorn forking a worker while the master's retention thread runs) would
+# hold the lock as long as it lives and block every deliver: the child closes its copies at once.
+_HELD: set[int] = set()
+
+
+def _close_held_in_child() -> None:
+    for fd in list(_HELD):
+        os.close(fd)
+    _HELD.clear()
+
+
+os.register_at_fork(after_in_child=_close_held_in_child)
+
+
 @contextlib.contextmanager
 def _locked(store: Store):
     """One deliver, listing or retention run at a time on this replies folder."""
-    fd = os.open(store.replies / _LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    fd = os.open(store.replies / _LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    _HELD.add(fd)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
+        _HELD.discard(fd)
         os.close(fd)
 
 
