@@ -769,11 +769,14 @@ def test_a_process_forked_while_the_lock_is_held_does_not_keep_it(server_store):
     holder = threading.Thread(target=hold)
     holder.start()
     ready.wait(10)
+    started_r, started_w = os.pipe()
     child = os.fork()
-    if child == 0:  # the forked worker: lives on, as a worker does
+    if child == 0:  # the forked worker: lives on, as a worker does (fork hooks have run by now)
+        os.write(started_w, b"1")
         time.sleep(30)
         os._exit(0)
     try:
+        os.read(started_r, 1)  # the child is running: whatever it kept, it has
         go.set()
         holder.join(10)
         probe = os.open(server_store.replies / ".lock", os.O_RDWR)
@@ -784,6 +787,8 @@ def test_a_process_forked_while_the_lock_is_held_does_not_keep_it(server_store):
     finally:
         os.kill(child, signal.SIGKILL)
         os.waitpid(child, 0)
+        os.close(started_r)
+        os.close(started_w)
 
 
 def _tar_of(members) -> bytes:
