@@ -130,12 +130,13 @@ def set_facts(state: "VaultState", case: "Case", typed: list[str], withheld: Cal
     facts = dict(case.facts)
     for item in typed:
         key, value = parse_fact(item)
-        if value is not None and FACTS[key].free_text and (found := withheld(value)):
-            raise DeskError(f"--fact {key} names {found}, whom this case's redaction withholds: write the fact "
-                            "without the name")
-        if value is not None and FACTS[key].free_text and (found := withheld_text(state, case, value)):
-            raise DeskError(f"--fact {key} holds what this case's redaction withholds ({found}): write the fact "
-                            "without it")
+        if isinstance(value, str) and FACTS[key].free_text:  # a text fact: typed, so checked like an answer
+            if found := withheld(value):
+                raise DeskError(f"--fact {key} names {found}, whom this case's redaction withholds: write the fact "
+                                "without the name")
+            if found := withheld_text(state, case, value):
+                raise DeskError(f"--fact {key} holds what this case's redaction withholds ({found}): write the "
+                                "fact without it")
         if value is None:
             facts.pop(key, None)
         else:

@@ -19,6 +19,7 @@ Kept per language, so changing the target loses no earlier work.
 import hashlib
 import re
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .redaction.answers import is_prose
@@ -59,7 +60,7 @@ def _clean(value: str) -> str:
     return value.strip().replace("\r\n", "\n").replace("\r", "\n")
 
 
-def answers(document: dict, report: dict, update_languages: list[str] = ()) -> list[Answer]:
+def answers(document: dict, report: dict, update_languages: Sequence[str] = ()) -> list[Answer]:
     """The free-text answers of a (redacted) case document the un-sp export carries, in walk
     order; an update's language is its follow-up's (`update_languages`, in the updates' order).
 

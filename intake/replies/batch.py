@@ -159,7 +159,8 @@ class _Received:
     """What a batch handed over so far, matched against its manifest at the end."""
 
     def __init__(self, stage: Stage):
-        self.stage, self.sums, self.total = stage, {}, 0
+        self.stage, self.total = stage, 0
+        self.sums: dict[str, tuple[int, str]] = {}
 
     def size(self, name: str, size: int) -> None:
         """Refuse a file by its size before it is read."""
@@ -172,7 +173,9 @@ class _Received:
             raise BadBatch(f"the batch holds more than {_mib(MAX_TOTAL)} of mailbox files")
 
     def file(self, name: str, data: bytes) -> None:
-        entry = _sealed_entry(_entry_name(name), data)
+        mailbox_id = _entry_name(name)
+        assert mailbox_id is not None, "the manifest is read apart"  # callers hand mailbox files only
+        entry = _sealed_entry(mailbox_id, data)
         self.sums[name] = (len(data), hashlib.sha256(data).hexdigest())
         self.stage(entry)
 
@@ -235,7 +238,8 @@ def receive_dir(folder: Path, stage: Stage) -> str:
 
 def receive_tar(stream, stage: Stage) -> str:
     """Check a batch tar stream, handing each mailbox file to `stage`; its batch id, or BadBatch."""
-    received, manifest, seen = _Received(stage), None, set()
+    received, manifest = _Received(stage), None
+    seen: set[str] = set()
     try:
         with tarfile.open(fileobj=stream, mode="r|") as tar:
             for member in tar:

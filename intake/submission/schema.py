@@ -359,7 +359,7 @@ _REPORT_1 = record(_report_rules(
 # What schema 1's form never asked, as "no answer" in schema 2's shape.
 NOT_ASKED_IN_1 = {"related_persons": [], "imminent": NO_IMMINENT_EVENT, "un_cooperation.by": ""}
 # What schema 2's form never asked, as "no answer" in schema 3's shape (section, key, value).
-NOT_ASKED_IN_2 = {
+NOT_ASKED_IN_2: dict[str, object] = {
     "victim.detention_kind": "", "victim.arrest_date": None, "victim.arrest_place": "", "victim.charges": [],
     "victim.charges_wording": "", "un_cooperation.government_replied": "", "un_cooperation.earlier_sg_report": "",
     "un_cooperation.earlier_sg_report_year": None, "remedies.response": "",

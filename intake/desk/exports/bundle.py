@@ -65,7 +65,7 @@ class ExportPlan:
     attachments: list[tuple[str, dict, list]] = field(default_factory=list)
     include_other: bool = False
     # id, redacted, mandates, record, translations (translations.Rendering)
-    uwazi_rows: list[tuple[str, dict, list[str], dict, Rendering]] = field(default_factory=list)
+    uwazi_rows: list[tuple[str, dict, list[str], dict, Rendering | None]] = field(default_factory=list)
 
 
 def _case_view(case: Case, export_id: str, now) -> dict:
@@ -312,7 +312,7 @@ def _uwazi_files(plan: ExportPlan) -> None:
     rows = [uwazi.case_row(eid, redacted, mandates, [a["file"] for a in record.get("attachments", []) if "file" in a],
                            translation)
             for eid, redacted, mandates, record, translation in plan.uwazi_rows]
-    languages = sorted({t.target for *_, t in plan.uwazi_rows if uwazi.translated_narrative(t)})
+    languages = sorted({t.target for *_, t in plan.uwazi_rows if t is not None and uwazi.translated_narrative(t)})
     plan.files["import.csv"] = uwazi.import_csv(rows, languages)
     for name, table in uwazi.thesauri().items():
         plan.files[f"thesauri/{name}.csv"] = uwazi.thesaurus_csv(table)

@@ -50,7 +50,7 @@ def stats_row(case_view: dict, report: dict) -> dict:
     months = [m for m in (month_of(text(i, "start", "date")) for _, i in incidents(report)) if m]
     language = report.get("form_language")
     people = [p for p in report.get("related_persons") or [] if isinstance(p, dict)]
-    victim = report.get("victim") if isinstance(report.get("victim"), dict) else {}
+    victim = report["victim"] if isinstance(report.get("victim"), dict) else {}
     row = {
         "export_id": export_id(case_view),
         "violations": _codes([c for _, i in incidents(report) for c in violation_codes(i)], load_rules().violations),
